@@ -1,0 +1,1 @@
+"""The shared language of the PACE network: events, envelope, subjects, classification."""

@@ -1,0 +1,3 @@
+"""Shared fixtures: real servers (nats-server, PostgreSQL) are provided by the plugins below."""
+
+pytest_plugins = ["tests.plugins.nats", "tests.plugins.postgres"]
