@@ -7,7 +7,8 @@ from pace.store.errors import (
     StoreError,
     StoreUnavailableError,
 )
-from pace.store.event_store import ANY_VERSION, NO_STREAM, EventStore, StoreTransaction
+from pace.store.event_store import ANY_VERSION, NO_STREAM, EventStore
+from pace.store.writing import StoreTransaction
 from pace.store.records import NewEvent, RecordedEvent
 
 __all__ = [

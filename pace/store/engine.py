@@ -1,55 +1,117 @@
-"""Database engines for the store: SQLite (WAL, one writer) by default, PostgreSQL by URL."""
+"""Where the store's SQL runs: SQLite in dedicated threads, PostgreSQL through asyncpg.
+
+Store logic is written once as plain synchronous SQLAlchemy code over a `Connection`.
+On SQLite a whole transaction runs in one hop to a single writer thread (aiosqlite would
+cost a thread hop per statement); on PostgreSQL the same function runs through
+`AsyncConnection.run_sync`. Writers in other processes are detected by the store's
+conditional move of the chain head, not by locks held here.
+"""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
+from typing import Any, TypeVar
 
-from sqlalchemy import event
+from sqlalchemy import Connection, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import QueuePool
+
+T = TypeVar("T")
 
 
 def normalise_url(url: str | Path) -> str:
-    """Accept a plain file path, sqlite:// or postgresql:// URLs and pick the async drivers."""
-    text = str(url)
-    if "://" not in text:
-        Path(text).parent.mkdir(parents=True, exist_ok=True)
-        return f"sqlite+aiosqlite:///{text}"
-    parsed = make_url(text)
-    if parsed.drivername in ("sqlite", "sqlite+pysqlite"):
-        return str(parsed.set(drivername="sqlite+aiosqlite"))
-    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2"):
+    """Accept a plain file path, sqlite:// or postgresql:// URLs; pick the drivers we use."""
+    text_url = str(url)
+    if "://" not in text_url:
+        Path(text_url).parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{text_url}"
+    parsed = make_url(text_url)
+    if parsed.drivername.startswith("sqlite"):
+        return parsed.set(drivername="sqlite").render_as_string(hide_password=False)
+    if parsed.drivername in ("postgresql", "postgres", "postgresql+psycopg2", "postgresql+psycopg"):
         return parsed.set(drivername="postgresql+asyncpg").render_as_string(hide_password=False)
-    return text
+    return text_url
 
 
-def is_sqlite(url: str) -> bool:
-    return url.startswith("sqlite")
+class Database:
+    """Runs synchronous SQLAlchemy functions in a transaction without blocking the event loop."""
+
+    def __init__(self, url: str | Path, *, sqlite_synchronous: str = "FULL") -> None:
+        self.url = normalise_url(url)
+        self.is_sqlite = self.url.startswith("sqlite")
+        self._write_lock = asyncio.Lock()
+        if self.is_sqlite:
+            self._writer = _sqlite_engine(self.url, sqlite_synchronous, immediate=True, size=1)
+            self._reader = _sqlite_engine(self.url, sqlite_synchronous, immediate=False, size=3)
+            self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="pace-db-write")
+            self._read_threads = ThreadPoolExecutor(3, thread_name_prefix="pace-db-read")
+        else:
+            self._engine = create_async_engine(self.url, pool_size=5, max_overflow=5,
+                                               pool_pre_ping=True)
+
+    async def write(self, fn: Callable[..., T], *args: Any,
+                    on_commit: Callable[[T], None] | None = None) -> T:
+        """Run fn(connection, *args) in one write transaction; then on_commit(result), serially."""
+        if self.is_sqlite:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._write_thread, partial(
+                _in_transaction, self._writer, fn, *args, on_commit=on_commit))
+        async with self._write_lock:
+            async with self._engine.begin() as conn:
+                result = await conn.run_sync(fn, *args)
+            if on_commit is not None:
+                on_commit(result)
+            return result
+
+    async def read(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run fn(connection, *args) for reading."""
+        if self.is_sqlite:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._read_threads, partial(
+                _in_transaction, self._reader, fn, *args))
+        async with self._engine.connect() as conn:
+            return await conn.run_sync(fn, *args)
+
+    async def dispose(self) -> None:
+        if self.is_sqlite:
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(self._write_thread, self._writer.dispose)
+            await loop.run_in_executor(self._read_threads, self._reader.dispose)
+            self._write_thread.shutdown(wait=True)
+            self._read_threads.shutdown(wait=True)
+        else:
+            await self._engine.dispose()
 
 
-def create_engines(url: str, sqlite_synchronous: str = "FULL") -> tuple[AsyncEngine, AsyncEngine]:
-    """A (writer, reader) pair; on SQLite the writer takes the write lock at BEGIN."""
-    if not is_sqlite(url):
-        engine = create_async_engine(url, pool_size=5, max_overflow=5, pool_pre_ping=True)
-        return engine, engine
-    writer = create_async_engine(url, pool_size=1, max_overflow=0)
-    reader = create_async_engine(url, pool_size=4, max_overflow=4)
-    _configure_sqlite(writer, sqlite_synchronous, immediate=True)
-    _configure_sqlite(reader, sqlite_synchronous, immediate=False)
-    return writer, reader
+def _in_transaction(engine: Any, fn: Callable[..., T], *args: Any,
+                    on_commit: Callable[[T], None] | None = None) -> T:
+    with engine.begin() as conn:
+        result = fn(conn, *args)
+    if on_commit is not None:
+        on_commit(result)
+    return result
 
 
-def _configure_sqlite(engine: AsyncEngine, synchronous: str, immediate: bool) -> None:
-    @event.listens_for(engine.sync_engine, "connect")
+def _sqlite_engine(url: str, synchronous: str, *, immediate: bool, size: int) -> Any:
+    engine = create_engine(url, poolclass=QueuePool, pool_size=size, max_overflow=0,
+                           connect_args={"check_same_thread": False, "timeout": 30})
+
+    @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, _record):  # type: ignore[no-untyped-def]
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=30000")
-        cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
-    @event.listens_for(engine.sync_engine, "begin")
-    def on_begin(connection):  # type: ignore[no-untyped-def]
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+    return engine

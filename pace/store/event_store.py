@@ -3,43 +3,34 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import func, insert, select, text, update
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
-from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy import Connection, insert, select, update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from contracts.envelope import utc_iso
 from pace.store import tables
-from pace.store.chain import GENESIS, ChainReport, ChainVerifier, record_hash
-from pace.store.engine import create_engines, is_sqlite, normalise_url
-from pace.store.errors import (
-    ConcurrencyError,
-    DuplicateEventError,
-    StoreError,
-    StoreUnavailableError,
-)
+from pace.store.chain import GENESIS, ChainReport, ChainVerifier
+from pace.store.engine import Database
+from pace.store.errors import StoreError, StoreUnavailableError
 from pace.store.records import NewEvent, RecordedEvent
+from pace.store.writing import Append, StaleHeadError, StoreTransaction, StreamVersions
 
+T = TypeVar("T")
+_WRITE_ATTEMPTS = 4
 ANY_VERSION = None
 NO_STREAM = 0
-_PG_APPEND_LOCK = 7_312_024  # advisory lock key shared by every writer of one database
 
 
 @dataclass(slots=True)
-class _Append:
-    stream_id: str
-    events: Sequence[NewEvent]
-    expected_version: int | None
-    result: list[RecordedEvent] | None = None
+class _Waiting:
+    append: Append
     done: asyncio.Future[list[RecordedEvent]] = field(
-        default_factory=lambda: asyncio.get_running_loop().create_future()
-    )
+        default_factory=lambda: asyncio.get_running_loop().create_future())
 
 
 class EventStore:
@@ -47,12 +38,11 @@ class EventStore:
 
     def __init__(self, url: str | Path, partner: str, *, sqlite_synchronous: str = "FULL",
                  clock: Callable[[], datetime] | None = None) -> None:
-        self.url = normalise_url(url)
+        self.db = Database(url, sqlite_synchronous=sqlite_synchronous)
         self.partner = partner
-        self.writer, self.reader = create_engines(self.url, sqlite_synchronous)
-        self._clock = clock or (lambda: datetime.now(UTC))
-        self._lock = asyncio.Lock()
-        self._queue: list[_Append] = []
+        self.clock = clock or (lambda: datetime.now(UTC))
+        self.versions = StreamVersions()
+        self._queue: list[_Waiting] = []
         self._flusher: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[int], None]] = []
 
@@ -60,19 +50,13 @@ class EventStore:
     async def open(cls, url: str | Path, partner: str, **kwargs: Any) -> EventStore:
         """Connect and create the tables if they do not exist yet."""
         store = cls(url, partner, **kwargs)
-        await store.create_tables()
+        await store.db.write(_create_tables)
         return store
-
-    async def create_tables(self) -> None:
-        async with self.writer.begin() as conn:
-            await conn.run_sync(tables.metadata.create_all)
 
     async def close(self) -> None:
         if self._flusher is not None:
             await asyncio.shield(self._flusher)
-        await self.writer.dispose()
-        if self.reader is not self.writer:
-            await self.reader.dispose()
+        await self.db.dispose()
 
     def on_append(self, listener: Callable[[int], None]) -> None:
         """Call listener(last_position) after each commit that stored events (wakes the relay)."""
@@ -85,132 +69,87 @@ class EventStore:
         """Append events to a stream; concurrent callers share one transaction (group commit)."""
         if not events:
             return []
-        request = _Append(stream_id, events, expected_version)
-        self._queue.append(request)
+        waiting = _Waiting(Append(stream_id, list(events), expected_version))
+        self._queue.append(waiting)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
-        return await request.done
+        return await waiting.done
 
     async def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue, []
             try:
-                async with self._writing() as conn:
-                    await self._write(conn, batch)
+                await self._commit([w.append for w in batch])
             except IntegrityError:
-                await self._write_one_by_one(batch)
-            except (OperationalError, DBAPIError, OSError) as error:
-                self._fail(batch, StoreUnavailableError(f"the event store is unavailable: {error}"))
+                for waiting in batch:  # a racing writer or a re-sent id: settle one by one
+                    waiting.append.reset()
+                    try:
+                        await self._commit([waiting.append], check_ids=True)
+                    except Exception as error:  # noqa: BLE001 - handed to the caller
+                        waiting.append.error = _as_store_error(error)
             except Exception as error:  # noqa: BLE001 - every waiting caller must hear of it
-                self._fail(batch, error)
-            else:
-                self._settle(batch)
+                for waiting in batch:
+                    waiting.append.error = waiting.append.error or _as_store_error(error)
+            self._settle(batch)
 
-    async def _write_one_by_one(self, batch: list[_Append]) -> None:
-        for request in batch:
-            if request.done.done():
-                continue
+    async def _commit(self, appends: list[Append], check_ids: bool = False) -> None:
+        recorded_at = utc_iso(self.clock())
+        await self._retrying(self._write, appends, recorded_at, check_ids,
+                             on_commit=self.versions.commit)
+
+    async def _retrying(self, fn: Callable[..., T], *args: Any,
+                        on_commit: Callable[[T], None] | None = None) -> T:
+        """Write; when another writer moved the head or took our positions, refresh and retry."""
+        for attempt in range(_WRITE_ATTEMPTS):
             try:
-                async with self._writing() as conn:
-                    await self._write(conn, [request])
-            except IntegrityError as error:
-                request.done.set_exception(StoreError(f"append refused by the database: {error}"))
-            except Exception as error:  # noqa: BLE001
-                request.done.set_exception(error)
-            else:
-                self._settle([request])
+                return await self.db.write(fn, *args, on_commit=on_commit)
+            except (StaleHeadError, IntegrityError):
+                self.versions.stale = True
+                if attempt == _WRITE_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
 
-    @staticmethod
-    def _fail(batch: list[_Append], error: BaseException) -> None:
-        for request in batch:
-            if not request.done.done():
-                request.done.set_exception(error)
+    def _write(self, conn: Connection, appends: list[Append], recorded_at: str,
+               check_ids: bool) -> Any:
+        tx = StoreTransaction(self, conn, recorded_at)
+        for append in appends:
+            append.reset()
+            tx.write(append, check_ids=check_ids)
+        return tx.finish()
 
-    def _settle(self, batch: list[_Append]) -> None:
-        """Resolve the futures only after commit, then wake the listeners."""
+    def _settle(self, batch: list[_Waiting]) -> None:
         last = 0
-        for request in batch:
-            result = request.result
-            if not request.done.done():
-                request.done.set_result(result or [])
-            if result:
-                last = max(last, result[-1].position)
-        if last:
+        for waiting in batch:
+            append = waiting.append
+            if append.error is not None:
+                waiting.done.set_exception(append.error)
+            else:
+                waiting.done.set_result(append.result)
+                if append.result:
+                    last = max(last, append.result[-1].position)
+        self._notify(last)
+
+    def _notify(self, last_position: int) -> None:
+        if last_position:
             for listener in self._listeners:
-                listener(last)
+                listener(last_position)
 
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[AsyncConnection]:
-        async with self._lock, self.writer.begin() as conn:
-            if not is_sqlite(self.url):
-                await conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_APPEND_LOCK})
-            yield conn
+    async def in_transaction(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run fn(tx, *args) in one write transaction: appends, inbox markers, projections."""
+        recorded_at = utc_iso(self.clock())
 
-    async def _write(self, conn: AsyncConnection, batch: list[_Append]) -> None:
-        """Check and insert a batch of appends inside one open transaction."""
-        ids = [str(e.event_id) for r in batch for e in r.events]
-        existing = {
-            row.event_id: row
-            for row in await conn.execute(
-                select(tables.events).where(tables.events.c.event_id.in_(ids))
-            )
-        }
-        streams = {r.stream_id for r in batch}
-        versions: dict[str, int] = dict(
-            (await conn.execute(
-                select(tables.events.c.stream_id, func.max(tables.events.c.stream_version))
-                .where(tables.events.c.stream_id.in_(streams))
-                .group_by(tables.events.c.stream_id)
-            )).all()
-        )
-        head = (await conn.execute(select(tables.chain_head))).first()
-        position, last_hash = (head.position, head.hash) if head else (0, GENESIS)
-        recorded_at = utc_iso(self._clock())
-        rows: list[dict[str, Any]] = []
-        for request in batch:
-            known = [existing.get(str(e.event_id)) for e in request.events]
-            if all(known):
-                request.result = [RecordedEvent.from_row(row) for row in known]
-                continue
-            if any(known):
-                request.done.set_exception(DuplicateEventError(
-                    f"some events of this append to {request.stream_id!r} are already stored"))
-                continue
-            current = versions.get(request.stream_id, 0)
-            if request.expected_version is not None and request.expected_version != current:
-                request.done.set_exception(
-                    ConcurrencyError(request.stream_id, request.expected_version, current))
-                continue
-            new_rows = []
-            for offset, new in enumerate(request.events, start=1):
-                row = new.row(self.partner, request.stream_id, current + offset, recorded_at)
-                position += 1
-                row["position"] = position
-                row["prev_hash"] = last_hash
-                row["hash"] = last_hash = record_hash(last_hash, row)
-                new_rows.append(row)
-            versions[request.stream_id] = current + len(request.events)
-            rows.extend(new_rows)
-            request.result = [RecordedEvent.from_row(row) for row in new_rows]
-        if not rows:
-            return
-        await conn.execute(insert(tables.events), rows)
-        if head is None:
-            await conn.execute(insert(tables.chain_head),
-                               {"id": 1, "position": position, "hash": last_hash})
-        else:
-            await conn.execute(update(tables.chain_head).where(tables.chain_head.c.id == 1)
-                               .values(position=position, hash=last_hash))
+        def run(conn: Connection) -> tuple[T, Any, int]:
+            tx = StoreTransaction(self, conn, recorded_at)
+            result = fn(tx, *args)
+            return result, tx.finish(), tx.last_position
 
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[StoreTransaction]:
-        """One write transaction shared by a consumer's own writes, appends and inbox marker."""
-        async with self._writing() as conn:
-            tx = StoreTransaction(self, conn)
-            yield tx
-        if tx.last_position:
-            for listener in self._listeners:
-                listener(tx.last_position)
+        try:
+            result, _written, last = await self._retrying(
+                run, on_commit=lambda outcome: self.versions.commit(outcome[1]))
+        except DBAPIError as error:
+            raise _as_store_error(error) from error
+        self._notify(last)
+        return result
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -220,9 +159,7 @@ class EventStore:
         query = select(tables.events).where(tables.events.c.stream_id == stream_id)
         if as_of is not None:
             query = query.where(tables.events.c.recorded_at <= utc_iso(as_of))
-        async with self.reader.connect() as conn:
-            rows = await conn.execute(query.order_by(tables.events.c.stream_version))
-            return [RecordedEvent.from_row(row) for row in rows]
+        return await self.db.read(_records, query.order_by(tables.events.c.stream_version))
 
     async def read_all(self, after: int = 0, limit: int = 1000, *, as_of: datetime | None = None
                        ) -> list[RecordedEvent]:
@@ -230,83 +167,65 @@ class EventStore:
         query = select(tables.events).where(tables.events.c.position > after)
         if as_of is not None:
             query = query.where(tables.events.c.recorded_at <= utc_iso(as_of))
-        async with self.reader.connect() as conn:
-            rows = await conn.execute(query.order_by(tables.events.c.position).limit(limit))
-            return [RecordedEvent.from_row(row) for row in rows]
+        return await self.db.read(_records, query.order_by(tables.events.c.position).limit(limit))
 
     async def last_position(self) -> int:
-        async with self.reader.connect() as conn:
-            head = (await conn.execute(select(tables.chain_head.c.position))).scalar()
-            return head or 0
+        return await self.db.read(lambda c: c.execute(
+            select(tables.chain_head.c.position)).scalar() or 0)
 
     async def verify(self, page: int = 5000) -> ChainReport:
         """Recompute the hash chain over every stored record and report where it breaks."""
-        verifier = ChainVerifier()
-        after = 0
-        async with self.reader.connect() as conn:
-            while True:
-                rows = (await conn.execute(
-                    select(tables.events).where(tables.events.c.position > after)
-                    .order_by(tables.events.c.position).limit(page))).mappings().all()
-                for row in rows:
-                    verifier.check(row)
-                if len(rows) < page:
-                    break
-                after = rows[-1]["position"]
-            head = (await conn.execute(select(tables.chain_head))).first()
-        return verifier.finish(head.position, head.hash) if head else verifier.finish(0, GENESIS)
+        return await self.db.read(_verify, page)
 
     # -- cursors ---------------------------------------------------------------------------
 
     async def cursor(self, name: str) -> int:
         """A named reader's persisted position (0 when it never ran)."""
-        async with self.reader.connect() as conn:
-            value = (await conn.execute(
-                select(tables.cursors.c.position).where(tables.cursors.c.name == name))).scalar()
-            return value or 0
+        return await self.db.read(lambda c: c.execute(
+            select(tables.cursors.c.position).where(tables.cursors.c.name == name)
+        ).scalar() or 0)
 
     async def save_cursor(self, name: str, position: int) -> None:
-        async with self.writer.begin() as conn:
-            changed = await conn.execute(update(tables.cursors)
-                                         .where(tables.cursors.c.name == name)
-                                         .values(position=position))
-            if changed.rowcount == 0:
-                await conn.execute(insert(tables.cursors), {"name": name, "position": position})
+        await self.db.write(_save_cursor, name, position)
 
 
-class StoreTransaction:
-    """An open write transaction: append events and mark inbox messages processed, atomically."""
+def _create_tables(conn: Connection) -> None:
+    tables.metadata.create_all(conn)
+    if conn.execute(select(tables.chain_head.c.id)).first() is None:
+        conn.execute(insert(tables.chain_head), {"id": 1, "position": 0, "hash": GENESIS})
 
-    def __init__(self, store: EventStore, conn: AsyncConnection) -> None:
-        self.store = store
-        self.connection = conn
-        self.last_position = 0
 
-    async def append(self, stream_id: str, events: Sequence[NewEvent],
-                     expected_version: int | None = ANY_VERSION) -> list[RecordedEvent]:
-        request = _Append(stream_id, events, expected_version)
-        await self.store._write(self.connection, [request])
-        if request.done.done():
-            request.done.result()  # raises the typed error
-        result = request.result or []
-        if result:
-            self.last_position = max(self.last_position, result[-1].position)
-        return result
+def _records(conn: Connection, query: Any) -> list[RecordedEvent]:
+    return [RecordedEvent.from_row(row) for row in conn.execute(query).mappings()]
 
-    async def read_stream(self, stream_id: str) -> list[RecordedEvent]:
-        rows = await self.connection.execute(
-            select(tables.events).where(tables.events.c.stream_id == stream_id)
-            .order_by(tables.events.c.stream_version))
-        return [RecordedEvent.from_row(row) for row in rows]
 
-    async def mark_processed(self, consumer: str, event_id: str) -> bool:
-        """Record that a consumer handled an event; False when it already had."""
-        seen = (await self.connection.execute(
-            select(tables.processed.c.event_id).where(
-                tables.processed.c.consumer == consumer, tables.processed.c.event_id == event_id)
-        )).first()
-        if seen:
-            return False
-        await self.connection.execute(insert(tables.processed),
-                                      {"consumer": consumer, "event_id": event_id})
-        return True
+def _save_cursor(conn: Connection, name: str, position: int) -> None:
+    changed = conn.execute(update(tables.cursors).where(tables.cursors.c.name == name)
+                           .values(position=position))
+    if changed.rowcount == 0:
+        conn.execute(insert(tables.cursors), {"name": name, "position": position})
+
+
+def _verify(conn: Connection, page: int) -> ChainReport:
+    verifier = ChainVerifier()
+    after = 0
+    while True:
+        rows = conn.execute(select(tables.events).where(tables.events.c.position > after)
+                            .order_by(tables.events.c.position).limit(page)).mappings().all()
+        for row in rows:
+            verifier.check(row)
+        if len(rows) < page:
+            break
+        after = rows[-1]["position"]
+    head = conn.execute(select(tables.chain_head)).first()
+    return verifier.finish(head.position, head.hash) if head else verifier.finish(0, GENESIS)
+
+
+def _as_store_error(error: BaseException) -> BaseException:
+    if isinstance(error, StoreError | IntegrityError):
+        return error if isinstance(error, StoreError) else StoreError(
+            f"append refused by the database: {error.orig}")
+    if isinstance(error, DBAPIError | OSError):
+        return StoreUnavailableError(f"the event store is unavailable: {error}")
+    return error
+

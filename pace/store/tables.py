@@ -25,7 +25,7 @@ events = Table(
     Column("schema_version", Integer, nullable=False),
     Column("partner", String(40), nullable=False),
     Column("occurred_at", String(27), nullable=False),
-    Column("recorded_at", String(27), nullable=False, index=True),
+    Column("recorded_at", String(27), nullable=False),
     Column("correlation_id", String(36), nullable=False),
     Column("causation_id", String(36), nullable=True),
     Column("actor", String(200), nullable=False),

@@ -156,9 +156,9 @@ async def test_an_untouched_chain_verifies(store: EventStore) -> None:
 async def test_verify_catches_an_edited_row(store: EventStore) -> None:
     for i in range(5):
         await store.append("family-1", [new(i)])
-    async with store.writer.begin() as conn:
-        await conn.execute(update(tables.events).where(tables.events.c.position == 3)
-                           .values(payload='{"family_id":"f-1","number":99}'))
+    await store.db.write(lambda conn: conn.execute(
+        update(tables.events).where(tables.events.c.position == 3)
+        .values(payload='{"family_id":"f-1","number":99}')))
 
     report = await store.verify()
 
@@ -170,8 +170,8 @@ async def test_verify_catches_an_edited_row(store: EventStore) -> None:
 async def test_verify_catches_a_deleted_row(store: EventStore) -> None:
     for i in range(5):
         await store.append("family-1", [new(i)])
-    async with store.writer.begin() as conn:
-        await conn.execute(delete(tables.events).where(tables.events.c.position == 2))
+    await store.db.write(lambda conn: conn.execute(
+        delete(tables.events).where(tables.events.c.position == 2)))
 
     report = await store.verify()
 
@@ -183,8 +183,7 @@ async def test_verify_catches_a_deleted_row(store: EventStore) -> None:
 async def test_verify_catches_a_deleted_last_row(store: EventStore) -> None:
     for i in range(3):
         await store.append("family-1", [new(i)])
-    async with store.writer.begin() as conn:
-        await conn.execute(text("DELETE FROM events WHERE position = 3"))
+    await store.db.write(lambda conn: conn.execute(text("DELETE FROM events WHERE position = 3")))
 
     report = await store.verify()
 
@@ -193,19 +192,50 @@ async def test_verify_catches_a_deleted_last_row(store: EventStore) -> None:
 
 
 async def test_a_transaction_commits_appends_and_inbox_marker_together(store: EventStore) -> None:
+    def fail_after_writing(tx):
+        tx.append("family-1", [new(1)])
+        tx.mark_processed("trajectory", ["evt-1"])
+        raise RuntimeError("handler failed after writing")
+
+    def handle(tx):
+        assert tx.processed_among("trajectory", ["evt-1"]) == set()
+        tx.mark_processed("trajectory", ["evt-1"])
+        tx.append("family-1", [new(2)])
+
     with pytest.raises(RuntimeError):
-        async with store.transaction() as tx:
-            await tx.append("family-1", [new(1)])
-            assert await tx.mark_processed("trajectory", "evt-1")
-            raise RuntimeError("handler failed after writing")
+        await store.in_transaction(fail_after_writing)
+    await store.in_transaction(handle)
 
-    async with store.transaction() as tx:
-        assert await tx.mark_processed("trajectory", "evt-1")
-        await tx.append("family-1", [new(2)])
-    async with store.transaction() as tx:
-        assert not await tx.mark_processed("trajectory", "evt-1")
-
+    seen = await store.in_transaction(lambda tx: tx.processed_among("trajectory", ["evt-1"]))
+    assert seen == {"evt-1"}
     assert [r.envelope.payload["number"] for r in await store.read_all()] == [2]
+
+
+async def test_appends_inside_a_transaction_see_each_other(store: EventStore) -> None:
+    def two_appends(tx):
+        tx.append("family-1", [new(1)], expected_version=NO_STREAM)
+        tx.append("family-1", [new(2)], expected_version=1)
+        return [r.envelope.stream_version for r in tx.read_stream("family-1")]
+
+    assert await store.in_transaction(two_appends) == [1, 2]
+    assert (await store.verify()).ok
+
+
+async def test_a_second_writer_sees_streams_written_by_the_first(
+    store: EventStore, database_url: str
+) -> None:
+    other = await EventStore.open(database_url, "mechelen")
+    try:
+        await store.append("family-1", [new(1)], expected_version=NO_STREAM)
+        await other.append("family-1", [new(2)], expected_version=1)
+
+        with pytest.raises(ConcurrencyError):
+            await store.append("family-1", [new(3)], expected_version=1)
+        await store.append("family-1", [new(3)], expected_version=2)
+    finally:
+        await other.close()
+
+    assert (await store.verify()).ok
 
 
 async def test_cursors_persist(store: EventStore) -> None:

@@ -1,0 +1,192 @@
+"""The write side of the store: checking expected versions and extending the hash chain."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, bindparam, func, insert, select, update
+
+from pace.store import tables
+from pace.store.chain import GENESIS, record_hash
+from pace.store.errors import ConcurrencyError, DuplicateEventError
+from pace.store.records import NewEvent, RecordedEvent
+
+if TYPE_CHECKING:
+    from pace.store.event_store import EventStore
+
+
+@dataclass(slots=True)
+class Append:
+    """One caller's request to append events to a stream, and its outcome."""
+
+    stream_id: str
+    events: list[NewEvent]
+    expected_version: int | None
+    result: list[RecordedEvent] = field(default_factory=list)
+    error: BaseException | None = None
+
+    def reset(self) -> None:
+        self.result, self.error = [], None
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What a committed transaction changed: the new chain head and stream versions."""
+
+    position: int
+    hash: str
+    versions: dict[str, int]
+
+
+class StaleHeadError(Exception):
+    """Another writer moved the chain head since this process last wrote; refresh and retry."""
+
+
+HEAD_SELECT = select(tables.chain_head.c.position, tables.chain_head.c.hash).where(
+    tables.chain_head.c.id == 1)
+HEAD_MOVE = (
+    update(tables.chain_head)
+    .where(tables.chain_head.c.id == 1, tables.chain_head.c.position == bindparam("old"))
+    .values(position=bindparam("new"), hash=bindparam("new_hash"))
+)
+EVENTS_INSERT = insert(tables.events)
+
+
+class StreamVersions:
+    """The chain head and each stream's version, as this process last saw them committed.
+
+    Used only by the store's single writer. A transaction starts from this cache without
+    reading; moving the head is conditional on the head being where the cache says, so a
+    write by another process is noticed (StaleHeadError), the cache refreshed, the write retried.
+    """
+
+    def __init__(self) -> None:
+        self.position: int | None = None
+        self.hash = GENESIS
+        self.versions: dict[str, int] = {}
+        self.stale = True
+
+    def ensure(self, conn: Connection) -> None:
+        """Bring the cache up to date with the database when it may be behind."""
+        if not self.stale:
+            return
+        position, head_hash = conn.execute(HEAD_SELECT).one()
+        query = select(tables.events.c.stream_id, func.max(tables.events.c.stream_version))
+        if self.position is not None:
+            query = query.where(tables.events.c.position > self.position)
+        if self.position != position:
+            self.versions.update(dict(conn.execute(
+                query.group_by(tables.events.c.stream_id)).all()))
+        self.position, self.hash, self.stale = position, head_hash, False
+
+    def commit(self, written: Written | None) -> None:
+        if written is not None:
+            self.versions.update(written.versions)
+            self.position, self.hash = written.position, written.hash
+
+
+class StoreTransaction:
+    """An open write transaction: appends, inbox markers and a handler's own writes, atomically."""
+
+    def __init__(self, store: EventStore, conn: Connection, recorded_at: str) -> None:
+        self.store = store
+        self.connection = conn
+        self.recorded_at = recorded_at
+        store.versions.ensure(conn)
+        self.start_position = self.position = store.versions.position or 0
+        self.hash = store.versions.hash
+        self._versions: dict[str, int] = {}
+        self._rows: list[dict[str, Any]] = []
+        self.last_position = 0
+
+    def version(self, stream_id: str) -> int:
+        """The stream's current version inside this transaction (0 when it has no events)."""
+        if stream_id in self._versions:
+            return self._versions[stream_id]
+        return self.store.versions.versions.get(stream_id, 0)
+
+    def append(self, stream_id: str, events: Sequence[NewEvent],
+               expected_version: int | None = None) -> list[RecordedEvent]:
+        """Append inside this transaction; raises the typed error instead of recording it."""
+        request = Append(stream_id, list(events), expected_version)
+        self.write(request, check_ids=True)
+        if request.error is not None:
+            raise request.error
+        return request.result
+
+    def write(self, request: Append, *, check_ids: bool = False) -> None:
+        """Check one append and stage its rows; the outcome goes on the request."""
+        if check_ids and self._already_stored(request):
+            return
+        current = self.version(request.stream_id)
+        if request.expected_version is not None and request.expected_version != current:
+            if not check_ids and self._already_stored(request):
+                return  # a re-sent append: the same events, already stored
+            request.error = ConcurrencyError(request.stream_id, request.expected_version, current)
+            return
+        for offset, new in enumerate(request.events, start=1):
+            row = new.row(self.store.partner, request.stream_id, current + offset,
+                          self.recorded_at)
+            self.position += 1
+            row["position"] = self.position
+            row["prev_hash"] = self.hash
+            row["hash"] = self.hash = record_hash(self.hash, row)
+            self._rows.append(row)
+            request.result.append(RecordedEvent.from_row(row))
+        self._versions[request.stream_id] = current + len(request.events)
+        self.last_position = self.position
+
+    def _already_stored(self, request: Append) -> bool:
+        self.flush()
+        ids = [str(e.event_id) for e in request.events]
+        found = {row["event_id"]: row for row in self.connection.execute(
+            select(tables.events).where(tables.events.c.event_id.in_(ids))).mappings()}
+        if not found:
+            return False
+        if len(found) < len(ids):
+            request.error = DuplicateEventError(
+                f"some events of this append to {request.stream_id!r} are already stored")
+        else:
+            request.result = [RecordedEvent.from_row(found[i]) for i in ids]
+        return True
+
+    def flush(self) -> None:
+        """Insert the staged rows, so that reads in this transaction see them."""
+        if self._rows:
+            self.connection.execute(EVENTS_INSERT, self._rows)
+            self._rows = []
+
+    def read_stream(self, stream_id: str) -> list[RecordedEvent]:
+        self.flush()
+        rows = self.connection.execute(
+            select(tables.events).where(tables.events.c.stream_id == stream_id)
+            .order_by(tables.events.c.stream_version)).mappings()
+        return [RecordedEvent.from_row(row) for row in rows]
+
+    def processed_among(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
+        """Which of these events the consumer already handled."""
+        if not event_ids:
+            return set()
+        rows = self.connection.execute(select(tables.processed.c.event_id).where(
+            tables.processed.c.consumer == consumer,
+            tables.processed.c.event_id.in_(list(event_ids))))
+        return set(rows.scalars())
+
+    def mark_processed(self, consumer: str, event_ids: Sequence[str]) -> None:
+        """Record that the consumer handled these events (in the same transaction)."""
+        if event_ids:
+            self.connection.execute(insert(tables.processed), [
+                {"consumer": consumer, "event_id": event_id} for event_id in event_ids])
+
+    def finish(self) -> Written | None:
+        """Move the chain head (only if nobody else did), insert the rows; what the cache learns."""
+        if not self._versions:
+            return None
+        moved = self.connection.execute(HEAD_MOVE, {
+            "old": self.start_position, "new": self.position, "new_hash": self.hash})
+        if moved.rowcount != 1:
+            raise StaleHeadError("the chain head moved: another writer appended")
+        self.flush()
+        return Written(self.position, self.hash, dict(self._versions))
