@@ -1,0 +1,194 @@
+"""The consumer runner: durable pull consumers, one transaction per batch, ack after commit."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import nats.errors
+from nats.aio.msg import Msg
+from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
+from nats.js.client import JetStreamContext
+from pydantic import ValidationError
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from contracts.base import DomainEvent
+from contracts.envelope import Envelope
+from contracts.registry import UnknownEventTypeError, decode
+from pace.logging import get_logger
+from pace.store import EventStore, StoreTransaction, StoreUnavailableError
+
+log = get_logger(__name__)
+
+Handler = Callable[[StoreTransaction, Envelope, DomainEvent], None]
+"""A plain function run inside the consumer's transaction; raise to refuse the event."""
+
+TRANSIENT = (StoreUnavailableError, OperationalError, InterfaceError, OSError)
+REASON_HEADER = "Pace-Dead-Letter-Reason"
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One fetched message, decoded when it could be."""
+
+    msg: Msg
+    envelope: Envelope | None = None
+    event: DomainEvent | None = None
+    problem: str | None = None
+
+    @property
+    def attempts(self) -> int:
+        return self.msg.metadata.num_delivered
+
+
+def decode_delivery(msg: Msg) -> Delivery:
+    """Parse envelope and event; a message that cannot be parsed carries its problem instead."""
+    try:
+        envelope = Envelope.model_validate_json(msg.data)
+        event = decode(envelope.event_type, envelope.schema_version, envelope.payload)
+    except (ValidationError, UnknownEventTypeError, ValueError) as error:
+        return Delivery(msg, problem=f"{type(error).__name__}: {_short(error)}")
+    return Delivery(msg, envelope, event)
+
+
+def _short(error: Exception, limit: int = 500) -> str:
+    text = str(error).replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+class ConsumerRunner:
+    """Feeds a handler from a durable JetStream consumer; handler writes and inbox commit together."""
+
+    def __init__(self, js: JetStreamContext, store: EventStore, handler: Handler, *,
+                 stream: str, durable: str, filter_subjects: Sequence[str],
+                 dead_letter_subject: str, batch: int = 200, max_attempts: int = 5,
+                 ack_wait: float = 30.0, retry_delay: float = 1.0) -> None:
+        self.js = js
+        self.store = store
+        self.handler = handler
+        self.stream = stream
+        self.durable = durable
+        self.filter_subjects = list(filter_subjects)
+        self.dead_letter_subject = dead_letter_subject
+        self.batch = batch
+        self.max_attempts = max_attempts
+        self.ack_wait = ack_wait
+        self.retry_delay = retry_delay
+        self.handled = 0
+        self.dead_lettered = 0
+        self._subscription: JetStreamContext.PullSubscription | None = None
+
+    async def start(self) -> None:
+        """Create (or reuse) the durable consumer; JetStream never gives up on its own."""
+        config = ConsumerConfig(
+            durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL, ack_wait=self.ack_wait, max_deliver=-1,
+            filter_subjects=self.filter_subjects, max_ack_pending=self.batch * 10,
+        )
+        await self.js.add_consumer(self.stream, config)
+        self._subscription = await self.js.pull_subscribe_bind(self.durable, stream=self.stream)
+
+    async def run_once(self, timeout: float = 1.0) -> int:
+        """Fetch one batch and settle every message in it; returns how many were fetched."""
+        if self._subscription is None:
+            await self.start()
+        assert self._subscription is not None
+        try:
+            msgs = await self._subscription.fetch(self.batch, timeout=timeout)
+        except nats.errors.TimeoutError:
+            return 0
+        await self.process([decode_delivery(msg) for msg in msgs])
+        return len(msgs)
+
+    async def process(self, deliveries: list[Delivery]) -> None:
+        """Apply a batch in one transaction; on failure, isolate the culprit one by one."""
+        poison = [d for d in deliveries if d.problem]
+        good = [d for d in deliveries if not d.problem]
+        try:
+            await self._apply(good)
+        except TRANSIENT as error:
+            log.warning("consumer.store_unavailable", consumer=self.durable, error=str(error))
+            retry, failed = good, []
+        except Exception:  # noqa: BLE001 - some handler failed; find out which
+            retry, failed = await self._apply_one_by_one(good)
+        else:
+            retry, failed = [], []
+            await _ack_all(good)
+        for delivery in poison:
+            await self._dead_letter(delivery, delivery.problem or "unreadable message")
+        for delivery, reason in failed:
+            await self._dead_letter(delivery, reason)
+        for delivery in retry:
+            await delivery.msg.nak(delay=self.retry_delay)
+
+    async def _apply(self, deliveries: list[Delivery]) -> None:
+        if deliveries:
+            await self.store.in_transaction(self._apply_in, deliveries)
+            self.handled += len(deliveries)
+
+    def _apply_in(self, tx: StoreTransaction, deliveries: list[Delivery]) -> None:
+        """Inside the transaction: skip what this consumer already handled, handle, mark."""
+        ids = [str(d.envelope.event_id) for d in deliveries if d.envelope]
+        done = tx.processed_among(self.durable, ids)
+        fresh: list[str] = []
+        for delivery in deliveries:
+            assert delivery.envelope is not None and delivery.event is not None
+            event_id = str(delivery.envelope.event_id)
+            if event_id in done:
+                continue
+            done.add(event_id)
+            self.handler(tx, delivery.envelope, delivery.event)
+            fresh.append(event_id)
+        tx.mark_processed(self.durable, fresh)
+
+    async def _apply_one_by_one(self, deliveries: list[Delivery]
+                                ) -> tuple[list[Delivery], list[tuple[Delivery, str]]]:
+        retry: list[Delivery] = []
+        failed: list[tuple[Delivery, str]] = []
+        for delivery in deliveries:
+            try:
+                await self._apply([delivery])
+            except TRANSIENT:
+                retry.append(delivery)
+            except Exception as error:  # noqa: BLE001 - retried, then dead-lettered with reason
+                reason = f"{type(error).__name__}: {_short(error)}"
+                log.warning("consumer.handler_failed", consumer=self.durable, reason=reason,
+                            attempt=delivery.attempts)
+                if delivery.attempts >= self.max_attempts:
+                    failed.append((delivery, f"failed {delivery.attempts} times; last: {reason}"))
+                else:
+                    retry.append(delivery)
+            else:
+                await delivery.msg.ack()
+        return retry, failed
+
+    async def _dead_letter(self, delivery: Delivery, reason: str) -> None:
+        """Park a message with its reason on the dead-letter subject, then ack the original."""
+        meta = delivery.msg.metadata
+        headers = {
+            REASON_HEADER: reason,
+            "Pace-Consumer": self.durable,
+            "Pace-Original-Subject": delivery.msg.subject,
+            "Pace-Original-Sequence": str(meta.sequence.stream),
+            "Nats-Msg-Id": f"{self.durable}:{meta.sequence.stream}",
+        }
+        await self.js.publish(self.dead_letter_subject, delivery.msg.data, headers=headers)
+        await delivery.msg.ack()
+        self.dead_lettered += 1
+        log.error("consumer.dead_lettered", consumer=self.durable, reason=reason,
+                  subject=delivery.msg.subject)
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Consume until stop is set; transient broker errors are logged and retried."""
+        while not stop.is_set():
+            try:
+                await self.run_once()
+            except (nats.errors.Error, OSError) as error:
+                log.warning("consumer.retry", consumer=self.durable, error=str(error))
+                await asyncio.sleep(self.retry_delay)
+
+
+async def _ack_all(deliveries: list[Delivery]) -> None:
+    for delivery in deliveries:
+        await delivery.msg.ack()

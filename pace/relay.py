@@ -1,0 +1,103 @@
+"""The relay: publishes stored events to the partner's JetStream stream, in order, exactly once."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable, Sequence
+
+import orjson
+from nats.errors import Error as NatsError
+from nats.js.client import JetStreamContext
+
+from contracts.envelope import Envelope
+from pace.logging import get_logger
+from pace.store import EventStore, RecordedEvent
+
+log = get_logger(__name__)
+
+
+class RelayError(Exception):
+    """A batch could not be confirmed by JetStream; the cursor stays where it was."""
+
+
+def envelope_bytes(envelope: Envelope) -> bytes:
+    """The wire form of an envelope: compact JSON."""
+    return orjson.dumps(envelope.model_dump(mode="json"))
+
+
+class Relay:
+    """Reads the store after its persisted cursor, publishes pipelined, then advances the cursor."""
+
+    def __init__(self, store: EventStore, js: JetStreamContext,
+                 subject_for: Callable[[Envelope], str], *, name: str = "relay",
+                 batch: int = 1000, ack_timeout: float = 10.0, idle_wait: float = 1.0) -> None:
+        self.store = store
+        self.js = js
+        self.subject_for = subject_for
+        self.name = name
+        self.batch = batch
+        self.ack_timeout = ack_timeout
+        self.idle_wait = idle_wait
+        self.published = 0
+        self._wake = asyncio.Event()
+        store.on_append(lambda _position: self._wake.set())
+
+    async def run_once(self) -> int:
+        """Publish the next batch after the cursor; returns how many events it confirmed."""
+        cursor = await self.store.cursor(self.name)
+        records = await self.store.read_all(after=cursor, limit=self.batch)
+        if not records:
+            return 0
+        await self.publish(records)
+        await self.store.save_cursor(self.name, records[-1].position)
+        self.published += len(records)
+        return len(records)
+
+    async def publish(self, records: Sequence[RecordedEvent]) -> None:
+        """Publish without awaiting each ack, then check every ack; Nats-Msg-Id makes retries safe."""
+        pending = []
+        for record in records:
+            envelope = record.envelope
+            pending.append(await self.js.publish_async(
+                self.subject_for(envelope),
+                envelope_bytes(envelope),
+                headers={"Nats-Msg-Id": str(envelope.event_id)},
+            ))
+        try:
+            async with asyncio.timeout(self.ack_timeout):
+                acks = await asyncio.gather(*pending, return_exceptions=True)
+        except TimeoutError as error:
+            raise RelayError(f"JetStream did not confirm {len(pending)} events in time") from error
+        failed = [a for a in acks if isinstance(a, BaseException)]
+        if failed:
+            raise RelayError(f"{len(failed)} of {len(acks)} publishes failed: {failed[0]!r}")
+
+    async def run(self, stop: asyncio.Event, retry_delay: float = 1.0) -> None:
+        """Relay until stop is set; waits for new appends (or a poll) when caught up."""
+        while not stop.is_set():
+            self._wake.clear()
+            try:
+                if await self.run_once():
+                    continue
+            except (RelayError, OSError, NatsError) as error:
+                log.warning("relay.retry", error=str(error), delay=retry_delay)
+                await _sleep_unless(stop, retry_delay)
+                continue
+            await _wait_any(stop, self._wake, self.idle_wait)
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        async with asyncio.timeout(seconds):
+            await stop.wait()
+    except TimeoutError:
+        pass
+
+
+async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:
+    waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+    try:
+        await asyncio.wait(waiters, timeout=seconds, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for waiter in waiters:
+            waiter.cancel()

@@ -1,0 +1,191 @@
+"""Relay and consumer runner against a real nats-server and a real SQLite store."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from datetime import UTC, date, datetime
+
+import nats
+import pytest
+from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
+
+from contracts import subjects
+from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource
+from pace.consumer import REASON_HEADER, ConsumerRunner
+from pace.relay import Relay
+from pace.store import EventStore, NewEvent
+from pace.topology import ensure_streams, partner_streams
+
+pytestmark = [pytest.mark.nats, pytest.mark.timeout(90)]
+
+PARTNER = "mechelen"
+
+projection_meta = MetaData()
+referrals_seen = Table("referrals_seen", projection_meta,
+                       Column("family_id", String(64), primary_key=True),
+                       Column("times", Integer, nullable=False))
+
+
+def referral(i: int) -> NewEvent:
+    event = FamilyReferred(
+        family_id=f"fam-{i:04d}", referral_source=ReferralSource.PUBLIC_EMPLOYMENT_SERVICE,
+        referred_on=date(2020, 1, 6), parents=(ParentRef(parent_id=f"par-{i}", gender=Gender.FEMALE),),
+        children=(ChildRef(child_id=f"chi-{i}", birth_month="2019-05"),),
+    )
+    return NewEvent(event, uuid.uuid4(), datetime(2020, 1, 6, 9, tzinfo=UTC), uuid.uuid4())
+
+
+def subject_for(envelope) -> str:
+    return subjects.event_subject(envelope.partner, envelope.event_type)
+
+
+def count_referral(tx, envelope, event) -> None:
+    """The handler under test: a projection row per family, counting applications."""
+    conn = tx.connection
+    changed = conn.execute(update(referrals_seen)
+                           .where(referrals_seen.c.family_id == event.family_id)
+                           .values(times=referrals_seen.c.times + 1))
+    if changed.rowcount == 0:
+        conn.execute(insert(referrals_seen), {"family_id": event.family_id, "times": 1})
+
+
+@pytest.fixture
+async def store(tmp_path):
+    store = await EventStore.open(tmp_path / "intake.db", PARTNER)
+    await store.db.write(projection_meta.create_all)
+    yield store
+    await store.close()
+
+
+@pytest.fixture
+async def js(nats_url):
+    nc = await nats.connect(nats_url)
+    js = nc.jetstream()
+    await ensure_streams(js, partner_streams(PARTNER))
+    yield js
+    await nc.close()
+
+
+def runner(js, store, handler=count_referral, **kwargs) -> ConsumerRunner:
+    return ConsumerRunner(
+        js, store, handler, stream=subjects.PARTNER_EVENTS_STREAM, durable="referral-counter",
+        filter_subjects=[subjects.context_event_subjects(PARTNER, "intake")],
+        dead_letter_subject=subjects.dead_letter_subject(PARTNER, "referral-counter"), **kwargs)
+
+
+async def drain(consumer: ConsumerRunner, expected: int, seconds: float = 20) -> None:
+    async with asyncio.timeout(seconds):
+        while consumer.handled + consumer.dead_lettered < expected:
+            await consumer.run_once(timeout=0.5)
+
+
+async def test_relay_publishes_every_event_in_store_order(store, js) -> None:
+    for i in range(250):
+        await store.append(f"family-{i}", [referral(i)])
+    relay = Relay(store, js, subject_for, batch=100)
+
+    while await relay.run_once():
+        pass
+
+    info = await js.stream_info(subjects.PARTNER_EVENTS_STREAM)
+    assert info.state.messages == 250
+    first = await js.get_msg(subjects.PARTNER_EVENTS_STREAM, 1)
+    last = await js.get_msg(subjects.PARTNER_EVENTS_STREAM, 250)
+    records = await store.read_all(limit=1000)
+    assert first.headers["Nats-Msg-Id"] == str(records[0].event_id)
+    assert last.headers["Nats-Msg-Id"] == str(records[-1].event_id)
+    assert await store.cursor("relay") == 250
+
+
+async def test_a_relay_killed_before_its_cursor_commit_resumes_without_loss_or_doubles(
+    store, js, monkeypatch
+) -> None:
+    for i in range(120):
+        await store.append(f"family-{i}", [referral(i)])
+    crashing = Relay(store, js, subject_for, batch=50)
+
+    async def crash(*_args):
+        raise SystemExit("killed between publish and cursor commit")
+    monkeypatch.setattr(store, "save_cursor", crash)
+    with pytest.raises(SystemExit):
+        await crashing.run_once()
+    monkeypatch.undo()
+    restarted = Relay(store, js, subject_for, batch=50)
+    while await restarted.run_once():
+        pass
+    consumer = runner(js, store)
+    await drain(consumer, 120)
+
+    info = await js.stream_info(subjects.PARTNER_EVENTS_STREAM)
+    assert info.state.messages == 120
+    rows = await store.db.read(lambda c: c.execute(
+        select(func.count(), func.max(referrals_seen.c.times))).one())
+    assert tuple(rows) == (120, 1)
+
+
+async def test_a_consumer_applies_each_event_exactly_once_across_redelivery(store, js) -> None:
+    for i in range(30):
+        await store.append(f"family-{i}", [referral(i)])
+    relay = Relay(store, js, subject_for)
+    await relay.run_once()
+    records = await store.read_all()
+    duplicate = records[0].envelope  # a re-published copy with a new Msg-Id: a redelivery
+    from pace.relay import envelope_bytes
+    await js.publish(subject_for(duplicate), envelope_bytes(duplicate),
+                     headers={"Nats-Msg-Id": "a-different-id"})
+    consumer = runner(js, store)
+
+    await drain(consumer, 31)
+
+    rows = await store.db.read(lambda c: c.execute(
+        select(func.count(), func.sum(referrals_seen.c.times))).one())
+    assert tuple(rows) == (30, 30)
+
+
+async def test_a_malformed_message_is_dead_lettered_with_a_reason_and_the_rest_applied(
+    store, js
+) -> None:
+    for i in range(5):
+        await store.append(f"family-{i}", [referral(i)])
+    await Relay(store, js, subject_for).run_once()
+    await js.publish("pace.mechelen.evt.intake.FamilyReferred", b'{"not": "an envelope"',
+                     headers={"Nats-Msg-Id": "garbage-1"})
+    for i in range(5, 10):
+        await store.append(f"family-{i}", [referral(i)])
+    await Relay(store, js, subject_for).run_once()
+    consumer = runner(js, store)
+
+    await drain(consumer, 11)
+
+    dead = await js.get_last_msg(subjects.DEAD_LETTER_STREAM,
+                                 subjects.dead_letter_subject(PARTNER, "referral-counter"))
+    assert dead.data == b'{"not": "an envelope"'
+    assert "ValidationError" in dead.headers[REASON_HEADER]
+    count = await store.db.read(lambda c: c.execute(select(func.count()).select_from(
+        referrals_seen)).scalar())
+    assert count == 10
+
+
+async def test_a_failing_handler_is_retried_then_dead_lettered_while_others_go_on(
+    store, js
+) -> None:
+    for i in range(6):
+        await store.append(f"family-{i}", [referral(i)])
+    await Relay(store, js, subject_for).run_once()
+
+    def refuse_family_3(tx, envelope, event) -> None:
+        if event.family_id == "fam-0003":
+            raise LookupError("family 3 cannot be applied")
+        count_referral(tx, envelope, event)
+    consumer = runner(js, store, refuse_family_3, max_attempts=3, retry_delay=0.1)
+
+    await drain(consumer, 6)
+
+    dead = await js.get_last_msg(subjects.DEAD_LETTER_STREAM,
+                                 subjects.dead_letter_subject(PARTNER, "referral-counter"))
+    assert "failed 3 times; last: LookupError: family 3 cannot be applied" in \
+        dead.headers[REASON_HEADER]
+    families = await store.db.read(lambda c: set(c.execute(
+        select(referrals_seen.c.family_id)).scalars()))
+    assert families == {f"fam-{i:04d}" for i in (0, 1, 2, 4, 5)}
