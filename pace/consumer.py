@@ -78,6 +78,7 @@ class ConsumerRunner:
         self.handled = 0
         self.dead_lettered = 0
         self._subscription: JetStreamContext.PullSubscription | None = None
+        self._prefetch: asyncio.Future[list[Msg]] | None = None
 
     async def start(self) -> None:
         """Create (or reuse) the durable consumer; JetStream never gives up on its own."""
@@ -90,16 +91,37 @@ class ConsumerRunner:
         self._subscription = await self.js.pull_subscribe_bind(self.durable, stream=self.stream)
 
     async def run_once(self, timeout: float = 1.0) -> int:
-        """Fetch one batch and settle every message in it; returns how many were fetched."""
+        """Settle one batch while the next is already being fetched; returns the batch size."""
         if self._subscription is None:
             await self.start()
+        fetching = self._prefetch or asyncio.ensure_future(self._fetch(timeout))
+        self._prefetch = None
+        deliveries = await fetching
+        if not deliveries:
+            return 0
+        self._prefetch = asyncio.ensure_future(self._fetch(timeout))
+        await self.process(deliveries)
+        return len(deliveries)
+
+    async def _fetch(self, timeout: float) -> list[Delivery]:
+        """Fetch and decode a batch (decoding overlaps the previous batch's commit)."""
         assert self._subscription is not None
         try:
             msgs = await self._subscription.fetch(self.batch, timeout=timeout)
         except nats.errors.TimeoutError:
-            return 0
-        await self.process([decode_delivery(msg) for msg in msgs])
-        return len(msgs)
+            return []
+        return [decode_delivery(msg) for msg in msgs]
+
+    async def stop(self) -> None:
+        """Let an outstanding fetch finish and hand its messages back for prompt redelivery."""
+        fetching, self._prefetch = self._prefetch, None
+        if fetching is None:
+            return
+        try:
+            for delivery in await fetching:
+                await delivery.msg.nak()
+        except (nats.errors.Error, OSError, asyncio.CancelledError):
+            pass  # unacked messages come back after ack_wait
 
     async def process(self, deliveries: list[Delivery]) -> None:
         """Apply a batch in one transaction; on failure, isolate the culprit one by one."""
@@ -181,12 +203,15 @@ class ConsumerRunner:
 
     async def run(self, stop: asyncio.Event) -> None:
         """Consume until stop is set; transient broker errors are logged and retried."""
-        while not stop.is_set():
-            try:
-                await self.run_once()
-            except (nats.errors.Error, OSError) as error:
-                log.warning("consumer.retry", consumer=self.durable, error=str(error))
-                await asyncio.sleep(self.retry_delay)
+        try:
+            while not stop.is_set():
+                try:
+                    await self.run_once()
+                except (nats.errors.Error, OSError) as error:
+                    log.warning("consumer.retry", consumer=self.durable, error=str(error))
+                    await asyncio.sleep(self.retry_delay)
+        finally:
+            await self.stop()
 
 
 async def _ack_all(deliveries: list[Delivery]) -> None:

@@ -9,6 +9,7 @@ import orjson
 from nats.errors import Error as NatsError
 from nats.js.client import JetStreamContext
 
+from contracts import subjects
 from contracts.envelope import Envelope
 from pace.logging import get_logger
 from pace.store import EventStore, RecordedEvent
@@ -20,6 +21,11 @@ class RelayError(Exception):
     """A batch could not be confirmed by JetStream; the cursor stays where it was."""
 
 
+def event_subject_of(record: RecordedEvent) -> str:
+    """pace.<partner>.evt.<context>.<EventType> for a stored record."""
+    return subjects.event_subject(record.partner, record.event_type)
+
+
 def envelope_bytes(envelope: Envelope) -> bytes:
     """The wire form of an envelope: compact JSON."""
     return orjson.dumps(envelope.model_dump(mode="json"))
@@ -29,7 +35,8 @@ class Relay:
     """Reads the store after its persisted cursor, publishes pipelined, then advances the cursor."""
 
     def __init__(self, store: EventStore, js: JetStreamContext,
-                 subject_for: Callable[[Envelope], str], *, name: str = "relay",
+                 subject_for: Callable[[RecordedEvent], str] = event_subject_of, *,
+                 name: str = "relay",
                  batch: int = 1000, ack_timeout: float = 10.0, idle_wait: float = 1.0) -> None:
         self.store = store
         self.js = js
@@ -57,11 +64,10 @@ class Relay:
         """Publish without awaiting each ack, then check every ack; Nats-Msg-Id makes retries safe."""
         pending = []
         for record in records:
-            envelope = record.envelope
             pending.append(await self.js.publish_async(
-                self.subject_for(envelope),
-                envelope_bytes(envelope),
-                headers={"Nats-Msg-Id": str(envelope.event_id)},
+                self.subject_for(record),
+                record.wire_bytes(),
+                headers={"Nats-Msg-Id": record.event_id},
             ))
         try:
             async with asyncio.timeout(self.ack_timeout):

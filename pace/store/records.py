@@ -44,33 +44,51 @@ class NewEvent:
         }
 
 
-@dataclass(frozen=True, slots=True)
-class RecordedEvent:
-    """One stored record: its global position, its envelope and its chain hash."""
+ENVELOPE_COLUMNS = (
+    "event_id", "event_type", "schema_version", "partner", "stream_id", "stream_version",
+    "occurred_at", "recorded_at", "correlation_id", "causation_id", "actor",
+)
 
-    position: int
-    envelope: Envelope
-    hash: str
+
+class RecordedEvent:
+    """One stored record: its global position, its chain hash and (built on demand) its envelope."""
+
+    __slots__ = ("_envelope", "hash", "position", "row")
+
+    def __init__(self, row: dict[str, Any]) -> None:
+        self.row = row
+        self.position: int = row["position"]
+        self.hash: str = row["hash"]
+        self._envelope: Envelope | None = None
 
     @classmethod
     def from_row(cls, row: Any) -> RecordedEvent:
-        m = row._mapping if hasattr(row, "_mapping") else row
-        envelope = Envelope(
-            event_id=m["event_id"],
-            event_type=m["event_type"],
-            schema_version=m["schema_version"],
-            partner=m["partner"],
-            stream_id=m["stream_id"],
-            stream_version=m["stream_version"],
-            occurred_at=m["occurred_at"],
-            recorded_at=m["recorded_at"],
-            correlation_id=m["correlation_id"],
-            causation_id=m["causation_id"],
-            actor=m["actor"],
-            payload=orjson.loads(m["payload"]),
-        )
-        return cls(position=m["position"], envelope=envelope, hash=m["hash"])
+        return cls(dict(row))
 
     @property
-    def event_id(self) -> UUID:
-        return self.envelope.event_id
+    def envelope(self) -> Envelope:
+        if self._envelope is None:
+            fields = {name: self.row[name] for name in ENVELOPE_COLUMNS}
+            self._envelope = Envelope(**fields, payload=orjson.loads(self.row["payload"]))
+        return self._envelope
+
+    @property
+    def event_id(self) -> str:
+        return self.row["event_id"]
+
+    @property
+    def event_type(self) -> str:
+        return self.row["event_type"]
+
+    @property
+    def partner(self) -> str:
+        return self.row["partner"]
+
+    def wire_bytes(self) -> bytes:
+        """The envelope as compact JSON, straight from the stored columns (no re-validation)."""
+        fields: dict[str, Any] = {name: self.row[name] for name in ENVELOPE_COLUMNS}
+        fields["payload"] = orjson.Fragment(self.row["payload"])
+        return orjson.dumps(fields)
+
+    def __repr__(self) -> str:
+        return f"RecordedEvent(position={self.position}, {self.event_type} {self.event_id})"

@@ -75,9 +75,12 @@ def runner(js, store, handler=count_referral, **kwargs) -> ConsumerRunner:
 
 
 async def drain(consumer: ConsumerRunner, expected: int, seconds: float = 20) -> None:
-    async with asyncio.timeout(seconds):
-        while consumer.handled + consumer.dead_lettered < expected:
-            await consumer.run_once(timeout=0.5)
+    try:
+        async with asyncio.timeout(seconds):
+            while consumer.handled + consumer.dead_lettered < expected:
+                await consumer.run_once(timeout=0.5)
+    finally:
+        await consumer.stop()
 
 
 async def test_relay_publishes_every_event_in_store_order(store, js) -> None:
