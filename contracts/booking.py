@@ -4,112 +4,147 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Self
 
-from pydantic import AwareDatetime
+from pydantic import AwareDatetime, model_validator
 
-from contracts.base import DomainEvent, pseudonymous, public
-from contracts.intake import ID
+from contracts.base import DomainEvent, public
+from contracts.intake import pseudonymous_id
+
+LOCATION_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+SESSION_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}:\d{4}-\d{2}-\d{2}:(morning|afternoon)$"
 
 
 class Daypart(StrEnum):
+    """Half a day of childcare at one location."""
+
     MORNING = "morning"
     AFTERNOON = "afternoon"
 
 
 class BookingKind(StrEnum):
+    """Occasional (a one-off at short notice) or flexible (recurring, changing hours)."""
+
     OCCASIONAL = "occasional"
     FLEXIBLE = "flexible"
 
 
 class HandoverDestination(StrEnum):
+    """Where a child moves on to after flexible childcare."""
+
     REGULAR_CHILDCARE = "regular_childcare"
     PRESCHOOL = "preschool"
 
 
-class _SessionEvent(DomainEvent):
-    """Events on one session: a location's day-part on a date (stream `session-<id>`)."""
+def session_id(location_id: str, on: date, daypart: Daypart) -> str:
+    """The id of one session, a location's day-part on a date: `<location>:<date>:<daypart>`."""
+    return f"{location_id}:{on.isoformat()}:{Daypart(daypart).value}"
 
-    session_id: str = pseudonymous(**ID)
+
+class _SessionEvent(DomainEvent):
+    """Events on one session (stream `session-<session_id>`); the id names no person."""
+
+    context = "booking"
+    shareable = True
+    session_id: str = public(max_length=64, pattern=SESSION_PATTERN)
 
 
 class _BookingEvent(_SessionEvent):
-    booking_id: str = pseudonymous(**ID)
-    family_id: str = pseudonymous(**ID)
-    child_id: str = pseudonymous(**ID)
+    booking_id: str = pseudonymous_id()
+    family_id: str = pseudonymous_id()
+    child_id: str = pseudonymous_id()
 
 
 class DaypartCapacitySet(_SessionEvent):
-    context = "booking"
-    shareable = True
-    location_id: str = public(**ID)
+    """How many children a session may take; bookings beyond it go to the waitlist."""
+
+    location_id: str = public(pattern=LOCATION_PATTERN)
     session_date: date = public()
     daypart: Daypart = public()
     capacity: int = public(ge=0, le=60)
 
+    @model_validator(mode="after")
+    def _session_matches_its_parts(self) -> Self:
+        expected = session_id(self.location_id, self.session_date, self.daypart)
+        if self.session_id != expected:
+            raise ValueError(f"session_id {self.session_id!r} should be {expected!r}")
+        return self
+
 
 class SlotBooked(_BookingEvent):
-    context = "booking"
-    shareable = True
+    """A child has a place in a session."""
+
     kind: BookingKind = public()
     hours: float = public(gt=0, le=12)
     booked_on: date = public()
 
 
 class SlotWaitlisted(_BookingEvent):
-    context = "booking"
-    shareable = True
+    """The session was full: the child waits for a place."""
+
     kind: BookingKind = public()
     hours: float = public(gt=0, le=12)
     waitlisted_on: date = public()
 
 
 class WaitlistPromoted(_BookingEvent):
-    context = "booking"
-    shareable = True
+    """A place came free and the waiting child took it."""
+
     promoted_on: date = public()
 
 
 class BookingCancelled(_BookingEvent):
-    context = "booking"
-    shareable = True
+    """The family cancelled; late when too close to the session to refill the place."""
+
     cancelled_on: date = public()
     late: bool = public()
 
 
 class ChildCheckedIn(_BookingEvent):
-    context = "booking"
-    shareable = True
+    """The child arrived for the session."""
+
     checked_in_at: AwareDatetime = public()
 
 
-class ChildCheckedOut(_BookingEvent):
-    """Version 2 carries hours used; version 1 carried whole minutes (see the upcaster)."""
+class ChildCheckedOutV1(_BookingEvent):
+    """Version 1 of ChildCheckedOut, kept to read old logs: whole minutes used."""
 
-    context = "booking"
-    shareable = True
+    event_type = "ChildCheckedOut"
+    schema_version = 1
+    checked_out_at: AwareDatetime = public()
+    minutes_used: int = public(ge=0, le=720)
+
+
+class ChildCheckedOut(_BookingEvent):
+    """The child was picked up; version 2 carries the hours used (see the v1 upcaster)."""
+
     schema_version = 2
     checked_out_at: AwareDatetime = public()
     hours_used: float = public(ge=0, le=12)
 
 
 class NoShowRecorded(_BookingEvent):
-    context = "booking"
-    shareable = True
+    """The child did not come to a booked session."""
+
     recorded_on: date = public()
 
 
 class BookingFlaggedForHandover(_BookingEvent):
-    """The family's trajectory ended: the place is released on release_on unless rebooked."""
+    """The family's trajectory ended: the place is released on release_on unless handed over."""
 
-    context = "booking"
-    shareable = True
     flagged_on: date = public()
     release_on: date = public()
 
+    @model_validator(mode="after")
+    def _release_follows_flag(self) -> Self:
+        if self.release_on < self.flagged_on:
+            raise ValueError("release_on must not be before flagged_on")
+        return self
+
 
 class BookingReleased(_BookingEvent):
-    context = "booking"
-    shareable = True
+    """The grace period ended: the place is free for another child."""
+
     released_on: date = public()
 
 
@@ -118,8 +153,8 @@ class ChildHandedOver(DomainEvent):
 
     context = "booking"
     shareable = True
-    family_id: str = pseudonymous(**ID)
-    child_id: str = pseudonymous(**ID)
+    family_id: str = pseudonymous_id()
+    child_id: str = pseudonymous_id()
     destination: HandoverDestination = public()
     handed_over_on: date = public()
 
@@ -129,4 +164,4 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     ChildCheckedIn, ChildCheckedOut, NoShowRecorded, BookingFlaggedForHandover, BookingReleased,
     ChildHandedOver,
 )
-
+SUPERSEDED: tuple[type[DomainEvent], ...] = (ChildCheckedOutV1,)

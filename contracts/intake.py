@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-
+from typing import Any
 
 from contracts.base import DomainEvent, Frozen, pseudonymous, public
 
-ID = {"min_length": 1, "max_length": 64, "pattern": r"^[A-Za-z0-9_.:-]+$"}
-BIRTH_MONTH = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
+BIRTH_MONTH_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
+
+
+def pseudonymous_id(**kwargs: Any) -> Any:
+    """A pseudonymous id field: a short opaque token or UUID, never a name or national number."""
+    return pseudonymous(min_length=1, max_length=64, pattern=ID_PATTERN, **kwargs)
 
 
 class ReferralSource(StrEnum):
+    """Who referred the family to the programme."""
+
     PUBLIC_EMPLOYMENT_SERVICE = "public_employment_service"  # VDAB, UWV, France Travail, JCP
     SOCIAL_SERVICES = "social_services"  # OCMW / CPAS, municipal social services
     CHILD_AND_FAMILY_AGENCY = "child_and_family_agency"  # Kind en Gezin, PMI, health visitors
@@ -21,6 +28,8 @@ class ReferralSource(StrEnum):
 
 
 class Gender(StrEnum):
+    """A parent's gender as the programme reports it."""
+
     FEMALE = "female"
     MALE = "male"
     OTHER = "other"
@@ -28,12 +37,16 @@ class Gender(StrEnum):
 
 
 class ConsentPurpose(StrEnum):
+    """What a family consents to; each purpose is given and withdrawn on its own."""
+
     CHILDCARE = "childcare"
     TRAJECTORY = "trajectory"
     CROSS_BORDER_STATISTICS = "cross_border_statistics"
 
 
 class DeclineReason(StrEnum):
+    """Why a referral did not lead to enrolment."""
+
     NOT_ELIGIBLE = "not_eligible"
     NO_CAPACITY = "no_capacity"
     FAMILY_DECLINED = "family_declined"
@@ -44,37 +57,43 @@ class DeclineReason(StrEnum):
 class ParentRef(Frozen):
     """A parent as events know them: an id and the gender programme reporting needs."""
 
-    parent_id: str = pseudonymous(**ID)
+    parent_id: str = pseudonymous_id()
     gender: Gender = public()
 
 
 class ChildRef(Frozen):
     """A child as events know them: an id and the birth month (age checks, reporting)."""
 
-    child_id: str = pseudonymous(**ID)
-    birth_month: str = public(pattern=BIRTH_MONTH)
+    child_id: str = pseudonymous_id()
+    birth_month: str = public(pattern=BIRTH_MONTH_PATTERN)
 
 
 class FamilyReferred(DomainEvent):
+    """A family was referred; its personal details went to the vault, not into this event."""
+
     context = "intake"
     shareable = True
-    family_id: str = pseudonymous(**ID)
+    family_id: str = pseudonymous_id()
     referral_source: ReferralSource = public()
     referred_on: date = public()
     parents: tuple[ParentRef, ...] = pseudonymous(min_length=1, max_length=4)
-    children: tuple[ChildRef, ...] = pseudonymous(min_length=0, max_length=12)
+    children: tuple[ChildRef, ...] = pseudonymous(max_length=12)
 
 
 class ConsentRecorded(DomainEvent):
+    """The family gave consent for one purpose."""
+
     context = "intake"
-    family_id: str = pseudonymous(**ID)
+    family_id: str = pseudonymous_id()
     purpose: ConsentPurpose = public()
     given_on: date = public()
 
 
 class ConsentWithdrawn(DomainEvent):
+    """The family withdrew consent for one purpose."""
+
     context = "intake"
-    family_id: str = pseudonymous(**ID)
+    family_id: str = pseudonymous_id()
     purpose: ConsentPurpose = public()
     withdrawn_on: date = public()
 
@@ -84,15 +103,17 @@ class FamilyEnrolled(DomainEvent):
 
     context = "intake"
     shareable = True
-    family_id: str = pseudonymous(**ID)
-    coach_id: str = pseudonymous(**ID)
+    family_id: str = pseudonymous_id()
+    coach_id: str = pseudonymous_id()
     enrolled_on: date = public()
 
 
 class ReferralDeclined(DomainEvent):
+    """The referral ended without enrolment, for a categorised reason."""
+
     context = "intake"
     shareable = True
-    family_id: str = pseudonymous(**ID)
+    family_id: str = pseudonymous_id()
     reason: DeclineReason = public()
     declined_on: date = public()
 
@@ -101,7 +122,7 @@ class FamilyErased(DomainEvent):
     """The family's vault key was destroyed: its personal data is unreadable everywhere."""
 
     context = "intake"
-    family_id: str = pseudonymous(**ID)
+    family_id: str = pseudonymous_id()
     erased_on: date = public()
 
 
@@ -109,4 +130,4 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     FamilyReferred, ConsentRecorded, ConsentWithdrawn, FamilyEnrolled, ReferralDeclined,
     FamilyErased,
 )
-
+SUPERSEDED: tuple[type[DomainEvent], ...] = ()

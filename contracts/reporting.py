@@ -3,27 +3,44 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
+
+from pydantic import Field, StrictFloat, StrictInt, StringConstraints
 
 from contracts.base import DomainEvent, public
 
-Figures = dict[str, float]
+PARTNER_PATTERN = r"^[a-z][a-z0-9_-]{0,39}$"
+_PERIOD_POINT = r"\d{4}(-(Q[1-4]|0[1-9]|1[0-2]))?"
+PERIOD_PATTERN = rf"^(to-date|{_PERIOD_POINT}(\.\.{_PERIOD_POINT})?)$"
+
+Indicator = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+Category = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
+Figure = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
+Figures = dict[Indicator, Figure]
+Breakdowns = dict[Category, dict[Category, Figures]]
+"""Dimension -> category -> figures, e.g. {"country": {"BE": {"families_referred": 86}}}."""
 
 
 class PartnerFiguresPublished(DomainEvent):
+    """One partner's indicators for a period, as of a date (`pace.network.figures.<partner>`)."""
+
     context = "reporting"
-    partner_id: str = public(max_length=40)
-    period: str = public(max_length=20)  # "2020", "2020-Q1", "2020-02" or "to-date"
+    partner_id: str = public(pattern=PARTNER_PATTERN)
+    period: str = public(pattern=PERIOD_PATTERN)
     as_of: date = public()
     figures: Figures = public()
-    breakdowns: dict[str, Figures] = public(default_factory=dict)
+    breakdowns: Breakdowns = public(default_factory=dict)
 
 
 class NetworkFiguresPublished(DomainEvent):
+    """The network's indicators for a period, as of a date (`pace.network.figures.network`)."""
+
     context = "reporting"
-    period: str = public(max_length=20)
+    period: str = public(pattern=PERIOD_PATTERN)
     as_of: date = public()
     figures: Figures = public()
-    per_country: dict[str, Figures] = public(default_factory=dict)
+    breakdowns: Breakdowns = public(default_factory=dict)
 
 
 EVENTS: tuple[type[DomainEvent], ...] = (PartnerFiguresPublished, NetworkFiguresPublished)
+SUPERSEDED: tuple[type[DomainEvent], ...] = ()

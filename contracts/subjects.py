@@ -11,56 +11,72 @@ DEAD_LETTER_STREAM = "PACE_DEAD_LETTERS"
 NETWORK_STREAM = "PACE_NETWORK"
 FIGURES_STREAM = "PACE_FIGURES"
 HUB_DOMAIN = "hub"
+NETWORK_SCOPE = "network"
+RESERVED_PARTNER_IDS = frozenset({HUB_DOMAIN, NETWORK_SCOPE})
 
 _PARTNER = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,100}$")
 
 
 def check_partner(partner: str) -> str:
-    """A partner id usable as one subject token: lowercase letters, digits, - and _."""
-    if not _PARTNER.match(partner):
-        raise ValueError(f"{partner!r} is not a valid partner id "
-                         "(lowercase letters, digits, '-' and '_'; no dots or wildcards)")
+    """A partner id usable as one subject token and JetStream domain; refuses anything else."""
+    if not isinstance(partner, str) or not _PARTNER.fullmatch(partner):
+        raise ValueError(
+            f"{partner!r} is not a valid partner id: use 1-40 lowercase ascii letters, digits, "
+            "'-' and '_', starting with a letter (no dots, spaces or wildcards)")
+    if partner in RESERVED_PARTNER_IDS:
+        raise ValueError(f"{partner!r} is not a valid partner id: it is reserved for the hub")
     return partner
 
 
-def _token(value: str, what: str) -> str:
-    if not _TOKEN.match(value):
-        raise ValueError(f"{value!r} is not a valid {what} (one subject token)")
+def _token(value: str, what: str, *, wildcard: bool = False) -> str:
+    if wildcard and value == "*":
+        return value
+    if not isinstance(value, str) or not _TOKEN.fullmatch(value):
+        raise ValueError(
+            f"{value!r} is not a valid {what}: one subject token, no dots or wildcards")
     return value
 
 
 def event_subject(partner: str, event_type: str) -> str:
-    """pace.<partner>.evt.<context>.<EventType>"""
+    """pace.<partner>.evt.<context>.<EventType>, the context looked up in the registry."""
     context = model_for(event_type).context
     return f"pace.{check_partner(partner)}.evt.{context}.{event_type}"
 
 
 def partner_event_subjects(partner: str) -> str:
+    """Wildcard for every event of a partner: the subjects of its PACE_EVENTS stream."""
     return f"pace.{check_partner(partner)}.evt.>"
 
 
 def context_event_subjects(partner: str, context: str) -> str:
+    """Wildcard for every event of one context of a partner."""
     return f"pace.{check_partner(partner)}.evt.{_token(context, 'context')}.*"
 
 
 def shareable_subjects(partner: str) -> list[str]:
-    """The exact subjects of every event type that may cross to the hub."""
+    """The exact subjects of every event type that may cross to the hub, sorted."""
     return sorted(event_subject(partner, model.event_type) for model in shareable_types())
 
 
 def command_subject(partner: str, context: str, command: str) -> str:
-    """pace.<partner>.cmd.<context>.<command> (request/reply, never stored)"""
+    """pace.<partner>.cmd.<context>.<command> (request/reply, never stored); "*" for all."""
     return (f"pace.{check_partner(partner)}.cmd.{_token(context, 'context')}."
-            f"{_token(command, 'command')}")
+            f"{_token(command, 'command', wildcard=True)}")
 
 
 def dead_letter_subject(partner: str, consumer: str) -> str:
-    """pace.<partner>.dlq.<consumer>; "*" gives the wildcard for the dead-letter stream."""
-    token = consumer if consumer == "*" else _token(consumer, "consumer")
-    return f"pace.{check_partner(partner)}.dlq.{token}"
+    """pace.<partner>.dlq.<consumer>; consumer "*" gives the dead-letter stream's wildcard."""
+    return f"pace.{check_partner(partner)}.dlq.{_token(consumer, 'consumer', wildcard=True)}"
 
 
 def figures_subject(scope: str) -> str:
-    """pace.network.figures.<partner|network>"""
-    return f"pace.network.figures.{_token(scope, 'scope')}"
+    """pace.network.figures.<partner|network>, in the hub's PACE_FIGURES stream."""
+    if scope != NETWORK_SCOPE:
+        check_partner(scope)
+    return f"pace.network.figures.{scope}"
+
+
+def figures_subjects() -> str:
+    """Wildcard for every figures subject: the subjects of PACE_FIGURES."""
+    return "pace.network.figures.*"

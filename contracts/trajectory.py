@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
+from typing import Annotated
 
-from contracts.base import DomainEvent, pseudonymous, public
-from contracts.intake import ID
+from pydantic import AfterValidator
+
+from contracts.base import DomainEvent, public
+from contracts.intake import pseudonymous_id
 
 
 class LifeDomain(StrEnum):
+    """An area of life a personal development plan sets goals in."""
+
     WORK = "work"
     TRAINING = "training"
     LANGUAGE = "language"
@@ -19,25 +24,32 @@ class LifeDomain(StrEnum):
 
 
 class TrainingKind(StrEnum):
+    """The kind of training a parent follows."""
+
     LANGUAGE = "language"
     VOCATIONAL = "vocational"
     SOFT_SKILLS = "soft_skills"
 
 
 class JobKind(StrEnum):
+    """The kind of job a parent starts."""
+
     REGULAR = "regular"
     SOCIAL_ECONOMY = "social_economy"
     TEMPORARY = "temporary"
 
 
 class CompletionOutcome(StrEnum):
+    """Where a completed trajectory left the parent."""
+
     JOB = "job"
     TRAINING = "training"
-    CLOSER_TO_WORK = "closer_to_work"
     OTHER = "other"
 
 
 class DropReason(StrEnum):
+    """Why a trajectory stopped before completion."""
+
     LOST_CONTACT = "lost_contact"
     MOVED_AWAY = "moved_away"
     HEALTH = "health"
@@ -45,73 +57,86 @@ class DropReason(StrEnum):
     OTHER = "other"
 
 
+def _distinct(goals: tuple[LifeDomain, ...]) -> tuple[LifeDomain, ...]:
+    if len(set(goals)) != len(goals):
+        raise ValueError("each life domain may appear once among the goals")
+    return goals
+
+
+Goals = Annotated[tuple[LifeDomain, ...], AfterValidator(_distinct)]
+
+
 class _TrajectoryEvent(DomainEvent):
-    trajectory_id: str = pseudonymous(**ID)
-    family_id: str = pseudonymous(**ID)
+    """Events on one parent's trajectory (stream `trajectory-<trajectory_id>`)."""
+
+    context = "trajectory"
+    shareable = True
+    trajectory_id: str = pseudonymous_id()
+    family_id: str = pseudonymous_id()
 
 
 class TrajectoryStarted(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
-    parent_id: str = pseudonymous(**ID)
-    coach_id: str = pseudonymous(**ID)
+    """A family coach starts an activation trajectory with one parent."""
+
+    parent_id: str = pseudonymous_id()
+    coach_id: str = pseudonymous_id()
     started_on: date = public()
 
 
 class DevelopmentPlanAgreed(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
-    goals: tuple[LifeDomain, ...] = public(min_length=1, max_length=6)
+    """Parent and coach agreed a personal development plan with goals per life domain."""
+
+    goals: Goals = public(min_length=1, max_length=len(LifeDomain))
     agreed_on: date = public()
 
 
 class TrainingStarted(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
-    training_id: str = pseudonymous(**ID)
+    """The parent started a training."""
+
+    training_id: str = pseudonymous_id()
     kind: TrainingKind = public()
     started_on: date = public()
 
 
 class TrainingCompleted(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
-    training_id: str = pseudonymous(**ID)
+    """The parent completed a training."""
+
+    training_id: str = pseudonymous_id()
     completed_on: date = public()
 
 
 class JobStarted(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
-    job_id: str = pseudonymous(**ID)
+    """The parent started working."""
+
+    job_id: str = pseudonymous_id()
     kind: JobKind = public()
     hours_per_week: float = public(gt=0, le=60)
     started_on: date = public()
 
 
 class JobEnded(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
-    job_id: str = pseudonymous(**ID)
+    """A job the parent held has ended."""
+
+    job_id: str = pseudonymous_id()
     ended_on: date = public()
 
 
 class ParentInvolvementDayAttended(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
+    """The parent took part in a parent involvement day."""
+
     attended_on: date = public()
 
 
 class TrajectoryCompleted(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
+    """The trajectory reached its end with an outcome."""
+
     outcome: CompletionOutcome = public()
     completed_on: date = public()
 
 
 class TrajectoryDropped(_TrajectoryEvent):
-    context = "trajectory"
-    shareable = True
+    """The trajectory stopped early; booking flags the family's places for handover."""
+
     reason: DropReason = public()
     dropped_on: date = public()
 
@@ -120,3 +145,4 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     TrajectoryStarted, DevelopmentPlanAgreed, TrainingStarted, TrainingCompleted, JobStarted,
     JobEnded, ParentInvolvementDayAttended, TrajectoryCompleted, TrajectoryDropped,
 )
+SUPERSEDED: tuple[type[DomainEvent], ...] = ()

@@ -1,0 +1,191 @@
+"""Commands staff send to a partner's services (request/reply), one model per command.
+
+Personal data (names, contact details, national number, notes) appears only in intake's
+ReferFamily: the intake service puts it in its encrypted vault; no event ever carries it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import AwareDatetime, Field
+
+from contracts.base import Frozen, personal, public
+from contracts.booking import (
+    LOCATION_PATTERN,
+    BookingKind,
+    Daypart,
+    HandoverDestination,
+    session_id,
+)
+from contracts.intake import (
+    BIRTH_MONTH_PATTERN,
+    ConsentPurpose,
+    DeclineReason,
+    Gender,
+    ReferralSource,
+    pseudonymous_id,
+)
+from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
+
+NAME = {"min_length": 1, "max_length": 200}
+
+
+class ParentDetails(Frozen):
+    parent_id: str = pseudonymous_id()
+    gender: Gender = public()
+    full_name: str = personal(**NAME)
+    phone: str | None = personal(default=None, max_length=40)
+    email: str | None = personal(default=None, max_length=200)
+    national_number: str | None = personal(default=None, max_length=40)
+
+
+class ChildDetails(Frozen):
+    child_id: str = pseudonymous_id()
+    first_name: str = personal(**NAME)
+    birth_month: str = public(pattern=BIRTH_MONTH_PATTERN)
+
+
+# -- intake ------------------------------------------------------------------------------
+
+class ReferFamily(Frozen):
+    family_id: str = pseudonymous_id()
+    referral_source: ReferralSource = public()
+    referred_on: date = public()
+    parents: tuple[ParentDetails, ...] = Field(min_length=1, max_length=4)
+    children: tuple[ChildDetails, ...] = Field(default=(), max_length=12)
+    notes: str = personal(default="", max_length=4000)
+
+
+class RecordConsent(Frozen):
+    family_id: str = pseudonymous_id()
+    purpose: ConsentPurpose = public()
+    given_on: date = public()
+
+
+class WithdrawConsent(Frozen):
+    family_id: str = pseudonymous_id()
+    purpose: ConsentPurpose = public()
+    withdrawn_on: date = public()
+
+
+class EnrolFamily(Frozen):
+    family_id: str = pseudonymous_id()
+    coach_id: str = pseudonymous_id()
+    enrolled_on: date = public()
+
+
+class DeclineReferral(Frozen):
+    family_id: str = pseudonymous_id()
+    reason: DeclineReason = public()
+    declined_on: date = public()
+
+
+class EraseFamily(Frozen):
+    family_id: str = pseudonymous_id()
+    erased_on: date = public()
+
+
+# -- booking -----------------------------------------------------------------------------
+
+class _SessionCommand(Frozen):
+    location_id: str = public(pattern=LOCATION_PATTERN)
+    session_date: date = public()
+    daypart: Daypart = public()
+
+    @property
+    def session_id(self) -> str:
+        return session_id(self.location_id, self.session_date, self.daypart)
+
+
+class SetDaypartCapacity(_SessionCommand):
+    capacity: int = public(ge=0, le=60)
+
+
+class BookSlot(_SessionCommand):
+    booking_id: str = pseudonymous_id()
+    family_id: str = pseudonymous_id()
+    child_id: str = pseudonymous_id()
+    kind: BookingKind = public(default=BookingKind.OCCASIONAL)
+    hours: float = public(default=4.0, gt=0, le=12)
+
+
+class CancelBooking(_SessionCommand):
+    booking_id: str = pseudonymous_id()
+
+
+class CheckIn(_SessionCommand):
+    booking_id: str = pseudonymous_id()
+    at: AwareDatetime = public()
+
+
+class CheckOut(_SessionCommand):
+    booking_id: str = pseudonymous_id()
+    at: AwareDatetime = public()
+
+
+class RecordNoShow(_SessionCommand):
+    booking_id: str = pseudonymous_id()
+
+
+class HandOverChild(Frozen):
+    family_id: str = pseudonymous_id()
+    child_id: str = pseudonymous_id()
+    destination: HandoverDestination = public()
+    handed_over_on: date = public()
+
+
+class ReleaseDueBookings(Frozen):
+    today: date = public()
+
+
+# -- trajectory --------------------------------------------------------------------------
+
+class AgreePlan(Frozen):
+    family_id: str = pseudonymous_id()
+    goals: tuple[LifeDomain, ...] = public(min_length=1, max_length=6)
+    agreed_on: date = public()
+
+
+class StartTraining(Frozen):
+    family_id: str = pseudonymous_id()
+    training_id: str = pseudonymous_id()
+    kind: TrainingKind = public()
+    started_on: date = public()
+
+
+class CompleteTraining(Frozen):
+    family_id: str = pseudonymous_id()
+    training_id: str = pseudonymous_id()
+    completed_on: date = public()
+
+
+class StartJob(Frozen):
+    family_id: str = pseudonymous_id()
+    job_id: str = pseudonymous_id()
+    kind: JobKind = public()
+    hours_per_week: float = public(gt=0, le=60)
+    started_on: date = public()
+
+
+class EndJob(Frozen):
+    family_id: str = pseudonymous_id()
+    job_id: str = pseudonymous_id()
+    ended_on: date = public()
+
+
+class RecordInvolvementDay(Frozen):
+    family_id: str = pseudonymous_id()
+    attended_on: date = public()
+
+
+class CompleteTrajectory(Frozen):
+    family_id: str = pseudonymous_id()
+    outcome: CompletionOutcome = public()
+    completed_on: date = public()
+
+
+class DropTrajectory(Frozen):
+    family_id: str = pseudonymous_id()
+    reason: DropReason = public()
+    dropped_on: date = public()
