@@ -1,0 +1,96 @@
+"""The command shell: load a stream, fold, decide, append with the expected version, retry."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from contracts.base import DomainEvent
+from contracts.registry import decode
+from pace.domain import Decider
+from pace.store import ConcurrencyError, EventStore, NewEvent, RecordedEvent
+
+MAX_CONFLICT_RETRIES = 20
+
+
+@dataclass(frozen=True, slots=True)
+class CommandMeta:
+    """What the shell knows about a command besides its content: who, when, which request."""
+
+    command_id: uuid.UUID
+    correlation_id: uuid.UUID
+    actor: str
+    now: datetime
+
+    def event_id(self, stream_id: str, index: int) -> uuid.UUID:
+        """Deterministic per command: a re-sent command appends nothing new."""
+        return uuid.uuid5(self.command_id, f"{stream_id}/{index}")
+
+
+def events_of(records: Sequence[RecordedEvent]) -> list[DomainEvent]:
+    return [decode(r.event_type, r.row["schema_version"], r.envelope.payload) for r in records]
+
+
+async def execute(store: EventStore, decider: Decider[Any, Any], stream_id: str, command: Any,
+                  meta: CommandMeta) -> list[RecordedEvent]:
+    """Decide against the stream's current state and append; on a conflict, decide again."""
+    for _ in range(MAX_CONFLICT_RETRIES):
+        records = await store.read_stream(stream_id)
+        already = [r for r in records if r.row["causation_id"] == str(meta.command_id)]
+        if already:
+            return already  # the same command sent again: answer as the first time
+        state = decider.fold(events_of(records))
+        decided = decider.decide(command, state)
+        if not decided:
+            return []
+        new = [NewEvent(event, meta.event_id(stream_id, i), meta.now,
+                        meta.correlation_id, meta.command_id, meta.actor)
+               for i, event in enumerate(decided)]
+        try:
+            return await store.append(stream_id, new, expected_version=len(records))
+        except ConcurrencyError:
+            continue
+    raise ConcurrencyError(stream_id, -1, -1)
+
+
+def decide_and_append(tx: Any, decider: Decider[Any, Any], stream_id: str, command: Any,
+                      meta: CommandMeta,
+                      alongside: Callable[[Any, list[DomainEvent]], None] | None = None
+                      ) -> list[RecordedEvent]:
+    """Inside an open write transaction: load, fold, decide, append (and alongside, if any)."""
+    records = tx.read_stream(stream_id)
+    already = [r for r in records if r.row["causation_id"] == str(meta.command_id)]
+    if already:
+        return already
+    decided = decider.decide(command, decider.fold(events_of(records)))
+    if not decided:
+        return []
+    if alongside is not None:
+        alongside(tx, decided)
+    return tx.append(stream_id, [
+        NewEvent(event, meta.event_id(stream_id, i), meta.now, meta.correlation_id,
+                 meta.command_id, meta.actor) for i, event in enumerate(decided)
+    ], expected_version=len(records))
+
+
+async def execute_with(store: EventStore, decider: Decider[Any, Any], stream_id: str,
+                       command: Any, meta: CommandMeta,
+                       alongside: Callable[[Any, list[DomainEvent]], None]) -> list[RecordedEvent]:
+    """Decide and append inside one write transaction, with alongside(tx, events) in it too.
+
+    For commands whose effects reach beyond the stream (intake's vault): both commit or
+    neither does. Reading inside the write transaction needs no conflict retry.
+    """
+    return await store.in_transaction(
+        decide_and_append, decider, stream_id, command, meta, alongside)
+
+
+def reaction_meta(envelope: Any, consumer: str) -> CommandMeta:
+    """The meta of a command a consumer issues in reaction to an event: deterministic ids."""
+    return CommandMeta(
+        command_id=uuid.uuid5(envelope.event_id, consumer),
+        correlation_id=envelope.correlation_id, actor=f"reaction:{consumer}",
+        now=envelope.occurred_at)

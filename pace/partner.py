@@ -1,0 +1,60 @@
+"""One partner's service set (intake, booking, trajectory) on its NATS, each with its own store."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nats.js.client import JetStreamContext
+
+from pace.service import ServiceRunner
+from pace.store import EventStore
+from pace.topology import ensure_streams, partner_streams
+
+CONTEXTS = ("intake", "booking", "trajectory")
+
+
+class Partner:
+    """Opens the three stores, builds the services and runs them on one NATS connection."""
+
+    def __init__(self, partner: str, data_dir: Path, nats_url: str, *,
+                 database_urls: dict[str, str] | None = None, grace_days: int = 14) -> None:
+        self.partner = partner
+        self.data_dir = data_dir
+        self.nats_url = nats_url
+        self.database_urls = database_urls or {
+            c: str(data_dir / f"{partner}-{c}.db") for c in CONTEXTS}
+        self.grace_days = grace_days
+        self.stores: dict[str, EventStore] = {}
+        self.runner: ServiceRunner | None = None
+
+    async def start(self) -> Partner:
+        from services.booking.app import build as booking
+        from services.intake.app import build as intake
+        from services.trajectory.app import build as trajectory
+
+        for context in CONTEXTS:
+            self.stores[context] = await EventStore.open(self.database_urls[context],
+                                                         self.partner)
+        services = [
+            intake(self.partner, self.stores["intake"]),
+            booking(self.partner, self.stores["booking"], self.grace_days),
+            trajectory(self.partner, self.stores["trajectory"]),
+        ]
+        self.runner = ServiceRunner(self.nats_url, services)
+        await self.runner.start(self._streams)
+        return self
+
+    async def _streams(self, js: JetStreamContext) -> None:
+        await ensure_streams(js, partner_streams(self.partner))
+
+    async def stop(self) -> None:
+        if self.runner is not None:
+            await self.runner.stop()
+        for store in self.stores.values():
+            await store.close()
+
+    async def __aenter__(self) -> Partner:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()

@@ -1,0 +1,203 @@
+"""The shell every service shares: command endpoints on request/reply, relay and consumers."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import nats
+import orjson
+from faststream.nats import NatsBroker, NatsMessage
+from nats.js.client import JetStreamContext
+from pydantic import BaseModel, ValidationError
+from sqlalchemy import MetaData
+from sqlalchemy.exc import DBAPIError
+
+from contracts import subjects
+from pace.commands import CommandMeta
+from pace.consumer import ConsumerRunner, Handler
+from pace.domain import DomainError
+from pace.logging import get_logger
+from pace.relay import Relay
+from pace.store import ConcurrencyError, EventStore, RecordedEvent, StoreUnavailableError
+
+log = get_logger(__name__)
+
+MAX_COMMAND_BYTES = 64 * 1024
+COMMAND_ID_HEADER = "Pace-Command-Id"
+CORRELATION_HEADER = "Pace-Correlation-Id"
+ACTOR_HEADER = "Pace-Actor"
+
+CommandHandler = Callable[[Any, CommandMeta], Awaitable[list[RecordedEvent]]]
+Query = Callable[[dict[str, Any]], Awaitable[list[dict[str, Any]]]]
+
+
+def command_name(model: type) -> str:
+    """RecordConsent -> record_consent: the last token of the command's subject."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in model.__name__).lstrip("_")
+
+
+@dataclass(frozen=True)
+class CommandRoute:
+    """One command of a service: its wire model and what to do with it."""
+
+    name: str
+    model: type[BaseModel]
+    handle: CommandHandler
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A durable consumer of events (this partner's, filtered), applied by a plain function."""
+
+    durable: str
+    filter_subjects: Sequence[str]
+    handler: Handler
+
+
+def error_reply(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    error: dict[str, Any] = {"code": code, "message": message}
+    if details:
+        error["details"] = details
+    return {"ok": False, "error": error}
+
+
+def _validation_details(error: ValidationError) -> list[dict[str, str]]:
+    return [{"field": ".".join(str(p) for p in e["loc"]) or "(body)", "problem": e["msg"]}
+            for e in error.errors()[:20]]
+
+
+async def answer(routes: dict[str, CommandRoute], name: str, body: bytes,
+                 headers: dict[str, str], clock: Callable[[], datetime]) -> dict[str, Any]:
+    """Run one command and say what happened; every failure becomes a typed, readable error."""
+    route = routes.get(name)
+    if route is None:
+        return error_reply("invalid_input", f"unknown command {name!r}; known: "
+                           + ", ".join(sorted(routes)))
+    if len(body) > MAX_COMMAND_BYTES:
+        return error_reply("invalid_input", f"command of {len(body):,} bytes refused: "
+                           f"the limit is {MAX_COMMAND_BYTES:,} bytes")
+    try:
+        command = route.model.model_validate_json(body)
+        meta = CommandMeta(
+            command_id=uuid.UUID(headers.get(COMMAND_ID_HEADER) or str(uuid.uuid4())),
+            correlation_id=uuid.UUID(headers.get(CORRELATION_HEADER) or str(uuid.uuid4())),
+            actor=(headers.get(ACTOR_HEADER) or "unknown")[:200], now=clock())
+        recorded = await route.handle(command, meta)
+    except ValidationError as error:
+        return error_reply("invalid_input", f"{name}: the command is not valid",
+                           _validation_details(error))
+    except ValueError as error:
+        return error_reply("invalid_input", f"{name}: {error}")
+    except DomainError as error:
+        return error_reply(error.code, str(error))
+    except ConcurrencyError as error:
+        return error_reply("conflict", f"{name}: too many concurrent changes, try again ({error})")
+    except (StoreUnavailableError, DBAPIError, OSError) as error:
+        log.error("command.unavailable", command=name, error=str(error))
+        return error_reply("unavailable", f"{name}: the service's database is unavailable; "
+                           "nothing was changed, try again shortly")
+    return {"ok": True, "events": [
+        {"event_id": r.event_id, "event_type": r.event_type,
+         "stream_id": r.row["stream_id"], "stream_version": r.row["stream_version"]}
+        for r in recorded]}
+
+
+@dataclass
+class Service:
+    """One context's service for one partner: its store, commands, reactions, relay."""
+
+    partner: str
+    context: str
+    store: EventStore
+    routes: list[CommandRoute]
+    reactions: list[Reaction] = field(default_factory=list)
+    tables: list[MetaData] = field(default_factory=list)  # read models beside the events
+    queries: dict[str, Query] = field(default_factory=dict)
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    publishes: bool = True  # relay this store's events to the partner stream
+
+    def route_table(self) -> dict[str, CommandRoute]:
+        return {route.name: route for route in self.routes}
+
+
+class ServiceRunner:
+    """Runs services on one NATS connection: FastStream for commands, nats-py for the hot paths."""
+
+    def __init__(self, url: str, services: Sequence[Service]) -> None:
+        self.url = url
+        self.services = list(services)
+        self.broker = NatsBroker(url, logger=None)
+        self.stop_event = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._nc: nats.NATS | None = None
+        self.consumers: dict[str, ConsumerRunner] = {}
+        self.relays: dict[str, Relay] = {}
+        for service in self.services:
+            self._mount(service)
+            if service.queries:
+                self._mount_queries(service)
+
+    def _mount(self, service: Service) -> None:
+        routes = service.route_table()
+        subject = subjects.command_subject(service.partner, service.context, "*")
+
+        @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}")
+        async def on_command(body: bytes, msg: NatsMessage) -> bytes:
+            name = msg.raw_message.subject.rsplit(".", 1)[-1]
+            reply = await answer(routes, name, body, dict(msg.headers or {}), service.clock)
+            return orjson.dumps(reply)
+
+    def _mount_queries(self, service: Service) -> None:
+        subject = f"pace.{service.partner}.qry.{service.context}.*"
+
+        @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}-queries")
+        async def on_query(body: bytes, msg: NatsMessage) -> bytes:
+            name = msg.raw_message.subject.rsplit(".", 1)[-1]
+            query = service.queries.get(name)
+            if query is None:
+                return orjson.dumps(error_reply("invalid_input", f"unknown query {name!r}"))
+            try:
+                params = orjson.loads(body) if body else {}
+                if not isinstance(params, dict):
+                    raise ValueError("query parameters must be a JSON object")
+                return orjson.dumps({"ok": True, "rows": await query(params)})
+            except (ValueError, TypeError) as error:
+                return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
+
+    async def start(self, js_setup: Callable[[JetStreamContext], Awaitable[None]] | None = None
+                    ) -> None:
+        self._nc = await nats.connect(self.url, max_reconnect_attempts=-1)
+        js = self._nc.jetstream()
+        if js_setup is not None:
+            await js_setup(js)
+        for service in self.services:
+            for tables in service.tables:
+                await service.store.db.write(tables.create_all)
+            if service.publishes:
+                relay = Relay(service.store, js, name=f"relay-{service.context}")
+                self.relays[service.context] = relay
+                self._tasks.append(asyncio.create_task(relay.run(self.stop_event)))
+            for reaction in service.reactions:
+                consumer = ConsumerRunner(
+                    js, service.store, reaction.handler, stream=subjects.PARTNER_EVENTS_STREAM,
+                    durable=reaction.durable, filter_subjects=reaction.filter_subjects,
+                    dead_letter_subject=subjects.dead_letter_subject(service.partner,
+                                                                     reaction.durable),
+                    batch=100)
+                await consumer.start()
+                self.consumers[reaction.durable] = consumer
+                self._tasks.append(asyncio.create_task(consumer.run(self.stop_event)))
+        await self.broker.start()
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        await self.broker.stop()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+        if self._nc is not None:
+            await self._nc.close()

@@ -1,0 +1,1 @@
+"""Booking: day-part capacity, bookings, waitlist, attendance and warm handover."""

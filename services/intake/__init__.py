@@ -1,0 +1,1 @@
+"""Intake: referral, consent, enrolment, erasure; holds the personal-data vault."""

@@ -1,0 +1,60 @@
+"""The intake service: commands on request/reply, the vault beside the event store."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts import subjects
+from contracts.commands import (
+    DeclineReferral,
+    EnrolFamily,
+    EraseFamily,
+    RecordConsent,
+    ReferFamily,
+    WithdrawConsent,
+)
+from pace.commands import CommandMeta, execute, execute_with
+from pace.service import CommandRoute, Reaction, Service, command_name
+from pace.store import EventStore, RecordedEvent
+from services.intake import vault, views
+from services.intake.domain import decider, stream_id
+
+
+def personal_data(command: ReferFamily) -> dict[str, Any]:
+    """Everything of a referral that names or reaches a person: for the vault only."""
+    return {
+        "parents": [p.model_dump(mode="json", exclude={"gender"}) for p in command.parents],
+        "children": [{"child_id": c.child_id, "first_name": c.first_name}
+                     for c in command.children],
+        "notes": command.notes,
+    }
+
+
+def build(partner: str, store: EventStore) -> Service:
+    async def refer_family(command: ReferFamily, meta: CommandMeta) -> list[RecordedEvent]:
+        return await execute_with(
+            store, decider, stream_id(command.family_id), command, meta,
+            lambda tx, _events: vault.put(tx.connection, command.family_id,
+                                          personal_data(command)))
+
+    async def erase_family(command: EraseFamily, meta: CommandMeta) -> list[RecordedEvent]:
+        return await execute_with(
+            store, decider, stream_id(command.family_id), command, meta,
+            lambda tx, _events: vault.destroy_key(tx.connection, command.family_id))
+
+    async def families_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await store.db.read(views.list_families, params)
+
+    def plain(model: type) -> CommandRoute:
+        async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
+            return await execute(store, decider, stream_id(command.family_id), command, meta)
+        return CommandRoute(command_name(model), model, handle)
+
+    return Service(partner, "intake", store, [
+        CommandRoute("refer_family", ReferFamily, refer_family),
+        plain(RecordConsent), plain(WithdrawConsent), plain(EnrolFamily), plain(DeclineReferral),
+        CommandRoute("erase_family", EraseFamily, erase_family),
+    ], [Reaction("intake-families", [subjects.context_event_subjects(partner, "intake")],
+                 views.apply_intake)],
+        tables=[vault.metadata, views.metadata], queries={"families": families_query})
+

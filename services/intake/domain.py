@@ -1,0 +1,122 @@
+"""The family's intake, as a pure decider over its events (stream `family-<family_id>`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from contracts.commands import (
+    DeclineReferral,
+    EnrolFamily,
+    EraseFamily,
+    RecordConsent,
+    ReferFamily,
+    WithdrawConsent,
+)
+from contracts.intake import (
+    ChildRef,
+    ConsentPurpose,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    FamilyEnrolled,
+    FamilyErased,
+    FamilyReferred,
+    ParentRef,
+    ReferralDeclined,
+)
+from pace.domain import Decider, RuleBrokenError, UnknownFamilyError
+
+IntakeCommand = (ReferFamily | RecordConsent | WithdrawConsent | EnrolFamily | DeclineReferral
+                 | EraseFamily)
+
+
+@dataclass(frozen=True)
+class Family:
+    family_id: str = ""
+    referred: bool = False
+    enrolled: bool = False
+    declined: bool = False
+    erased: bool = False
+    consents: frozenset[ConsentPurpose] = frozenset()
+
+
+def stream_id(family_id: str) -> str:
+    return f"family-{family_id}"
+
+
+def evolve(state: Family, event: object) -> Family:
+    match event:
+        case FamilyReferred(family_id=family_id):
+            return replace(state, family_id=family_id, referred=True)
+        case ConsentRecorded(purpose=purpose):
+            return replace(state, consents=state.consents | {purpose})
+        case ConsentWithdrawn(purpose=purpose):
+            return replace(state, consents=state.consents - {purpose})
+        case FamilyEnrolled():
+            return replace(state, enrolled=True)
+        case ReferralDeclined():
+            return replace(state, declined=True)
+        case FamilyErased():
+            return replace(state, erased=True)
+    return state
+
+
+def decide(command: IntakeCommand, state: Family) -> list[object]:
+    if isinstance(command, ReferFamily):
+        return refer(command, state)
+    _require_known(command.family_id, state)
+    match command:
+        case RecordConsent():
+            if command.purpose in state.consents:
+                return []
+            return [ConsentRecorded(family_id=command.family_id, purpose=command.purpose,
+                                    given_on=command.given_on)]
+        case WithdrawConsent():
+            if command.purpose not in state.consents:
+                raise RuleBrokenError(f"family {command.family_id} has not given consent "
+                                      f"for {command.purpose.value}")
+            return [ConsentWithdrawn(family_id=command.family_id, purpose=command.purpose,
+                                     withdrawn_on=command.withdrawn_on)]
+        case EnrolFamily():
+            return enrol(command, state)
+        case DeclineReferral():
+            if state.enrolled or state.declined:
+                raise RuleBrokenError(f"family {command.family_id} is already "
+                                      + ("enrolled" if state.enrolled else "declined"))
+            return [ReferralDeclined(family_id=command.family_id, reason=command.reason,
+                                     declined_on=command.declined_on)]
+        case EraseFamily():
+            return [FamilyErased(family_id=command.family_id, erased_on=command.erased_on)]
+    raise TypeError(f"not an intake command: {type(command).__name__}")
+
+
+def refer(command: ReferFamily, state: Family) -> list[object]:
+    if state.referred:
+        raise RuleBrokenError(f"family {command.family_id} has already been referred")
+    return [FamilyReferred(
+        family_id=command.family_id, referral_source=command.referral_source,
+        referred_on=command.referred_on,
+        parents=tuple(ParentRef(parent_id=p.parent_id, gender=p.gender) for p in command.parents),
+        children=tuple(ChildRef(child_id=c.child_id, birth_month=c.birth_month)
+                       for c in command.children),
+    )]
+
+
+def enrol(command: EnrolFamily, state: Family) -> list[object]:
+    if state.enrolled:
+        return []
+    if state.declined:
+        raise RuleBrokenError(f"family {command.family_id}'s referral was declined")
+    if ConsentPurpose.TRAJECTORY not in state.consents:
+        raise RuleBrokenError(f"family {command.family_id} has not consented to a trajectory")
+    return [FamilyEnrolled(family_id=command.family_id, coach_id=command.coach_id,
+                           enrolled_on=command.enrolled_on)]
+
+
+def _require_known(family_id: str, state: Family) -> None:
+    if not state.referred:
+        raise UnknownFamilyError(f"no family {family_id} has been referred here")
+    if state.erased:
+        raise RuleBrokenError(f"family {family_id} has been erased")
+
+
+decider: Decider[IntakeCommand, Family] = Decider(Family(), evolve, decide)

@@ -1,0 +1,49 @@
+"""Intake's read model: the partner's families and where each stands, names from the vault."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Column, Connection, MetaData, String, Table, insert, select, update
+
+from contracts import intake
+from services.intake import vault
+
+metadata = MetaData()
+
+families = Table(
+    "intake_families", metadata,
+    Column("family_id", String(64), primary_key=True),
+    Column("referral_source", String(40), nullable=False),
+    Column("referred_on", String(10), nullable=False),
+    Column("status", String(20), nullable=False),
+)
+
+
+def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:
+    conn = tx.connection
+    where = families.c.family_id == getattr(event, "family_id", None)
+    match event:
+        case intake.FamilyReferred():
+            conn.execute(insert(families), {
+                "family_id": event.family_id, "referral_source": event.referral_source.value,
+                "referred_on": event.referred_on.isoformat(), "status": "referred"})
+        case intake.FamilyEnrolled():
+            conn.execute(update(families).where(where).values(status="enrolled"))
+        case intake.ReferralDeclined():
+            conn.execute(update(families).where(where).values(status="declined"))
+        case intake.FamilyErased():
+            conn.execute(update(families).where(where).values(status="erased"))
+
+
+def list_families(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Families with their parents' names (decrypted here, for the partner's own staff)."""
+    rows = conn.execute(select(families).order_by(families.c.referred_on)
+                        .limit(int(params.get("limit", 500)))).all()
+    listed = []
+    for row in rows:
+        personal = vault.read(conn, row.family_id)
+        names = ", ".join(p["full_name"] for p in personal["parents"]) if personal else "(erased)"
+        listed.append({**row._mapping, "parents": names})
+    search = str(params.get("search", "")).lower()
+    return [f for f in listed if search in f["parents"].lower()] if search else listed

@@ -1,0 +1,1 @@
+"""Trajectory: development plan, training, jobs, parent involvement, completion."""

@@ -1,0 +1,58 @@
+"""The trajectory service: opens on enrolment, records plan, training, jobs and the end."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from contracts import intake, subjects
+from contracts.commands import (
+    AgreePlan,
+    CompleteTrajectory,
+    CompleteTraining,
+    DropTrajectory,
+    EndJob,
+    RecordInvolvementDay,
+    StartJob,
+    StartTraining,
+)
+from pace.commands import CommandMeta, decide_and_append, execute, reaction_meta
+from pace.service import CommandRoute, Reaction, Service, command_name
+from pace.store import EventStore, RecordedEvent
+from services.trajectory import views
+from services.trajectory.domain import StartTrajectory, decider, stream_id
+
+COMMANDS = (AgreePlan, StartTraining, CompleteTraining, StartJob, EndJob, RecordInvolvementDay,
+            CompleteTrajectory, DropTrajectory)
+
+
+def build(partner: str, store: EventStore) -> Service:
+    def route(model: type) -> CommandRoute:
+        async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
+            return await execute(store, decider, stream_id(command.family_id), command, meta)
+        return CommandRoute(command_name(model), model, handle)
+
+    def open_on_enrolment(tx: Any, envelope: Any, event: Any) -> None:
+        """FamilyReferred gives the parent; FamilyEnrolled opens the trajectory."""
+        match event:
+            case intake.FamilyReferred():
+                views.remember_parent(tx.connection, event)
+            case intake.FamilyEnrolled():
+                parent_id = views.first_parent(tx.connection, event.family_id)
+                if parent_id is None:
+                    raise LookupError(f"family {event.family_id} enrolled before its referral "
+                                      "reached trajectory")
+                command = StartTrajectory(event.family_id, parent_id, event.coach_id,
+                                          event.enrolled_on)
+                decide_and_append(tx, decider, stream_id(event.family_id), command,
+                                  reaction_meta(envelope, "trajectory-enrolment"))
+
+    async def trajectories_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await store.db.read(views.list_trajectories, params)
+
+    return Service(
+        partner, "trajectory", store, [route(m) for m in COMMANDS],
+        [Reaction("trajectory-enrolment", [subjects.context_event_subjects(partner, "intake")],
+                  open_on_enrolment),
+         Reaction("trajectory-list", [subjects.context_event_subjects(partner, "trajectory")],
+                  views.apply_trajectory)],
+        tables=[views.metadata], queries={"trajectories": trajectories_query})
