@@ -108,7 +108,7 @@ class ConsumerRunner:
         assert self._subscription is not None
         try:
             msgs = await self._subscription.fetch(self.batch, timeout=timeout)
-        except nats.errors.TimeoutError:
+        except (nats.errors.TimeoutError, TimeoutError):
             return []
         return [decode_delivery(msg) for msg in msgs]
 
@@ -208,7 +208,7 @@ class ConsumerRunner:
                 try:
                     await self.run_once()
                 except (nats.errors.Error, OSError) as error:
-                    log.warning("consumer.retry", consumer=self.durable, error=str(error))
+                    log.warning("consumer.retry", consumer=self.durable, error=repr(error))
                     await asyncio.sleep(self.retry_delay)
         finally:
             await self.stop()

@@ -147,16 +147,23 @@ class ServiceRunner:
         subject = subjects.command_subject(service.partner, service.context, "*")
 
         @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}")
-        async def on_command(body: bytes, msg: NatsMessage) -> bytes:
-            name = msg.raw_message.subject.rsplit(".", 1)[-1]
-            reply = await answer(routes, name, body, dict(msg.headers or {}), service.clock)
+        async def on_command(_body: Any, msg: NatsMessage) -> bytes:
+            raw = msg.raw_message
+            name = raw.subject.rsplit(".", 1)[-1]
+            try:
+                reply = await answer(routes, name, raw.data, dict(raw.headers or {}),
+                                     service.clock)
+            except Exception as error:  # noqa: BLE001 - a command always gets an answer
+                log.exception("command.failed", command=name)
+                reply = error_reply("internal_error", f"{name} failed: {type(error).__name__}")
             return orjson.dumps(reply)
 
     def _mount_queries(self, service: Service) -> None:
         subject = f"pace.{service.partner}.qry.{service.context}.*"
 
         @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}-queries")
-        async def on_query(body: bytes, msg: NatsMessage) -> bytes:
+        async def on_query(_body: Any, msg: NatsMessage) -> bytes:
+            body = msg.raw_message.data
             name = msg.raw_message.subject.rsplit(".", 1)[-1]
             query = service.queries.get(name)
             if query is None:
@@ -165,7 +172,8 @@ class ServiceRunner:
                 params = orjson.loads(body) if body else {}
                 if not isinstance(params, dict):
                     raise ValueError("query parameters must be a JSON object")
-                return orjson.dumps({"ok": True, "rows": await query(params)})
+                return orjson.dumps({"ok": True, "rows": await query(params)},
+                                    option=orjson.OPT_NON_STR_KEYS)
             except (ValueError, TypeError) as error:
                 return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
 

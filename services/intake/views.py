@@ -44,6 +44,6 @@ def list_families(conn: Connection, params: dict[str, Any]) -> list[dict[str, An
     for row in rows:
         personal = vault.read(conn, row.family_id)
         names = ", ".join(p["full_name"] for p in personal["parents"]) if personal else "(erased)"
-        listed.append({**row._mapping, "parents": names})
+        listed.append({**row._asdict(), "parents": names})
     search = str(params.get("search", "")).lower()
     return [f for f in listed if search in f["parents"].lower()] if search else listed

@@ -62,4 +62,4 @@ def list_trajectories(conn: Connection, params: dict[str, Any]) -> list[dict[str
     query = select(trajectories).order_by(trajectories.c.started_on)
     if params.get("status"):
         query = query.where(trajectories.c.status == params["status"])
-    return [dict(row._mapping) for row in conn.execute(query.limit(int(params.get("limit", 500))))]
+    return [row._asdict() for row in conn.execute(query.limit(int(params.get("limit", 500))))]
