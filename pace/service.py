@@ -107,6 +107,10 @@ async def answer(routes: dict[str, CommandRoute], name: str, body: bytes,
         for r in recorded]}
 
 
+COMMAND_WORKERS = 32  # FastStream's default of 1 would handle one command at a time
+QUERY_WORKERS = 8
+
+
 @dataclass
 class Service:
     """One context's service for one partner: its store, commands, reactions, relay."""
@@ -146,7 +150,9 @@ class ServiceRunner:
         routes = service.route_table()
         subject = subjects.command_subject(service.partner, service.context, "*")
 
-        @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}")
+        # Commands on different sessions run concurrently; the store serialises what must be.
+        @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}",
+                                max_workers=COMMAND_WORKERS)
         async def on_command(_body: Any, msg: NatsMessage) -> bytes:
             raw = msg.raw_message
             name = raw.subject.rsplit(".", 1)[-1]
@@ -161,7 +167,8 @@ class ServiceRunner:
     def _mount_queries(self, service: Service) -> None:
         subject = f"pace.{service.partner}.qry.{service.context}.*"
 
-        @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}-queries")
+        @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}-queries",
+                                max_workers=QUERY_WORKERS)
         async def on_query(_body: Any, msg: NatsMessage) -> bytes:
             body = msg.raw_message.data
             name = msg.raw_message.subject.rsplit(".", 1)[-1]

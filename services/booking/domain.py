@@ -94,6 +94,11 @@ class Session:
     attended: frozenset[str] = frozenset()
     flagged: frozenset[str] = frozenset()
 
+    @property
+    def occupied(self) -> int:
+        """Places taken: booked children and children who came and went home."""
+        return len(self.booked) + len(self.attended)
+
     def holds(self, child_id: str) -> bool:
         return any(p.child_id == child_id for p in (*self.booked.values(), *self.waitlist))
 
@@ -213,14 +218,14 @@ def book(command: BookSlot, state: Session, request: Request) -> list[Any]:
     _check_age(command.child_id, birth_month, command.session_date)
     if state.capacity is None:
         raise NotFoundError(f"session {command.session_id} has no capacity set")
-    if state.holds(command.child_id):
-        raise RuleBrokenError(f"child {command.child_id} already has this session")
     if any(p.booking_id == command.booking_id for p in (*state.booked.values(), *state.waitlist)):
         return []
+    if state.holds(command.child_id):
+        raise RuleBrokenError(f"child {command.child_id} already has this session")
     fields = dict(session_id=command.session_id, booking_id=command.booking_id,
                   family_id=command.family_id, child_id=command.child_id, kind=command.kind,
                   hours=command.hours)
-    if len(state.booked) < state.capacity:
+    if not state.waitlist and state.occupied < state.capacity:
         return [SlotBooked(**fields, booked_on=request.now.date())]
     return [SlotWaitlisted(**fields, waitlisted_on=request.now.date())]
 
@@ -235,7 +240,7 @@ def cancel(booking_id: str, state: Session, now: datetime) -> list[Any]:
 
 
 def _promotions(state: Session, on: date) -> list[WaitlistPromoted]:
-    free = (state.capacity or 0) - len(state.booked)
+    free = (state.capacity or 0) - state.occupied
     return [WaitlistPromoted(**_ids(state, place), promoted_on=on)
             for place in state.waitlist[:max(free, 0)]]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -46,7 +48,11 @@ def stream_id(family_id: str) -> str:
 
 
 def trajectory_id(family_id: str) -> str:
-    return f"traj-{family_id}"[:64]
+    """`traj-<family id>`, or a digest of the family id when that would not fit an id."""
+    readable = f"traj-{family_id}"
+    if len(readable) <= 64:
+        return readable
+    return "traj-" + hashlib.sha256(family_id.encode()).hexdigest()[:40]
 
 
 def evolve(state: Trajectory, event: Any) -> Trajectory:

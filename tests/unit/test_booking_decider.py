@@ -359,9 +359,6 @@ def test_the_last_free_place_is_booked_not_waitlisted():
     given(decider, OPEN, booked(1)).when(book(2)).then(booked(2))
 
 
-@pytest.mark.xfail(strict=True, reason="bug: the 'child already has this session' check runs "
-                   "before the same-booking-id check, so a re-sent booking is refused instead "
-                   "of ignored; the idempotency branch is unreachable for the same child")
 @pytest.mark.parametrize("history", [(OPEN, booked(1)), (ONE_PLACE, booked(2), waitlisted(1))],
                          ids=["booked", "waitlisted"])
 def test_a_booking_sent_again_with_the_same_booking_id_changes_nothing(history):
@@ -373,9 +370,6 @@ def test_a_booking_id_already_in_use_for_another_child_changes_nothing():
     given(decider, OPEN, booked(1)).when(book(1, family=family, child_id="chi-5")).then_nothing()
 
 
-@pytest.mark.xfail(strict=True, reason="bug: a no-show or check-out frees a place without "
-                   "promoting the waitlist, and book() only compares booked places with the "
-                   "capacity, so a newcomer takes the place ahead of a child already waiting")
 @pytest.mark.parametrize("freed", [
     (checked_in(1, at(SESSION_DAY, 6, 30)), checked_out(1, at(SESSION_DAY, 7), 0.5)),
     (NoShowRecorded(**ids(1), recorded_on=SESSION_DAY),),
@@ -664,3 +658,10 @@ def test_a_child_of_a_family_booking_knows_nothing_of_cannot_be_handed_over():
 def test_a_child_of_an_erased_family_cannot_be_handed_over():
     given(handover_decider).when(Request(HAND_OVER, NOW, facts(1, erased=True))).then_raises(
         UnknownFamilyError, match="no family fam-1")
+
+
+def test_a_child_who_came_and_went_home_keeps_the_place_for_that_day_part():
+    given(decider, ONE_PLACE, booked(1), checked_in(1, at(SESSION_DAY, 6, 30)),
+          checked_out(1, at(SESSION_DAY, 7), 0.5)).when(
+        book(3, now=at(SESSION_DAY, 7, 30))
+    ).then(waitlisted(3, on=SESSION_DAY))
