@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import random
 import uuid
+import weakref
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -14,6 +17,19 @@ from pace.domain import Decider
 from pace.store import ConcurrencyError, EventStore, NewEvent, RecordedEvent
 
 MAX_CONFLICT_RETRIES = 20
+
+# Commands on one stream inside one process take turns: the optimistic check then only
+# has to settle races between processes, which are rare, instead of a crowd retrying.
+_stream_locks: weakref.WeakValueDictionary[tuple[int, str], asyncio.Lock] = (
+    weakref.WeakValueDictionary())
+
+
+def _lock_for(store: EventStore, stream_id: str) -> asyncio.Lock:
+    key = (id(store), stream_id)
+    lock = _stream_locks.get(key)
+    if lock is None:
+        lock = _stream_locks[key] = asyncio.Lock()
+    return lock
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +53,16 @@ def events_of(records: Sequence[RecordedEvent]) -> list[DomainEvent]:
 async def execute(store: EventStore, decider: Decider[Any, Any], stream_id: str, command: Any,
                   meta: CommandMeta) -> list[RecordedEvent]:
     """Decide against the stream's current state and append; on a conflict, decide again."""
-    for _ in range(MAX_CONFLICT_RETRIES):
+    async with _lock_for(store, stream_id):
+        return await _execute(store, decider, stream_id, command, meta)
+
+
+async def _execute(store: EventStore, decider: Decider[Any, Any], stream_id: str, command: Any,
+                   meta: CommandMeta) -> list[RecordedEvent]:
+    conflict: ConcurrencyError | None = None
+    for attempt in range(MAX_CONFLICT_RETRIES):
+        if attempt:  # another process won the race: back off a little, with jitter
+            await asyncio.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 7)))
         records = await store.read_stream(stream_id)
         already = [r for r in records if r.row["causation_id"] == str(meta.command_id)]
         if already:
@@ -51,9 +76,10 @@ async def execute(store: EventStore, decider: Decider[Any, Any], stream_id: str,
                for i, event in enumerate(decided)]
         try:
             return await store.append(stream_id, new, expected_version=len(records))
-        except ConcurrencyError:
-            continue
-    raise ConcurrencyError(stream_id, -1, -1)
+        except ConcurrencyError as error:
+            conflict = error
+    assert conflict is not None
+    raise conflict
 
 
 def decide_and_append(tx: Any, decider: Decider[Any, Any], stream_id: str, command: Any,
