@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Figure, Stopwatch, postgres_url, print_pairs  # noqa: E402
-from contracts.base import DomainEvent, public, pseudonymous  # noqa: E402
+from contracts.base import DomainEvent, pseudonymous, public  # noqa: E402
 from contracts.envelope import utc_iso  # noqa: E402
 from pace.store import EventStore, NewEvent, tables  # noqa: E402
 from pace.store.engine import Database, normalise_url  # noqa: E402

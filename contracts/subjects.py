@@ -8,6 +8,7 @@ from contracts.registry import model_for, shareable_types
 
 PARTNER_EVENTS_STREAM = "PACE_EVENTS"
 DEAD_LETTER_STREAM = "PACE_DEAD_LETTERS"
+SHARED_STREAM = "PACE_SHARED"
 NETWORK_STREAM = "PACE_NETWORK"
 FIGURES_STREAM = "PACE_FIGURES"
 HUB_DOMAIN = "hub"
@@ -59,6 +60,36 @@ def shareable_subjects(partner: str) -> list[str]:
     return sorted(event_subject(partner, model.event_type) for model in shareable_types())
 
 
+def shared_subject(partner: str, event_type: str) -> str:
+    """pace.<partner>.net.<context>.<EventType>: a minimised, re-keyed copy for the hub.
+
+    These subjects make up the partner's PACE_SHARED stream, which the hub's PACE_NETWORK
+    stream sources across the leaf-node link. Only shareable event types have one.
+    """
+    model = model_for(event_type)
+    if not model.shareable:
+        raise ValueError(f"{event_type} events never leave their partner")
+    return f"pace.{check_partner(partner)}.net.{model.context}.{event_type}"
+
+
+def partner_shared_subjects(partner: str) -> str:
+    """Wildcard for the subjects of a partner's PACE_SHARED stream."""
+    return f"pace.{check_partner(partner)}.net.>"
+
+
+def partner_of(subject: str) -> str:
+    """The partner token of a pace.<partner>.… subject."""
+    parts = subject.split(".")
+    if len(parts) < 3 or parts[0] != "pace":
+        raise ValueError(f"{subject!r} is not a PACE subject")
+    return check_partner(parts[1])
+
+
+def external_api(domain: str) -> str:
+    """The JetStream API prefix of another domain, reached across leaf-node links."""
+    return f"$JS.{domain}.API"
+
+
 def command_subject(partner: str, context: str, command: str) -> str:
     """pace.<partner>.cmd.<context>.<command> (request/reply, never stored); "*" for all."""
     return (f"pace.{check_partner(partner)}.cmd.{_token(context, 'context')}."
@@ -80,3 +111,8 @@ def figures_subject(scope: str) -> str:
 def figures_subjects() -> str:
     """Wildcard for every figures subject: the subjects of PACE_FIGURES."""
     return "pace.network.figures.*"
+
+
+def network_query_subject(query: str) -> str:
+    """pace.network.qry.<query>: request/reply questions to the hub's reporting service."""
+    return f"pace.network.qry.{_token(query, 'query', wildcard=True)}"

@@ -58,7 +58,7 @@ def _short(error: Exception, limit: int = 500) -> str:
 
 
 class ConsumerRunner:
-    """Feeds a handler from a durable JetStream consumer; handler writes and inbox commit together."""
+    """Feeds a handler from a durable JetStream consumer; its writes and inbox commit together."""
 
     def __init__(self, js: JetStreamContext, store: EventStore, handler: Handler, *,
                  stream: str, durable: str, filter_subjects: Sequence[str],

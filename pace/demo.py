@@ -14,7 +14,8 @@ import nats
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
-from sqlalchemy import Column, Integer, MetaData, String, Table as SqlTable, insert, select, update
+from sqlalchemy import Column, Integer, MetaData, String, insert, select, update
+from sqlalchemy import Table as SqlTable
 
 from contracts import subjects
 from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource

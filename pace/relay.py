@@ -61,7 +61,7 @@ class Relay:
         return len(records)
 
     async def publish(self, records: Sequence[RecordedEvent]) -> None:
-        """Publish without awaiting each ack, then check every ack; Nats-Msg-Id makes retries safe."""
+        """Publish without awaiting each ack, then check them all; Nats-Msg-Id makes retries safe."""
         pending = []
         for record in records:
             pending.append(await self.js.publish_async(

@@ -8,8 +8,8 @@ from pace.store.errors import (
     StoreUnavailableError,
 )
 from pace.store.event_store import ANY_VERSION, NO_STREAM, EventStore
-from pace.store.writing import StoreTransaction
 from pace.store.records import NewEvent, RecordedEvent
+from pace.store.writing import StoreTransaction
 
 __all__ = [
     "ANY_VERSION",

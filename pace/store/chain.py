@@ -1,4 +1,4 @@
-"""The hash chain over stored records: each record's hash covers its content and the previous hash."""
+"""The hash chain over stored records: each hash covers its record and the previous hash."""
 
 from __future__ import annotations
 

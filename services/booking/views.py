@@ -6,7 +6,17 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import (
-    Boolean, Column, Connection, Date, Float, Integer, MetaData, String, Table, insert, select,
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Float,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    insert,
+    select,
     update,
 )
 

@@ -7,8 +7,8 @@ from typing import Any
 from contracts import intake, subjects
 from contracts.commands import (
     AgreePlan,
-    CompleteTrajectory,
     CompleteTraining,
+    CompleteTrajectory,
     DropTrajectory,
     EndJob,
     RecordInvolvementDay,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -11,8 +10,8 @@ from typing import Any
 from contracts import trajectory as ev
 from contracts.commands import (
     AgreePlan,
-    CompleteTrajectory,
     CompleteTraining,
+    CompleteTrajectory,
     DropTrajectory,
     EndJob,
     RecordInvolvementDay,

@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import delete, text, update
 
-from contracts.base import DomainEvent, public, pseudonymous
+from contracts.base import DomainEvent, pseudonymous, public
 from pace.store import (
     NO_STREAM,
     ConcurrencyError,
     DuplicateEventError,
     EventStore,
     NewEvent,
+    tables,
 )
-from pace.store import tables
 
 pytestmark = pytest.mark.timeout(60)
 
