@@ -139,6 +139,32 @@ def _allowed(value: Any) -> Any:
     return value
 
 
+def _shared(value: Any, rekey: Callable[[str, str], str], field: str,
+            classification: Classification | None) -> Any:
+    if isinstance(value, BaseModel):
+        return {name: _shared(getattr(value, name), rekey, name, classification_of(info))
+                for name, info in type(value).model_fields.items()
+                if classification_of(info) in (Classification.PSEUDONYMOUS, Classification.PUBLIC)}
+    if isinstance(value, list | tuple):
+        return [_shared(item, rekey, field, classification) for item in value]
+    if isinstance(value, str) and classification is Classification.PSEUDONYMOUS:
+        return rekey(field, value)
+    return value
+
+
+def share(event: DomainEvent, rekey: Callable[[str, str], str]) -> DomainEvent:
+    """The copy of an event that crosses to the hub: minimised, every id re-keyed.
+
+    `rekey(field, value)` turns each pseudonymous string (an id, nested ones included)
+    into the partner's hub-side pseudonym; personal and unclassified fields are dropped.
+    The result is validated again as the same event type, so what crosses is well formed.
+    """
+    if not event.shareable:
+        raise NotShareableError(f"{event.event_type} events never leave their partner")
+    payload = to_jsonable_python(_shared(event, rekey, "", None))
+    return type(event).model_validate(payload)
+
+
 def minimise(event: DomainEvent) -> Payload:
     """The payload that may cross to the hub: personal and unclassified fields dropped."""
     if not event.shareable:

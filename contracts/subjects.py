@@ -8,7 +8,7 @@ from contracts.registry import model_for, shareable_types
 
 PARTNER_EVENTS_STREAM = "PACE_EVENTS"
 DEAD_LETTER_STREAM = "PACE_DEAD_LETTERS"
-SHARED_STREAM = "PACE_SHARED"
+SHARED_STREAM = "PACE_SHARED"  # the prefix: each partner's is PACE_SHARED_<PARTNER>
 NETWORK_STREAM = "PACE_NETWORK"
 FIGURES_STREAM = "PACE_FIGURES"
 HUB_DOMAIN = "hub"
@@ -70,6 +70,12 @@ def shared_subject(partner: str, event_type: str) -> str:
     if not model.shareable:
         raise ValueError(f"{event_type} events never leave their partner")
     return f"pace.{check_partner(partner)}.net.{model.context}.{event_type}"
+
+
+def shared_stream(partner: str) -> str:
+    """PACE_SHARED_<PARTNER>: named per partner, so the hub's list of sources names each
+    partner plainly (nats-server once told sources apart by stream name alone, #2202)."""
+    return f"{SHARED_STREAM}_{check_partner(partner).upper()}"
 
 
 def partner_shared_subjects(partner: str) -> str:

@@ -11,6 +11,7 @@ from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 
 CONTEXTS = ("intake", "booking", "trajectory")
+STORES = (*CONTEXTS, "sharing")
 
 
 class Partner:
@@ -22,7 +23,7 @@ class Partner:
         self.data_dir = data_dir
         self.nats_url = nats_url
         self.database_urls = database_urls or {
-            c: str(data_dir / f"{partner}-{c}.db") for c in CONTEXTS}
+            c: str(data_dir / f"{partner}-{c}.db") for c in STORES}
         self.grace_days = grace_days
         self.stores: dict[str, EventStore] = {}
         self.runner: ServiceRunner | None = None
@@ -32,13 +33,17 @@ class Partner:
         from services.intake.app import build as intake
         from services.trajectory.app import build as trajectory
 
-        for context in CONTEXTS:
+        from pace.network import sharing
+
+        for context in STORES:
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
         services = [
             intake(self.partner, self.stores["intake"]),
             booking(self.partner, self.stores["booking"], self.grace_days),
             trajectory(self.partner, self.stores["trajectory"]),
+            sharing.build(self.partner, self.stores["sharing"],
+                          sharing.PseudonymKey.load(self.partner, self.data_dir)),
         ]
         self.runner = ServiceRunner(self.nats_url, services)
         await self.runner.start(self._streams)

@@ -22,7 +22,7 @@ from pace.commands import CommandMeta
 from pace.consumer import ConsumerRunner, Handler
 from pace.domain import DomainError
 from pace.logging import get_logger
-from pace.relay import Relay
+from pace.relay import Relay, event_subject_of
 from pace.store import ConcurrencyError, EventStore, RecordedEvent, StoreUnavailableError
 
 log = get_logger(__name__)
@@ -124,6 +124,7 @@ class Service:
     queries: dict[str, Query] = field(default_factory=dict)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     publishes: bool = True  # relay this store's events to the partner stream
+    subject_for: Callable[[RecordedEvent], str] = event_subject_of  # where the relay sends them
 
     def route_table(self) -> dict[str, CommandRoute]:
         return {route.name: route for route in self.routes}
@@ -142,7 +143,8 @@ class ServiceRunner:
         self.consumers: dict[str, ConsumerRunner] = {}
         self.relays: dict[str, Relay] = {}
         for service in self.services:
-            self._mount(service)
+            if service.routes:
+                self._mount(service)
             if service.queries:
                 self._mount_queries(service)
 
@@ -194,7 +196,8 @@ class ServiceRunner:
             for tables in service.tables:
                 await service.store.db.write(tables.create_all)
             if service.publishes:
-                relay = Relay(service.store, js, name=f"relay-{service.context}")
+                relay = Relay(service.store, js, service.subject_for,
+                              name=f"relay-{service.context}")
                 self.relays[service.context] = relay
                 self._tasks.append(asyncio.create_task(relay.run(self.stop_event)))
             for reaction in service.reactions:

@@ -1,4 +1,4 @@
-"""JetStream streams of one partner: its events and its dead letters."""
+"""JetStream streams: a partner's events, shared copies and dead letters; the hub's streams."""
 
 from __future__ import annotations
 
@@ -22,6 +22,16 @@ def partner_streams(partner: str) -> list[StreamConfig]:
             discard=DiscardPolicy.OLD,
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
             description=f"Every event of partner {partner}, in store order",
+        ),
+        StreamConfig(
+            name=subjects.shared_stream(partner),
+            subjects=[subjects.partner_shared_subjects(partner)],
+            retention=RetentionPolicy.LIMITS,
+            storage=StorageType.FILE,
+            discard=DiscardPolicy.OLD,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            description=f"Minimised, re-keyed copies of partner {partner}'s shareable events, "
+                        "sourced by the hub",
         ),
         StreamConfig(
             name=subjects.DEAD_LETTER_STREAM,

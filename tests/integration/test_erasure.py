@@ -59,7 +59,7 @@ async def test_erasure_leaves_no_readable_personal_data_and_keeps_the_counts(
     assert [f["parents"] for f in listed if f["family_id"] == "fam-001"] == ["(erased)"]
     assert not [p for p in PERSONAL if p in stored], "personal data in plain text on disk"
     assert not [p for p in PERSONAL for m in published if p in m], "personal data in JetStream"
-    assert chains == {"intake": True, "booking": True, "trajectory": True}
+    assert chains == {"intake": True, "booking": True, "trajectory": True, "sharing": True}
 
 
 async def _families(staff: PartnerClient, count: int):

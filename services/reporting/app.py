@@ -1,0 +1,231 @@
+"""The reporting service at the hub: the network stream in, indicators and figures out.
+
+- A durable consumer on PACE_NETWORK keeps every shared envelope once (network_log).
+- The indicators are one pure fold (services.reporting.indicators), fed from that log in
+  arrival order: the same code `pace replay` runs offline.
+- Figures are published as PartnerFiguresPublished / NetworkFiguresPublished on
+  `pace.network.figures.<partner|network>` (stream PACE_FIGURES): the to-date figures
+  whenever they change, and each closed year and quarter. Event ids are derived from the
+  content, so publishing the same figures again stores nothing new.
+- Questions over request/reply on `pace.network.qry.<query>`: `figures` (a whole report
+  for an as-of date and period) and `status` (events received per partner).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import uuid
+from collections.abc import Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
+
+import nats
+import orjson
+from faststream.nats import NatsBroker, NatsMessage
+
+from contracts import subjects
+from contracts.registry import decode, model_for
+from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
+from pace.consumer import ConsumerRunner
+from pace.logging import get_logger
+from pace.network.hub import hub_dead_letter_subject
+from pace.relay import Relay
+from pace.service import error_reply
+from pace.store import EventStore, NewEvent, RecordedEvent
+from services.reporting import network_log
+from services.reporting.indicators import Fold, Report
+from services.reporting.periods import Period, closed_periods
+from services.reporting.render import report_to_dict
+
+log = get_logger(__name__)
+
+PROGRAMME_START = date(2016, 10, 1)
+_FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
+
+
+def current_payload(event_type: str, schema_version: int, payload: dict[str, Any]
+                    ) -> dict[str, Any]:
+    """The payload in the current schema version (old versions go through their upcasters)."""
+    if schema_version == model_for(event_type).schema_version:
+        return payload
+    return decode(event_type, schema_version, payload).model_dump(mode="json")
+
+
+def feed(fold: Fold, envelope_json: str | bytes) -> None:
+    """Apply one stored or exported envelope to the fold."""
+    envelope = orjson.loads(envelope_json)
+    fold.apply(envelope["partner"], envelope["event_type"],
+               current_payload(envelope["event_type"], envelope["schema_version"],
+                               envelope["payload"]))
+
+
+def figures_subject_of(record: RecordedEvent) -> str:
+    payload = record.envelope.payload
+    return subjects.figures_subject(payload.get("partner_id", subjects.NETWORK_SCOPE))
+
+
+def figures_events(report: Report) -> list[PartnerFiguresPublished | NetworkFiguresPublished]:
+    """One event per partner in the report and one for the whole network."""
+    as_of, period = report.as_of, report.period
+    events: list[PartnerFiguresPublished | NetworkFiguresPublished] = [
+        PartnerFiguresPublished(partner_id=partner, period=period, as_of=as_of,
+                                figures=figures, breakdowns=report.breakdowns.get(partner, {}))
+        for partner, figures in report.partners.items()]
+    events.append(NetworkFiguresPublished(
+        period=period, as_of=as_of, figures=report.network,
+        breakdowns=report.breakdowns.get(subjects.NETWORK_SCOPE, {})))
+    return events
+
+
+def figures_event_id(event: PartnerFiguresPublished | NetworkFiguresPublished) -> uuid.UUID:
+    """Derived from the content: the same figures published twice are one event."""
+    digest = hashlib.sha256(event.model_dump_json().encode()).hexdigest()
+    return uuid.uuid5(_FIGURES, f"{event.event_type}/{digest}")
+
+
+class ReportingService:
+    """Consumes PACE_NETWORK, folds it, publishes figures and answers questions."""
+
+    def __init__(self, nats_url: str, store: EventStore, countries: Mapping[str, str], *,
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 publish_delay: float = 2.0) -> None:
+        self.nats_url = nats_url
+        self.store = store
+        self.countries = dict(countries)
+        self.clock = clock
+        self.publish_delay = publish_delay
+        self.fold = Fold()
+        self.position = 0  # of the network log, applied to the fold
+        self.stop_event = asyncio.Event()
+        self._changed = asyncio.Event()
+        self._published: set[uuid.UUID] = set()
+        self._tasks: list[asyncio.Task[None]] = []
+        self._nc: nats.NATS | None = None
+        self.consumer: ConsumerRunner | None = None
+        self.relay: Relay | None = None
+        self.broker = NatsBroker(nats_url, logger=None)
+        self._mount_queries()
+
+    async def start(self) -> ReportingService:
+        await self.store.db.write(network_log.metadata.create_all)
+        await self.catch_up()
+        self._nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1)
+        js = self._nc.jetstream()
+        self.consumer = ConsumerRunner(
+            js, self.store, lambda tx, envelope, _event: network_log.record(tx.connection,
+                                                                             envelope),
+            stream=subjects.NETWORK_STREAM, durable="reporting",
+            filter_subjects=["pace.*.net.>"],
+            dead_letter_subject=hub_dead_letter_subject("reporting"), batch=500)
+        await self.consumer.start()
+        self.relay = Relay(self.store, js, figures_subject_of, name="relay-figures")
+        self._tasks = [
+            asyncio.create_task(self.consumer.run(self.stop_event)),
+            asyncio.create_task(self.relay.run(self.stop_event)),
+            asyncio.create_task(self._follow()),
+            asyncio.create_task(self._publish_loop()),
+        ]
+        await self.broker.start()
+        return self
+
+    async def stop(self) -> None:
+        self.stop_event.set()
+        self._changed.set()
+        await self.broker.stop()
+        if self._tasks:
+            await asyncio.wait(self._tasks, timeout=10)
+        if self._nc is not None:
+            await self._nc.close()
+
+    # -- the fold -------------------------------------------------------------------------
+
+    async def catch_up(self) -> int:
+        """Apply every envelope stored since the last call to the fold; returns how many."""
+        applied = 0
+        while rows := await self.store.db.read(network_log.after, self.position):
+            for position, envelope_json in rows:
+                feed(self.fold, envelope_json)
+                self.position = position
+            applied += len(rows)
+        if applied:
+            self._changed.set()
+        return applied
+
+    async def _follow(self) -> None:
+        while not self.stop_event.is_set():
+            await self.catch_up()
+            await _sleep_unless(self.stop_event, 0.2)
+
+    def report(self, as_of: date, period: str = "to-date") -> Report:
+        return self.fold.figures(as_of, Period.parse(period), self.countries)
+
+    # -- publishing -----------------------------------------------------------------------
+
+    async def _publish_loop(self) -> None:
+        while not self.stop_event.is_set():
+            await self._changed.wait()
+            if self.stop_event.is_set():
+                return
+            await _sleep_unless(self.stop_event, self.publish_delay)  # let a burst settle
+            self._changed.clear()
+            try:
+                await self.publish()
+            except Exception:  # noqa: BLE001 - try again on the next change
+                log.exception("reporting.publish_failed")
+
+    async def publish(self) -> int:
+        """Publish the to-date figures and every closed period's; returns new events."""
+        today = self.clock().date()
+        reports = [self.report(today)]
+        for period in closed_periods(PROGRAMME_START, today):
+            reports.append(self.report(period.end, str(period)))
+        new = []
+        for report in reports:
+            for event in figures_events(report):
+                event_id = figures_event_id(event)
+                if event_id not in self._published:
+                    new.append((f"figures-{getattr(event, 'partner_id', 'network')}",
+                                event, event_id))
+        now = self.clock()
+        for stream_id, event, event_id in new:
+            await self.store.append(stream_id, [NewEvent(event, event_id, now, event_id,
+                                                         None, "reporting")])
+            self._published.add(event_id)
+        if new:
+            log.info("reporting.published", events=len(new))
+        return len(new)
+
+    # -- questions ------------------------------------------------------------------------
+
+    def _mount_queries(self) -> None:
+        @self.broker.subscriber(subjects.network_query_subject("*"), queue="reporting-queries",
+                                max_workers=4)
+        async def on_query(_body: Any, msg: NatsMessage) -> bytes:
+            raw = msg.raw_message
+            name = raw.subject.rsplit(".", 1)[-1]
+            try:
+                params = orjson.loads(raw.data) if raw.data else {}
+                if not isinstance(params, dict):
+                    raise ValueError("query parameters must be a JSON object")
+                return orjson.dumps({"ok": True, **await self.answer(name, params)})
+            except (ValueError, TypeError, KeyError) as error:
+                return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
+
+    async def answer(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
+        await self.catch_up()
+        if name == "status":
+            return {"received": await self.store.db.read(network_log.counts),
+                    "position": self.position}
+        if name == "figures":
+            as_of = date.fromisoformat(params.get("as_of") or self.clock().date().isoformat())
+            report = self.report(as_of, params.get("period") or "to-date")
+            return {"report": report_to_dict(report)}
+        raise ValueError(f"unknown query {name!r}; ask 'figures' or 'status'")
+
+
+async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    try:
+        await asyncio.wait_for(stop.wait(), seconds)
+    except TimeoutError:
+        pass
