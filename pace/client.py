@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import nats
@@ -10,7 +11,12 @@ import orjson
 from pydantic import BaseModel
 
 from contracts import subjects
-from pace.service import ACTOR_HEADER, COMMAND_ID_HEADER, CORRELATION_HEADER
+from pace.service import (
+    ACTOR_HEADER,
+    COMMAND_ID_HEADER,
+    CORRELATION_HEADER,
+    HISTORY_AT_HEADER,
+)
 
 
 class CommandRefusedError(Exception):
@@ -33,7 +39,7 @@ class PartnerClient:
 
     async def send(self, context: str, command: BaseModel | dict[str, Any] | bytes, *,
                    name: str | None = None, command_id: uuid.UUID | None = None,
-                   timeout: float = 10.0) -> dict[str, Any]:
+                   at: datetime | None = None, timeout: float = 10.0) -> dict[str, Any]:
         """Send one command; returns the reply (ok or error) as a dict."""
         if isinstance(command, BaseModel):
             from pace.service import command_name
@@ -45,6 +51,8 @@ class PartnerClient:
             raise ValueError("name the command when sending a dict or bytes")
         headers = {COMMAND_ID_HEADER: str(command_id or uuid.uuid4()),
                    CORRELATION_HEADER: str(uuid.uuid4()), ACTOR_HEADER: self.actor}
+        if at is not None:  # only services in history mode take it into account
+            headers[HISTORY_AT_HEADER] = at.isoformat()
         reply = await self.nc.request(subjects.command_subject(self.partner, context, name),
                                       body, timeout=timeout, headers=headers)
         return orjson.loads(reply.data)

@@ -66,7 +66,7 @@ class ServerConfig:
 
 
 def _quoted(value: object) -> str:
-    return json.dumps(str(value))
+    return json.dumps(str(value), ensure_ascii=False)  # nats-server reads no \\u escapes
 
 
 def config_text(config: ServerConfig) -> str:

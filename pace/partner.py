@@ -6,6 +6,7 @@ from pathlib import Path
 
 from nats.js.client import JetStreamContext
 
+from pace.clock import Clock, wall_clock
 from pace.service import ServiceRunner
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
@@ -18,22 +19,24 @@ class Partner:
     """Opens the three stores, builds the services and runs them on one NATS connection."""
 
     def __init__(self, partner: str, data_dir: Path, nats_url: str, *,
-                 database_urls: dict[str, str] | None = None, grace_days: int = 14) -> None:
+                 database_urls: dict[str, str] | None = None, grace_days: int = 14,
+                 clock: Clock = wall_clock, history_mode: bool = False) -> None:
         self.partner = partner
         self.data_dir = data_dir
         self.nats_url = nats_url
         self.database_urls = database_urls or {
             c: str(data_dir / f"{partner}-{c}.db") for c in STORES}
         self.grace_days = grace_days
+        self.clock = clock
+        self.history_mode = history_mode  # commands may carry their own time: demos only
         self.stores: dict[str, EventStore] = {}
         self.runner: ServiceRunner | None = None
 
     async def start(self) -> Partner:
+        from pace.network import sharing
         from services.booking.app import build as booking
         from services.intake.app import build as intake
         from services.trajectory.app import build as trajectory
-
-        from pace.network import sharing
 
         for context in STORES:
             self.stores[context] = await EventStore.open(self.database_urls[context],
@@ -45,6 +48,9 @@ class Partner:
             sharing.build(self.partner, self.stores["sharing"],
                           sharing.PseudonymKey.load(self.partner, self.data_dir)),
         ]
+        for service in services:
+            service.clock = self.clock
+            service.history_mode = self.history_mode
         self.runner = ServiceRunner(self.nats_url, services)
         await self.runner.start(self._streams)
         return self

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +31,7 @@ MAX_COMMAND_BYTES = 64 * 1024
 COMMAND_ID_HEADER = "Pace-Command-Id"
 CORRELATION_HEADER = "Pace-Correlation-Id"
 ACTOR_HEADER = "Pace-Actor"
+HISTORY_AT_HEADER = "Pace-History-At"  # honoured only by services running in history mode
 
 CommandHandler = Callable[[Any, CommandMeta], Awaitable[list[RecordedEvent]]]
 Query = Callable[[dict[str, Any]], Awaitable[list[dict[str, Any]]]]
@@ -125,6 +126,18 @@ class Service:
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     publishes: bool = True  # relay this store's events to the partner stream
     subject_for: Callable[[RecordedEvent], str] = event_subject_of  # where the relay sends them
+    # History mode (demos, calibrated histories): a command may say when it happens, in the
+    # Pace-History-At header, so a booking "in 2019" is judged as of 2019. Off in deployments.
+    history_mode: bool = False
+
+    def clock_for(self, headers: Mapping[str, str]) -> Callable[[], datetime]:
+        at = headers.get(HISTORY_AT_HEADER) if self.history_mode else None
+        if at is None:
+            return self.clock
+        moment = datetime.fromisoformat(at)
+        if moment.tzinfo is None:
+            raise ValueError(f"{HISTORY_AT_HEADER} needs a timezone-aware time, got {at!r}")
+        return lambda: moment
 
     def route_table(self) -> dict[str, CommandRoute]:
         return {route.name: route for route in self.routes}
@@ -158,9 +171,13 @@ class ServiceRunner:
         async def on_command(_body: Any, msg: NatsMessage) -> bytes:
             raw = msg.raw_message
             name = raw.subject.rsplit(".", 1)[-1]
+            headers = dict(raw.headers or {})
             try:
-                reply = await answer(routes, name, raw.data, dict(raw.headers or {}),
-                                     service.clock)
+                clock = service.clock_for(headers)
+            except ValueError as error:
+                return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
+            try:
+                reply = await answer(routes, name, raw.data, headers, clock)
             except Exception as error:  # noqa: BLE001 - a command always gets an answer
                 log.exception("command.failed", command=name)
                 reply = error_reply("internal_error", f"{name} failed: {type(error).__name__}")

@@ -16,6 +16,7 @@ import nats
 import orjson
 
 from contracts import subjects
+from pace.clock import Clock, wall_clock
 from pace.nats_server import ManagedNatsServer
 from pace.network.hub import ensure_hub_streams
 from pace.network.registry import Registry, load_registry
@@ -27,13 +28,15 @@ class LocalNetwork:
     """Hub (domain `hub`, reporting service) plus one leaf node and service set per partner."""
 
     def __init__(self, data_dir: Path, partners: Sequence[str], *,
-                 registry: Registry | None = None, grace_days: int = 14) -> None:
+                 registry: Registry | None = None, grace_days: int = 14,
+                 clock: Clock = wall_clock) -> None:
         self.data_dir = data_dir
         self.registry = registry or load_registry()
         for partner in partners:
             self.registry[partner]  # noqa: B018 - refuses an unknown partner, clearly
         self.partner_ids = list(partners)
         self.grace_days = grace_days
+        self.clock = clock
         self.hub_server = ManagedNatsServer(data_dir / "hub" / "nats", name="hub",
                                             domain=subjects.HUB_DOMAIN, leaf_listen=True)
         self.leaves: dict[str, ManagedNatsServer] = {}
@@ -71,8 +74,8 @@ class LocalNetwork:
         self._hub_store = await EventStore.open(self.data_dir / "hub" / "hub-reporting.db",
                                                 subjects.HUB_DOMAIN)
         countries = {p.id: p.country for p in self.registry.partners}
-        self.reporting = await ReportingService(self.hub_url, self._hub_store,
-                                                countries).start()
+        self.reporting = await ReportingService(self.hub_url, self._hub_store, countries,
+                                                clock=self.clock).start()
 
     async def ensure_hub_streams(self) -> None:
         nc = await nats.connect(self.hub_url)
@@ -102,7 +105,8 @@ class LocalNetwork:
                 leaf_remotes=[self.hub_server.leaf_url])
         await leaf.start()
         running = self.partners[partner] = await Partner(
-            partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days).start()
+            partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days,
+            clock=self.clock).start()
         return running
 
     async def stop(self) -> None:
