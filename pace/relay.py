@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Sequence
 
 import orjson
@@ -61,7 +62,7 @@ class Relay:
         return len(records)
 
     async def publish(self, records: Sequence[RecordedEvent]) -> None:
-        """Publish without awaiting each ack, then check them all; Nats-Msg-Id makes retries safe."""
+        """Publish without awaiting each ack, then check them all (Msg-Id makes retries safe)."""
         pending = []
         for record in records:
             pending.append(await self.js.publish_async(
@@ -87,17 +88,16 @@ class Relay:
                     continue
             except (RelayError, OSError, NatsError) as error:
                 log.warning("relay.retry", error=str(error), delay=retry_delay)
-                await _sleep_unless(stop, retry_delay)
+                await sleep_unless(stop, retry_delay)
                 continue
             await _wait_any(stop, self._wake, self.idle_wait)
 
 
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    try:
+async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
+    """Sleep for `seconds`, or less when `stop` is set meanwhile."""
+    with contextlib.suppress(TimeoutError):
         async with asyncio.timeout(seconds):
             await stop.wait()
-    except TimeoutError:
-        pass
 
 
 async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> None:

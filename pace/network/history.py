@@ -198,8 +198,8 @@ def _family(profile: PartnerProfile, rng: random.Random, number: int,
         phone=_PHONE[profile.language].format(*(rng.randrange(100) for _ in range(4))),
         national_number=f"{rng.randrange(10**10, 10**11)}")]
     if rng.random() < 0.3:
-        parents.append(ParentDetails(parent_id=f"par-{number:04d}-2",
-                                     gender=Gender.MALE, full_name=f"{rng.choice(given)} {surname}"))
+        parents.append(ParentDetails(parent_id=f"par-{number:04d}-2", gender=Gender.MALE,
+                                     full_name=f"{rng.choice(given)} {surname}"))
     children = [_child(rng, number, i, referred_on, child_names)
                 for i in range(1, 1 + rng.choices((1, 2, 3), (60, 30, 10))[0])]
     plan.add(referred_on, "intake", "intake", ReferFamily(

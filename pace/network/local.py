@@ -29,7 +29,7 @@ class LocalNetwork:
 
     def __init__(self, data_dir: Path, partners: Sequence[str], *,
                  registry: Registry | None = None, grace_days: int = 14,
-                 clock: Clock = wall_clock) -> None:
+                 clock: Clock = wall_clock, history_mode: bool = False) -> None:
         self.data_dir = data_dir
         self.registry = registry or load_registry()
         for partner in partners:
@@ -37,6 +37,7 @@ class LocalNetwork:
         self.partner_ids = list(partners)
         self.grace_days = grace_days
         self.clock = clock
+        self.history_mode = history_mode
         self.hub_server = ManagedNatsServer(data_dir / "hub" / "nats", name="hub",
                                             domain=subjects.HUB_DOMAIN, leaf_listen=True)
         self.leaves: dict[str, ManagedNatsServer] = {}
@@ -74,8 +75,8 @@ class LocalNetwork:
         self._hub_store = await EventStore.open(self.data_dir / "hub" / "hub-reporting.db",
                                                 subjects.HUB_DOMAIN)
         countries = {p.id: p.country for p in self.registry.partners}
-        self.reporting = await ReportingService(self.hub_url, self._hub_store, countries,
-                                                clock=self.clock).start()
+        self.reporting = await ReportingService(self.hub_url, self._hub_store,
+                                                countries).start()
 
     async def ensure_hub_streams(self) -> None:
         nc = await nats.connect(self.hub_url)
@@ -106,7 +107,7 @@ class LocalNetwork:
         await leaf.start()
         running = self.partners[partner] = await Partner(
             partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days,
-            clock=self.clock).start()
+            clock=self.clock, history_mode=self.history_mode).start()
         return running
 
     async def stop(self) -> None:

@@ -30,7 +30,7 @@ from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
 from pace.consumer import ConsumerRunner
 from pace.logging import get_logger
 from pace.network.hub import hub_dead_letter_subject
-from pace.relay import Relay
+from pace.relay import Relay, sleep_unless
 from pace.service import error_reply
 from pace.store import EventStore, NewEvent, RecordedEvent
 from services.reporting import network_log
@@ -155,7 +155,7 @@ class ReportingService:
     async def _follow(self) -> None:
         while not self.stop_event.is_set():
             await self.catch_up()
-            await _sleep_unless(self.stop_event, 0.2)
+            await sleep_unless(self.stop_event, 0.2)
 
     def report(self, as_of: date, period: str = "to-date") -> Report:
         return self.fold.figures(as_of, Period.parse(period), self.countries)
@@ -167,7 +167,7 @@ class ReportingService:
             await self._changed.wait()
             if self.stop_event.is_set():
                 return
-            await _sleep_unless(self.stop_event, self.publish_delay)  # let a burst settle
+            await sleep_unless(self.stop_event, self.publish_delay)  # let a burst settle
             self._changed.clear()
             try:
                 await self.publish()
@@ -222,10 +222,3 @@ class ReportingService:
             report = self.report(as_of, params.get("period") or "to-date")
             return {"report": report_to_dict(report)}
         raise ValueError(f"unknown query {name!r}; ask 'figures' or 'status'")
-
-
-async def _sleep_unless(stop: asyncio.Event, seconds: float) -> None:
-    try:
-        await asyncio.wait_for(stop.wait(), seconds)
-    except TimeoutError:
-        pass

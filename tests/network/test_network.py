@@ -1,0 +1,215 @@
+"""Three partners and a hub on real nats-servers: exactly once, no personal data, right figures.
+
+The partners (Mechelen and Gent in Belgium, Kent in the UK) run as leaf nodes with their
+own JetStream domains; the hub's PACE_NETWORK stream sources their shared streams. The
+expected figures are computed here, directly from the commands sent, without the
+reporting code.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from datetime import date
+from pathlib import Path
+
+import nats
+import orjson
+import pytest
+import pytest_asyncio
+
+from contracts import commands as wire
+from contracts import subjects
+from contracts.booking import HandoverDestination
+from pace.network.driver import drive
+from pace.network.history import PartnerProfile, Step, plan_history
+from pace.network.local import LocalNetwork
+from pace.client import PartnerClient
+from services.reporting import network_log
+
+pytestmark = [pytest.mark.nats, pytest.mark.timeout(300)]
+
+PARTNERS = {"mechelen": "BE", "gent": "BE", "kent": "UK"}
+AS_OF = [date(2018, 6, 30), date(2020, 2, 29), date(2021, 3, 31), date(2022, 12, 31)]
+PROFILES = [
+    PartnerProfile("mechelen", "nl", 14, date(2017, 1, 9), complete=0.5, drop=0.2),
+    PartnerProfile("gent", "nl", 10, date(2017, 3, 1), job=0.6),
+    PartnerProfile("kent", "en", 10, date(2017, 5, 1), training=0.8),
+]
+
+
+def expected_figures(steps: Iterable[Step], as_of: date) -> dict[str, dict[str, int]]:
+    """Per partner, straight from the commands: what the hub should report as of a date."""
+    facts: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    for step in steps:
+        c, seen = step.command, facts[step.partner]
+        match c:
+            case wire.ReferFamily() if c.referred_on <= as_of:
+                seen["families_referred"].add(c.family_id)
+            case wire.EnrolFamily() if c.enrolled_on <= as_of:
+                seen["trajectories_started"].add(c.family_id)
+            case wire.CompleteTrajectory() if c.completed_on <= as_of:
+                seen["trajectories_completed"].add(c.family_id)
+            case wire.DropTrajectory() if c.dropped_on <= as_of:
+                seen["trajectories_dropped"].add(c.family_id)
+            case wire.AgreePlan() if c.agreed_on <= as_of:
+                seen["development_plans_agreed"].add(c.family_id)
+            case wire.StartTraining() if c.started_on <= as_of:
+                seen["parents_trained"].add(c.family_id)
+            case wire.StartJob() if c.started_on <= as_of:
+                seen["parents_found_work"].add(c.family_id)
+            case wire.CheckIn() if c.session_date <= as_of:
+                seen["children_cared_for"].add(c.child_id)
+            case wire.CheckOut() if c.session_date <= as_of:
+                seen["childcare_sessions"].add(c.booking_id)
+            case wire.HandOverChild() if c.handed_over_on <= as_of:
+                kind = ("children_handed_over_preschool"
+                        if c.destination is HandoverDestination.PRESCHOOL
+                        else "children_handed_over_regular")
+                seen[kind].add(c.child_id)
+    figures = {}
+    for partner in PARTNERS:
+        counted = {name: len(ids) for name, ids in facts[partner].items()}
+        counted["trajectories_ongoing"] = (counted.get("trajectories_started", 0)
+                                           - counted.get("trajectories_completed", 0)
+                                           - counted.get("trajectories_dropped", 0))
+        figures[partner] = counted
+    return figures
+
+
+INDICATORS = ["families_referred", "trajectories_started", "trajectories_completed",
+              "trajectories_dropped", "trajectories_ongoing", "development_plans_agreed",
+              "parents_trained", "parents_found_work", "children_cared_for",
+              "childcare_sessions", "children_handed_over_regular",
+              "children_handed_over_preschool"]
+
+
+def personal_data(steps: Iterable[Step]) -> set[bytes]:
+    """Every name, phone and national number and every note the referrals carried."""
+    found: set[bytes] = set()
+    for step in steps:
+        if isinstance(step.command, wire.ReferFamily):
+            for parent in step.command.parents:
+                found |= {v.encode() for v in (parent.full_name, parent.phone,
+                                                parent.national_number) if v}
+            found |= {child.first_name.encode() for child in step.command.children
+                      if len(child.first_name) > 3}
+            found.add(step.command.notes.encode())
+    return found
+
+
+async def drive_through(network: LocalNetwork, steps: list[Step]) -> None:
+    connections = [await nats.connect(network.partner_url(p)) for p in PARTNERS]
+    try:
+        clients = {p: PartnerClient(nc, p) for p, nc in zip(PARTNERS, connections, strict=True)}
+        report = await drive(steps, clients)
+    finally:
+        for nc in connections:
+            await nc.close()
+    assert report.refused == [], report.refused[:5]
+    assert report.sent == len(steps)
+
+
+async def hub_messages(network: LocalNetwork, stream: str) -> list[nats.aio.msg.Msg]:
+    nc = await nats.connect(network.hub_url)
+    try:
+        js = nc.jetstream()
+        total = (await js.stream_info(stream)).state.messages
+        sub = await js.pull_subscribe("", durable=None, stream=stream)
+        messages = []
+        while len(messages) < total:
+            messages += await sub.fetch(min(500, total - len(messages)), timeout=10)
+        for message in messages:
+            await message.ack()
+        return messages
+    finally:
+        await nc.close()
+
+
+@pytest.fixture(scope="module")
+def history() -> list[Step]:
+    return plan_history(PROFILES, seed=7)
+
+
+@pytest_asyncio.fixture(scope="module", loop_scope="module")
+async def network(tmp_path_factory, history):
+    data_dir: Path = tmp_path_factory.mktemp("network")
+    async with LocalNetwork(data_dir, list(PARTNERS), history_mode=True) as running:
+        await drive_through(running, history)
+        await running.wait_for_hub(timeout=120)
+        yield running
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_every_shared_event_reaches_the_hub_exactly_once(network):
+    messages = await hub_messages(network, subjects.NETWORK_STREAM)
+    ids = [orjson.loads(m.data)["event_id"] for m in messages]
+    assert len(ids) == len(set(ids)), "an event reached the hub twice"
+    by_partner: dict[str, set[str]] = defaultdict(set)
+    for message in messages:
+        by_partner[subjects.partner_of(message.subject)].add(orjson.loads(message.data)
+                                                             ["event_id"])
+    for partner, running in network.partners.items():
+        shared = {r.event_id for r in await running.stores["sharing"].read_all(limit=10**6)}
+        assert shared, f"{partner} shared nothing"
+        assert by_partner[partner] == shared, f"{partner}: the hub's copy differs"
+    kept = await network.reporting.store.db.read(network_log.counts)
+    assert kept == {p: len(ids) for p, ids in by_partner.items()}
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_no_personal_data_reaches_the_hub(network, history):
+    personal = personal_data(history)
+    assert len(personal) > 50
+    messages = await hub_messages(network, subjects.NETWORK_STREAM)
+    messages += await hub_messages(network, subjects.FIGURES_STREAM)
+    assert messages
+    leaked = {p for m in messages for p in personal
+              if p in m.data or p in orjson.dumps(m.headers or {})}
+    assert not leaked, f"personal data at the hub: {sorted(leaked)[:5]}"
+    hub_files = b"".join(p.read_bytes() for p in (network.data_dir / "hub").rglob("*")
+                         if p.is_file())
+    assert not [p for p in personal if p in hub_files], "personal data in the hub's files"
+    partner_ids = {f"fam-{n:04d}".encode() for n in range(1, 20)}
+    assert not [i for i in partner_ids for m in messages if i in m.data], \
+        "a partner's own family ids crossed without re-keying"
+
+
+@pytest.mark.asyncio(loop_scope="module")
+@pytest.mark.parametrize("as_of", AS_OF, ids=str)
+async def test_figures_at_the_hub_equal_figures_from_the_commands(network, history, as_of):
+    expected = expected_figures(history, as_of)
+    report = network.reporting.report(as_of, "to-date")
+    for partner in PARTNERS:
+        got = {name: report.partners[partner].get(name, 0) for name in INDICATORS}
+        assert got == {name: expected[partner].get(name, 0) for name in INDICATORS}, partner
+    for country in set(PARTNERS.values()):
+        members = [p for p, c in PARTNERS.items() if c == country]
+        got = {name: report.countries[country].get(name, 0) for name in INDICATORS}
+        assert got == {name: sum(expected[p].get(name, 0) for p in members)
+                       for name in INDICATORS}, country
+    assert {name: report.network.get(name, 0) for name in INDICATORS} == {
+        name: sum(expected[p].get(name, 0) for p in PARTNERS) for name in INDICATORS}
+    assert report.network["families_referred"] > 0
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_the_hub_answers_figures_over_nats_and_publishes_them(network, history):
+    nc = await nats.connect(network.hub_url)
+    try:
+        reply = await nc.request(subjects.network_query_subject("figures"),
+                                 orjson.dumps({"as_of": "2020-02-29"}), timeout=10)
+        answer = orjson.loads(reply.data)
+        bad = await nc.request(subjects.network_query_subject("figures"),
+                               orjson.dumps({"as_of": "yesterday"}), timeout=10)
+    finally:
+        await nc.close()
+    expected = expected_figures(history, date(2020, 2, 29))
+    assert answer["ok"], answer
+    assert answer["report"]["partners"]["kent"]["families_referred"] == \
+        expected["kent"]["families_referred"]
+    assert orjson.loads(bad.data)["ok"] is False
+    await network.reporting.publish()
+    figures = await hub_messages(network, subjects.FIGURES_STREAM)
+    scopes = {m.subject.rsplit(".", 1)[-1] for m in figures}
+    assert scopes == {*PARTNERS, "network"}
