@@ -74,7 +74,7 @@ class LocalNetwork:
         await self.ensure_hub_streams()
         self._hub_store = await EventStore.open(self.data_dir / "hub" / "hub-reporting.db",
                                                 subjects.HUB_DOMAIN)
-        countries = {p.id: p.country for p in self.registry.partners}
+        countries = {p: self.registry.country_of(p) for p in self.partner_ids}
         self.reporting = await ReportingService(self.hub_url, self._hub_store,
                                                 countries).start()
 
@@ -162,6 +162,17 @@ class LocalNetwork:
             await asyncio.sleep(poll)
         raise TimeoutError(f"the hub did not catch up in {timeout:.0f}s: expected {expected}, "
                            f"received {received}")
+
+    async def settled_shared_counts(self, timeout: float = 60.0) -> dict[str, int]:
+        """What the partners shared, once they have relayed and shared all they hold."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while loop.time() < deadline:
+            counts = await self._settled_shared_counts()
+            if all(n < 10**12 for n in counts.values()):
+                return counts
+            await asyncio.sleep(0.2)
+        raise TimeoutError(f"the partners did not finish sharing in {timeout:.0f}s")
 
     async def _settled_shared_counts(self) -> dict[str, int]:
         """Shared counts once every partner's sharing consumer has nothing pending."""

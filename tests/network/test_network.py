@@ -41,6 +41,9 @@ PROFILES = [
 def expected_figures(steps: Iterable[Step], as_of: date) -> dict[str, dict[str, int]]:
     """Per partner, straight from the commands: what the hub should report as of a date."""
     facts: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    steps = list(steps)
+    child_of = {(s.partner, s.command.booking_id): s.command.child_id for s in steps
+                if isinstance(s.command, wire.BookSlot)}
     for step in steps:
         c, seen = step.command, facts[step.partner]
         match c:
@@ -59,7 +62,7 @@ def expected_figures(steps: Iterable[Step], as_of: date) -> dict[str, dict[str, 
             case wire.StartJob() if c.started_on <= as_of:
                 seen["parents_found_work"].add(c.family_id)
             case wire.CheckIn() if c.session_date <= as_of:
-                seen["children_cared_for"].add(c.child_id)
+                seen["children_cared_for"].add(child_of[(step.partner, c.booking_id)])
             case wire.CheckOut() if c.session_date <= as_of:
                 seen["childcare_sessions"].add(c.booking_id)
             case wire.HandOverChild() if c.handed_over_on <= as_of:
@@ -110,18 +113,14 @@ async def drive_through(network: LocalNetwork, steps: list[Step]) -> None:
     assert report.sent == len(steps)
 
 
-async def hub_messages(network: LocalNetwork, stream: str) -> list[nats.aio.msg.Msg]:
+async def hub_messages(network: LocalNetwork, stream: str) -> list:
+    """Every message stored in one of the hub's streams, read one by one by sequence."""
     nc = await nats.connect(network.hub_url)
     try:
         js = nc.jetstream()
-        total = (await js.stream_info(stream)).state.messages
-        sub = await js.pull_subscribe("", durable=None, stream=stream)
-        messages = []
-        while len(messages) < total:
-            messages += await sub.fetch(min(500, total - len(messages)), timeout=10)
-        for message in messages:
-            await message.ack()
-        return messages
+        state = (await js.stream_info(stream)).state
+        return [await js.get_msg(stream, seq) for seq in range(state.first_seq,
+                                                                 state.last_seq + 1)]
     finally:
         await nc.close()
 
