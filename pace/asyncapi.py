@@ -66,6 +66,7 @@ from pace.service import (
 )
 from pace.store import EventStore
 from pace.topology import DUPLICATE_WINDOW_SECONDS
+from services.reporting import app as reporting_app
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "contracts" / "asyncapi.json"
@@ -77,8 +78,8 @@ PARAMETER = "{partner}"
 PARTNER_URL = "nats://partner-nats:4222"
 HUB_URL = "nats://hub-nats:4222"
 SERVER_NAMES = {"partner-nats:4222": "partner", "hub-nats:4222": "hub"}
-REPORTING_CONSUMER = "reporting"  # the durable ReportingService.start() declares
-NETWORK_QUERIES = ("figures", "status")  # what ReportingService.answer() knows
+REPORTING_CONSUMER = reporting_app.CONSUMER  # the durable ReportingService.start() declares
+NETWORK_QUERIES = reporting_app.QUERIES  # what ReportingService.answer() knows
 INBOX = "_INBOX.>"
 
 ORIGIN = "x-pace-origin"
@@ -157,6 +158,21 @@ class StatusAnswer(_Reply):
     position: int = Field(ge=0)
 
 
+class TrendsAnswer(_Reply):
+    """Per indicator, [date, value] pairs: the to-date value at each point asked for."""
+
+    ok: Literal[True]
+    trends: dict[str, list[tuple[date, int | float]]]
+
+
+class TrendsQuery(BaseModel):
+    """Parameters of `trends`: indicators (default the key four), points, scope."""
+
+    indicators: list[str] | None = Field(default=None, max_length=20)
+    points: list[date] = Field(default_factory=list, max_length=200)
+    scope: str | None = Field(default=None, description="A partner, a country or network")
+
+
 class QueryParameters(RootModel[dict[str, Any]]):
     """A JSON object of query parameters; an empty body counts as {}."""
 
@@ -171,7 +187,7 @@ class FiguresQuery(BaseModel):
 
 CommandReply = Annotated[CommandAccepted | Refused, Field(discriminator="ok")]
 QueryReply = Annotated[QueryRows | Refused, Field(discriminator="ok")]
-NetworkQueryReply = FiguresAnswer | StatusAnswer | Refused
+NetworkQueryReply = FiguresAnswer | StatusAnswer | TrendsAnswer | Refused
 
 
 # -- building the real apps without connecting or opening stores --------------------------
@@ -421,6 +437,11 @@ class Endpoints:
                      QueryParameters,
                      "Ask the hub's reporting service how many envelopes arrived per partner: "
                      f"request/reply; parameters are ignored. {served}",
+                     Note("network-query", DOCUMENTATION, "reporting", "reply.network-query"))
+        self.receive(self.hub, subjects.network_query_subject("trends"), "network.qry.trends",
+                     TrendsQuery,
+                     "Ask the hub's reporting service for indicators' to-date values at a list "
+                     f"of dates (the report's trend charts): request/reply. {served}",
                      Note("network-query", DOCUMENTATION, "reporting", "reply.network-query"))
 
     def network_query_fallback(self, why: str) -> None:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import sys
 from pathlib import Path
 
 import typer
@@ -37,8 +39,10 @@ def demo(
     event; prints the report and writes the HTML report. Stops everything it started,
     also on Ctrl-C.
     """
+    from pace.logging import configure_logging
     from pace.network.demo import run_demo
 
+    configure_logging("WARNING", stream=sys.stderr)  # the demo's own output tells the story
     try:
         code = asyncio.run(run_demo(scale=scale, partners=partner or None, keep=keep,
                                     html=html))
@@ -62,13 +66,49 @@ def network_up(
     scale: float = typer.Option(1.0, min=0.01, max=5.0, help="Size of that history."),
 ) -> None:
     """Start the hub and the partners' leaf nodes and services, and leave them running."""
+    from pace.logging import configure_logging
     from pace.network.demo import network_up as run
 
-    try:
+    configure_logging("INFO", stream=sys.stderr)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it is meant to stop
         asyncio.run(run(partners=partner or None, data_dir=data_dir, history=history,
                         scale=scale))
-    except KeyboardInterrupt:
-        pass
+
+
+@app.command("report")
+def report(
+    hub_url: str = typer.Option(..., "--hub-url", envvar="PACE_HUB_URL",
+                                help="The hub's NATS (env PACE_HUB_URL)."),
+    as_of: str = typer.Option(None, "--as-of", help="Figures as of this date (YYYY-MM-DD); "
+                              "default today."),
+    period: str = typer.Option("to-date", help="to-date, a year (2020), quarter (2020-Q1), "
+                               "month (2020-02) or range (2017..2022)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or html."),
+    output: Path | None = typer.Option(None, "--output", "-o",
+                                       help="Write to this file (html: pace-report.html)."),
+) -> None:
+    """The cross-border figures from the hub's reporting service, per partner and country."""
+    from datetime import date
+
+    from rich.console import Console
+
+    from pace.network.reports import FORMATS, HubUnavailableError
+    from pace.network.reports import report as run
+    from services.reporting.periods import Period
+
+    if fmt not in FORMATS:
+        raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
+    try:
+        day = date.fromisoformat(as_of) if as_of else date.today()
+        Period.parse(period)
+    except ValueError as error:
+        raise typer.BadParameter(str(error)) from error
+    try:
+        asyncio.run(run(hub_url, as_of=day, period=period, fmt=fmt, output=output,
+                        console=Console()))
+    except HubUnavailableError as error:
+        typer.echo(f"error: {error}", err=True)
+        raise typer.Exit(2) from None
 
 
 @app.command("verify-store")

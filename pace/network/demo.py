@@ -67,6 +67,7 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
                    keep: Path | None = None, html: Path = Path("pace-report.html"),
                    hub_timeout: float = 180.0) -> int:
     """The whole demo; returns the exit code (0 when every command was accepted)."""
+    from services.reporting.app import KEY_TRENDS
     from services.reporting.render import print_report, to_html
 
     registry = load_registry()
@@ -97,8 +98,7 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
         print_report(console, report)
         points = quarter_ends(date(2016, 12, 31), HISTORY_END)
         trends = {indicator: reporting.fold.trend(indicator, "network", points)
-                  for indicator in ("families_referred", "trajectories_started",
-                                    "parents_found_work", "children_cared_for")}
+                  for indicator in KEY_TRENDS}
         html.write_text(to_html(report, trends, title="PACE cross-border report"),
                         encoding="utf-8")
         console.print(f"HTML report with charts: [cyan]{html.resolve()}[/]")

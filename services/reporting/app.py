@@ -41,6 +41,10 @@ from services.reporting.render import report_to_dict
 log = get_logger(__name__)
 
 PROGRAMME_START = date(2016, 10, 1)
+QUERIES = ("figures", "status", "trends")
+CONSUMER = "reporting"
+KEY_TRENDS = ("families_referred", "trajectories_started", "parents_found_work",
+              "children_cared_for")
 _FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
 
 
@@ -115,9 +119,9 @@ class ReportingService:
         self.consumer = ConsumerRunner(
             js, self.store, lambda tx, envelope, _event: network_log.record(tx.connection,
                                                                              envelope),
-            stream=subjects.NETWORK_STREAM, durable="reporting",
+            stream=subjects.NETWORK_STREAM, durable=CONSUMER,
             filter_subjects=["pace.*.net.>"],
-            dead_letter_subject=hub_dead_letter_subject("reporting"), batch=500)
+            dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500)
         await self.consumer.start()
         self.relay = Relay(self.store, js, figures_subject_of, name="relay-figures")
         self._tasks = [
@@ -221,4 +225,12 @@ class ReportingService:
             as_of = date.fromisoformat(params.get("as_of") or self.clock().date().isoformat())
             report = self.report(as_of, params.get("period") or "to-date")
             return {"report": report_to_dict(report)}
-        raise ValueError(f"unknown query {name!r}; ask 'figures' or 'status'")
+        if name == "trends":
+            points = [date.fromisoformat(p) for p in params.get("points", [])][:200]
+            indicators = list(params.get("indicators", KEY_TRENDS))[:20]
+            scope = params.get("scope") or subjects.NETWORK_SCOPE
+            return {"trends": {
+                indicator: [(day.isoformat(), value) for day, value in
+                            self.fold.trend(indicator, scope, points, self.countries)]
+                for indicator in indicators}}
+        raise ValueError(f"unknown query {name!r}; ask one of: {', '.join(QUERIES)}")

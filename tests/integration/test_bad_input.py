@@ -64,7 +64,8 @@ def book(**changes) -> dict:
 CASES = [
     ("unknown family", "booking", "book_slot", lambda: book(family_id="fam-999"),
      "unknown_family", "no family fam-999"),
-    ("child older than 3", "booking", "book_slot", lambda: book(family_id="fam-002", child_id="chi-002"),
+    ("child older than 3", "booking", "book_slot",
+     lambda: book(family_id="fam-002", child_id="chi-002"),
      "rule_broken", "older than 3"),
     ("session in the past", "booking", "book_slot",
      lambda: book(session_date=TODAY - timedelta(days=1)), "rule_broken", "in the past"),

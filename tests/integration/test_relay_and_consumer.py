@@ -30,7 +30,8 @@ referrals_seen = Table("referrals_seen", projection_meta,
 def referral(i: int) -> NewEvent:
     event = FamilyReferred(
         family_id=f"fam-{i:04d}", referral_source=ReferralSource.PUBLIC_EMPLOYMENT_SERVICE,
-        referred_on=date(2020, 1, 6), parents=(ParentRef(parent_id=f"par-{i}", gender=Gender.FEMALE),),
+        referred_on=date(2020, 1, 6),
+        parents=(ParentRef(parent_id=f"par-{i}", gender=Gender.FEMALE),),
         children=(ChildRef(child_id=f"chi-{i}", birth_month="2019-05"),),
     )
     return NewEvent(event, uuid.uuid4(), datetime(2020, 1, 6, 9, tzinfo=UTC), uuid.uuid4())

@@ -21,10 +21,10 @@ import pytest_asyncio
 from contracts import commands as wire
 from contracts import subjects
 from contracts.booking import HandoverDestination
+from pace.client import PartnerClient
 from pace.network.driver import drive
 from pace.network.history import PartnerProfile, Step, plan_history
 from pace.network.local import LocalNetwork
-from pace.client import PartnerClient
 from services.reporting import network_log
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(300)]

