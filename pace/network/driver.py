@@ -46,7 +46,7 @@ def step_command_id(step: Step, index: int) -> uuid.UUID:
 
 
 async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
-                concurrency: int = 48, patience: float = 30.0,
+                concurrency: int = 200, patience: float = 30.0,
                 progress: Callable[[int], None] | None = None) -> DriveReport:
     """Send every step to its partner's service; returns what happened."""
     report = DriveReport()
