@@ -103,6 +103,7 @@ class ReportingService:
         self.position = 0  # of the network log, applied to the fold
         self.stop_event = asyncio.Event()
         self._changed = asyncio.Event()
+        self._catching_up = asyncio.Lock()  # one reader at a time, or rows would fold twice
         self._published: set[uuid.UUID] = set()
         self._tasks: list[asyncio.Task[None]] = []
         self._nc: nats.NATS | None = None
@@ -147,11 +148,12 @@ class ReportingService:
     async def catch_up(self) -> int:
         """Apply every envelope stored since the last call to the fold; returns how many."""
         applied = 0
-        while rows := await self.store.db.read(network_log.after, self.position):
-            for position, envelope_json in rows:
-                feed(self.fold, envelope_json)
-                self.position = position
-            applied += len(rows)
+        async with self._catching_up:
+            while rows := await self.store.db.read(network_log.after, self.position):
+                for position, envelope_json in rows:
+                    feed(self.fold, envelope_json)
+                    self.position = position
+                applied += len(rows)
         if applied:
             self._changed.set()
         return applied
