@@ -6,7 +6,8 @@ history mode honour), so a booking "in 2019" is judged as of 2019 whatever the w
 says. The sessions' capacities are set first. Commands that depend on another service's
 reaction (a booking right after the enrolment, a plan right after the trajectory opened)
 may arrive before the reaction did: they are sent again, for a bounded time, while the
-answer says the family is not known there yet.
+answer says the family is not known there yet; a command that got no answer in time is
+sent again with the same command id, which the services answer without applying it twice.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import uuid
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+
+import nats
 
 from pace.client import CommandRefusedError, PartnerClient
 from pace.network.history import Step
@@ -59,6 +62,13 @@ async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
             try:
                 await clients[step.partner].do(step.context, step.command, at=step.at,
                                                command_id=step_command_id(step, index))
+            except nats.errors.TimeoutError:
+                # No answer in time (a busy machine): send it again. The command id is the
+                # same, so a command that did go through is answered, not applied twice.
+                if loop.time() < deadline + patience:
+                    report.retried += 1
+                    continue
+                report.refused.append((step, "no answer from the service"))
             except CommandRefusedError as error:
                 if _not_yet(error) and loop.time() < deadline:
                     report.retried += 1
