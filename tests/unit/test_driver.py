@@ -1,0 +1,57 @@
+"""The history driver's wiring: order per family, re-sends, refusals (a fake client)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import nats
+
+from contracts.commands import EnrolFamily, RecordInvolvementDay
+from pace.client import CommandRefusedError
+from pace.network.driver import drive, step_command_id
+from pace.network.history import Step
+
+
+class FlakyClient:
+    """Answers after a timeout, or a 'not enrolled yet' refusal, as a busy network would."""
+
+    def __init__(self, timeouts: int, not_yet: int) -> None:
+        self.timeouts, self.not_yet = timeouts, not_yet
+        self.calls: list[tuple[str, object]] = []
+
+    async def do(self, context, command, *, at, command_id):
+        self.calls.append((str(command_id), command))
+        if self.timeouts:
+            self.timeouts -= 1
+            raise nats.errors.TimeoutError
+        if self.not_yet and isinstance(command, RecordInvolvementDay):
+            self.not_yet -= 1
+            raise CommandRefusedError("unknown_family", "family fam-1 has no trajectory")
+        if getattr(command, "family_id", "") == "fam-bad":
+            raise CommandRefusedError("rule_broken", "family fam-bad has been erased")
+        return []
+
+
+def steps() -> list[Step]:
+    day = date(2020, 1, 6)
+    return [
+        Step(day, "intake", "gent", "intake",
+             EnrolFamily(family_id="fam-1", coach_id="c-1", enrolled_on=day), "fam-1"),
+        Step(day, "trajectory", "gent", "trajectory",
+             RecordInvolvementDay(family_id="fam-1", attended_on=day), "fam-1"),
+        Step(day, "intake", "gent", "intake",
+             EnrolFamily(family_id="fam-bad", coach_id="c-1", enrolled_on=day), "fam-bad"),
+    ]
+
+
+async def test_timeouts_and_late_reactions_are_sent_again_with_the_same_command_id():
+    client = FlakyClient(timeouts=2, not_yet=3)
+    planned = steps()
+    report = await drive(planned, {"gent": client}, patience=5)
+    assert report.sent == 2 and report.retried == 5
+    assert [str(s.family_id) for s, _ in report.refused] == ["fam-bad"]
+    ids_for_day = {cid for cid, cmd in client.calls if isinstance(cmd, RecordInvolvementDay)}
+    assert ids_for_day == {str(step_command_id(planned[1], 1))}
+    family_one = [type(cmd).__name__ for _, cmd in client.calls
+                  if getattr(cmd, "family_id", "") == "fam-1"]
+    assert family_one.index("RecordInvolvementDay") > family_one.index("EnrolFamily")
