@@ -192,6 +192,9 @@ class ManagedNatsServer:
             self._process = subprocess.Popen(
                 [nats_server_binary(), "-c", str(self.config_path)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                # Its own session: a terminal's Ctrl-C reaches only us, and we stop it in
+                # order (partners first), instead of every server dying at once.
+                start_new_session=True,
             )
 
     async def _wait_ready(self, timeout: float) -> None:

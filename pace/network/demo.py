@@ -9,10 +9,13 @@ is stopped on the way out, Ctrl-C included.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import shutil
+import signal
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
@@ -27,6 +30,22 @@ from pace.network.local import LocalNetwork
 from pace.network.registry import load_registry
 
 console = Console()
+
+
+@contextlib.contextmanager
+def _patient_on_ctrl_c() -> Iterator[None]:
+    """While stopping, another Ctrl-C says we are on it instead of leaving servers behind."""
+    loop = asyncio.get_running_loop()
+    try:
+        loop.add_signal_handler(signal.SIGINT, lambda: console.print(
+            "Still stopping the servers and services it started; a moment please."))
+    except (NotImplementedError, RuntimeError):  # not the main thread, or no signals here
+        yield
+        return
+    try:
+        yield
+    finally:
+        loop.remove_signal_handler(signal.SIGINT)
 
 
 def quarter_ends(first: date, last: date) -> list[date]:
@@ -105,7 +124,7 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
         console.print(f"Done in {time.monotonic() - started:.0f}s.")
         return 0 if not drove.refused else 1
     finally:
-        with console.status("Stopping everything the demo started"):
+        with console.status("Stopping everything the demo started"), _patient_on_ctrl_c():
             await network.stop()
         if keep is None:
             shutil.rmtree(data_dir, ignore_errors=True)
@@ -135,5 +154,5 @@ async def network_up(*, partners: Sequence[str] | None, data_dir: Path, history:
         console.print(f"Data in {data_dir}. Ctrl-C stops everything.")
         await until_stopped()
     finally:
-        with console.status("Stopping the network"):
+        with console.status("Stopping the network"), _patient_on_ctrl_c():
             await network.stop()
