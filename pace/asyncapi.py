@@ -202,18 +202,11 @@ class _NoStore:
 
 def partner_services(partner: str = PARTNER) -> list[Service]:
     """The services pace.partner.Partner runs for a partner, built without stores."""
-    from pace.network import sharing
-    from services.booking.app import build as booking
-    from services.intake.app import build as intake
-    from services.trajectory.app import build as trajectory
+    from pace.network.sharing import PseudonymKey
+    from pace.partner import STORES, build_services
 
     store = cast(EventStore, _NoStore())
-    return [
-        intake(partner, store),
-        booking(partner, store),
-        trajectory(partner, store),
-        sharing.build(partner, store, sharing.PseudonymKey(bytes(32))),
-    ]
+    return build_services(partner, dict.fromkeys(STORES, store), PseudonymKey(bytes(32)))
 
 
 def reporting_broker() -> tuple[NatsBroker | None, str]:

@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from nats.js.client import JetStreamContext
 
 from pace.clock import Clock, wall_clock
-from pace.service import ServiceRunner
+from pace.service import Service, ServiceRunner
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 
+if TYPE_CHECKING:
+    from pace.network.sharing import PseudonymKey
+
 CONTEXTS = ("intake", "booking", "trajectory")
 STORES = (*CONTEXTS, "sharing")
+
+
+def build_services(partner: str, stores: Mapping[str, EventStore], key: PseudonymKey,
+                   grace_days: int = 14) -> list[Service]:
+    """A partner's service set: intake, booking, trajectory, and sharing with the hub."""
+    from pace.network import sharing
+    from services.booking.app import build as booking
+    from services.intake.app import build as intake
+    from services.trajectory.app import build as trajectory
+
+    return [
+        intake(partner, stores["intake"]),
+        booking(partner, stores["booking"], grace_days),
+        trajectory(partner, stores["trajectory"]),
+        sharing.build(partner, stores["sharing"], key),
+    ]
 
 
 class Partner:
@@ -33,21 +54,13 @@ class Partner:
         self.runner: ServiceRunner | None = None
 
     async def start(self) -> Partner:
-        from pace.network import sharing
-        from services.booking.app import build as booking
-        from services.intake.app import build as intake
-        from services.trajectory.app import build as trajectory
+        from pace.network.sharing import PseudonymKey
 
         for context in STORES:
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
-        services = [
-            intake(self.partner, self.stores["intake"]),
-            booking(self.partner, self.stores["booking"], self.grace_days),
-            trajectory(self.partner, self.stores["trajectory"]),
-            sharing.build(self.partner, self.stores["sharing"],
-                          sharing.PseudonymKey.load(self.partner, self.data_dir)),
-        ]
+        services = build_services(self.partner, self.stores,
+                                  PseudonymKey.load(self.partner, self.data_dir), self.grace_days)
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode
