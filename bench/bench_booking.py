@@ -73,13 +73,14 @@ async def enrol(staff: PartnerClient, n: int) -> None:
 
 
 async def bookable(staff: PartnerClient, n: int) -> None:
-    """Wait until booking's view knows the family (a session without capacity: not_found)."""
+    """Wait until booking's view lets the family book (probed with a child not of it)."""
     probe = BookSlot(location_id="probe", session_date=TODAY + timedelta(days=300),
-                     daypart=Daypart.MORNING, booking_id=f"probe-{n}", **ids(n))
+                     daypart=Daypart.MORNING, booking_id=f"probe-{n}",
+                     family_id=ids(n)["family_id"], child_id="chi-probe")
     async with asyncio.timeout(60):
         while True:
             reply = await staff.send("booking", probe)
-            if reply["ok"] or reply["error"]["code"] == "not_found":
+            if "is not a child of" in reply["error"]["message"]:
                 return
             await asyncio.sleep(0.1)
 

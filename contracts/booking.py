@@ -12,6 +12,7 @@ from contracts.base import DomainEvent, public
 from contracts.intake import pseudonymous_id
 
 LOCATION_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
+DEFAULT_CAPACITY = 15  # children per day-part when no DaypartCapacitySet says otherwise
 SESSION_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}:\d{4}-\d{2}-\d{2}:(morning|afternoon)$"
 
 

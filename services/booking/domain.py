@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from contracts.booking import (
+    DEFAULT_CAPACITY,
     BookingCancelled,
     BookingFlaggedForHandover,
     BookingKind,
@@ -99,6 +100,11 @@ class Session:
         """Places taken: booked children and children who came and went home."""
         return len(self.booked) + len(self.attended)
 
+    @property
+    def places(self) -> int:
+        """The capacity set for this session, or the default of 15 children per day-part."""
+        return DEFAULT_CAPACITY if self.capacity is None else self.capacity
+
     def holds(self, child_id: str) -> bool:
         return any(p.child_id == child_id for p in (*self.booked.values(), *self.waitlist))
 
@@ -113,9 +119,11 @@ def evolve(state: Session, event: Any) -> Session:
             return replace(state, session_id=event.session_id, session_date=event.session_date,
                            daypart=event.daypart, capacity=event.capacity)
         case SlotBooked():
-            return replace(state, booked={**state.booked, event.booking_id: _place(event)})
+            return replace(_identified(state, event.session_id),
+                           booked={**state.booked, event.booking_id: _place(event)})
         case SlotWaitlisted():
-            return replace(state, waitlist=(*state.waitlist, _place(event)))
+            return replace(_identified(state, event.session_id),
+                           waitlist=(*state.waitlist, _place(event)))
         case WaitlistPromoted():
             place = next(p for p in state.waitlist if p.booking_id == event.booking_id)
             return replace(state, booked={**state.booked, place.booking_id: place},
@@ -131,6 +139,15 @@ def evolve(state: Session, event: Any) -> Session:
         case BookingFlaggedForHandover():
             return replace(state, flagged=state.flagged | {event.booking_id})
     return state
+
+
+def _identified(state: Session, session_id: str) -> Session:
+    """A session first known by a booking (default capacity) learns its date and day-part."""
+    if state.session_id:
+        return state
+    _, on, daypart = session_id.split(":")
+    return replace(state, session_id=session_id, session_date=date.fromisoformat(on),
+                   daypart=Daypart(daypart))
 
 
 def _place(event: SlotBooked | SlotWaitlisted) -> Place:
@@ -150,8 +167,8 @@ def decide(request: Request, state: Session) -> list[Any]:
             return set_capacity(command, state, request.now)
         case BookSlot():
             return book(command, state, request)
-    if state.capacity is None:
-        raise NotFoundError("no such session: its capacity was never set")
+    if not state.session_id:
+        raise NotFoundError("no such session: nothing was ever booked or set in it")
     match command:
         case CancelBooking():
             return cancel(command.booking_id, state, request.now)
@@ -216,8 +233,6 @@ def book(command: BookSlot, state: Session, request: Request) -> list[Any]:
         raise RuleBrokenError(f"child {command.child_id} has been handed over")
     _check_when(command.session_date, command.daypart, request.now)
     _check_age(command.child_id, birth_month, command.session_date)
-    if state.capacity is None:
-        raise NotFoundError(f"session {command.session_id} has no capacity set")
     if any(p.booking_id == command.booking_id for p in (*state.booked.values(), *state.waitlist)):
         return []
     if state.holds(command.child_id):
@@ -225,7 +240,7 @@ def book(command: BookSlot, state: Session, request: Request) -> list[Any]:
     fields = dict(session_id=command.session_id, booking_id=command.booking_id,
                   family_id=command.family_id, child_id=command.child_id, kind=command.kind,
                   hours=command.hours)
-    if not state.waitlist and state.occupied < state.capacity:
+    if not state.waitlist and state.occupied < state.places:
         return [SlotBooked(**fields, booked_on=request.now.date())]
     return [SlotWaitlisted(**fields, waitlisted_on=request.now.date())]
 
@@ -240,7 +255,7 @@ def cancel(booking_id: str, state: Session, now: datetime) -> list[Any]:
 
 
 def _promotions(state: Session, on: date) -> list[WaitlistPromoted]:
-    free = (state.capacity or 0) - state.occupied
+    free = state.places - state.occupied
     return [WaitlistPromoted(**_ids(state, place), promoted_on=on)
             for place in state.waitlist[:max(free, 0)]]
 

@@ -117,6 +117,13 @@ def apply_booking(tx: Any, _envelope: Any, event: Any) -> None:
                     "capacity": event.capacity})
         case ev.SlotBooked() | ev.SlotWaitlisted():
             location, on, daypart = event.session_id.split(":")
+            known = conn.execute(select(sessions.c.session_id).where(
+                sessions.c.session_id == event.session_id)).first()
+            if known is None:  # booked without a capacity set: the default applies
+                conn.execute(insert(sessions), {
+                    "session_id": event.session_id, "location_id": location,
+                    "session_date": date.fromisoformat(on), "daypart": daypart,
+                    "capacity": ev.DEFAULT_CAPACITY})
             conn.execute(insert(bookings), {
                 "booking_id": event.booking_id, "session_id": event.session_id,
                 "location_id": location, "session_date": date.fromisoformat(on),

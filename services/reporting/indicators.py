@@ -47,9 +47,9 @@ Definitions (ints unless noted):
   both are zero.
 - late_cancellations: BookingCancelled events with late = true for sessions dated in W.
 - occupancy_morning / occupancy_afternoon (floats, 3 decimals): over the sessions of that
-  day-part dated in W that have a DaypartCapacitySet (the last one in stream order wins):
-  checked-out places / the sum of their capacities; 0.0 when there is no capacity.
-  Check-outs in sessions without a capacity are left out of both.
+  day-part dated in W: checked-out places / the sum of their capacities; 0.0 when there is
+  no session. A session's capacity is its last DaypartCapacitySet (in stream order), or
+  the default of 15 (contracts.booking.DEFAULT_CAPACITY) for a session booked without one.
 - waitlist_length (stock at end): SlotWaitlisted entries with waitlisted_on <= end, for
   sessions dated on or after end, not promoted, cancelled or released (promoted_on,
   cancelled_on, released_on) on or before end.
@@ -90,6 +90,7 @@ from datetime import date
 from operator import itemgetter
 from typing import Any, NamedTuple
 
+from contracts.booking import DEFAULT_CAPACITY
 from contracts.subjects import NETWORK_SCOPE
 from services.reporting.periods import TO_DATE_PERIOD, Period
 
@@ -464,7 +465,10 @@ class _Compiled:
                 parts = sessions[session_id] = (rest[-10:], daypart)
             return parts
 
-        capacities = facts.capacities
+        capacities = dict.fromkeys(  # a session with no capacity set has the default
+            (s for s, _ in (*facts.places, *facts.waitlisted.values(), *facts.check_outs)),
+            DEFAULT_CAPACITY)
+        capacities.update(facts.capacities)
         self.capacities = _Rows((*session(s), capacity) for s, capacity in capacities.items())
         self.places = _Rows((session(s)[0], family, UNKNOWN, source_of.get(family, UNKNOWN))
                             for s, family in facts.places)

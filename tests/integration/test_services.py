@@ -100,12 +100,12 @@ def session(day: date = SOON, daypart: Daypart = Daypart.MORNING) -> dict:
 
 async def bookable(staff: PartnerClient, n: int) -> None:
     """Wait until booking's own view knows the family is enrolled (it follows intake's events)."""
-    async def try_book():
+    async def try_book():  # a child not of the family: refused only once the family may book
         reply = await staff.send("booking", BookSlot(**session(TODAY + timedelta(days=300)),
                                                      booking_id=f"probe-{n}",
                                                      family_id=f"fam-{n:03d}",
-                                                     child_id=f"chi-{n:03d}"))
-        return reply["ok"] or reply["error"]["code"] == "not_found"
+                                                     child_id="chi-probe"))
+        return "is not a child of" in reply["error"]["message"]
     await eventually(try_book)
 
 

@@ -328,8 +328,11 @@ def test_a_child_not_born_yet_on_the_session_day_cannot_be_booked():
 
 # -- book: the session -----------------------------------------------------------------------
 
-def test_a_session_without_a_capacity_cannot_be_booked():
-    given(decider).when(book(1)).then_raises(NotFoundError, match="has no capacity set")
+def test_a_session_without_a_capacity_set_takes_the_default_of_fifteen_children():
+    fifteen = [booked(n) for n in range(1, 16)]
+    state = given(decider, *fifteen[:-1]).when(book(15)).then(booked(15))
+    assert state.session_date == SESSION_DAY and state.places == 15
+    given(decider, *fifteen).when(book(16)).then(waitlisted(16))
 
 
 def test_a_child_already_booked_in_the_session_cannot_book_it_again():

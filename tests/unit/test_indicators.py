@@ -346,7 +346,7 @@ S1, S2, S3, S4 = ("2020-02-03", "morning"), ("2020-02-03", "afternoon"), \
 CHILDCARE = at(
     "mechelen",
     capacity(*S1, 5), capacity(*S1, 2),  # the last capacity set wins: 2
-    capacity(*S2, 4), capacity(*S4, 3),  # S3 has no capacity set
+    capacity(*S2, 4), capacity(*S4, 3),  # S3 has no capacity set: the default 15
     booked("b1", "f1", *S1, on="2020-01-20"), *attended("b1", "f1", *S1, hours=3.5),
     booked("b2", "f2", *S1), *attended("b2", "f2", *S1, hours=4.0),
     waitlisted("b3", "f3", *S1, on="2020-01-25"), promoted("b3", "f3", *S1, on="2020-02-01"),
@@ -375,8 +375,8 @@ def test_childcare_in_february_counts_by_session_date() -> None:
     assert figures["no_shows"] == 1
     assert figures["no_show_rate"] == 0.2  # 1 / (1 + 4)
     assert figures["late_cancellations"] == 1
-    # mornings with a capacity: S1 only (S3 has none): 2 attended / 2 places
-    assert figures["occupancy_morning"] == 1.0
+    # mornings: S1 (2 attended / 2 places) and S3 (1 attended / the default 15 places)
+    assert figures["occupancy_morning"] == 0.176
     assert figures["occupancy_afternoon"] == 0.25  # S2: 1 attended / 4 places
     # on 29 February only b9 waits (b3 was promoted, b10 cancelled)
     assert figures["waitlist_length"] == 1
@@ -473,7 +473,7 @@ def test_ratios_of_a_country_are_recomputed_not_averaged() -> None:
     assert report.partners["gent"]["occupancy_morning"] == 0.4  # 4 / 10
     assert report.countries["BE"]["occupancy_morning"] == 0.417  # 5 / 12, not 0.45
     assert report.countries["BE"]["childcare_hours"] == 13.33  # 3.33 + 4 x 2.5
-    assert report.countries["NL"]["occupancy_morning"] == 0.0  # no capacity set
+    assert report.countries["NL"]["occupancy_morning"] == 0.0  # no childcare sessions
 
 
 def test_every_partner_is_reported_with_its_country() -> None:
