@@ -348,7 +348,8 @@ def main() -> None:
             validated = write_log(events, path, random.Random(5))
             del events, history.events
         size = path.stat().st_size
-        lines = sum(1 for _ in path.open("rb"))
+        with path.open("rb") as file:
+            lines = sum(1 for _ in file)
         print(f"\nLog: {size / 1e6:,.1f} MB, {lines:,} lines, {len(history.partners)} partners, "
               f"{FIRST_DAY.year}-{LAST_DAY.year}; generated in {generation.seconds:.1f} s "
               f"(not part of the figures); {validated:,} events checked against the models")

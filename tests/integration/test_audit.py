@@ -104,3 +104,137 @@ def test_replay_prints_the_figures_and_refuses_a_broken_log(log):
     broken = runner.invoke(app, ["replay", str(log), "--as-of", "2020-12-31"])
     assert broken.exit_code == 1
     assert "line 4" in broken.output
+
+
+# -- the fast reader: the same findings as line-by-line checking, whatever the damage ---------
+
+
+def _duplicate_a_line(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    return b"".join(lines[:8] + [lines[4]] + lines[8:])
+
+
+def _crlf_on_some_lines(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    return b"".join(line.replace(b"\n", b"\r\n") if i % 3 == 0 else line
+                    for i, line in enumerate(lines))
+
+
+def _blank_lines(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    return b"".join([b"\n", *lines[:3], b"   \n", b"\n", *lines[3:], b"\n"])
+
+
+def _garbage(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    return b"".join([*lines[:2], b"not a log line\n", b'{"seq": 3,"hash":"00"}\n', *lines[2:]])
+
+
+def _other_hash(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    lines[5] = lines[5][:-20] + b"0123456789abcdef0\"}\n"
+    return b"".join(lines)
+
+
+def _cut_hash(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    lines[5] = lines[5][:-10] + b"\"}\n"
+    return b"".join(lines)
+
+
+def _no_final_newline(data: bytes) -> bytes:
+    return data.rstrip(b"\n")
+
+
+def _swapped(data: bytes) -> bytes:
+    lines = data.splitlines(keepends=True)
+    lines[2], lines[9] = lines[9], lines[2]
+    return b"".join(lines)
+
+
+def _whole_log_twice(data: bytes) -> bytes:
+    return data + data
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: data, _duplicate_a_line, _crlf_on_some_lines, _blank_lines, _garbage,
+    _other_hash, _cut_hash, _no_final_newline, _swapped, _whole_log_twice,
+], ids=["intact", "duplicate", "crlf", "blank-lines", "garbage", "other-hash", "cut-hash",
+        "no-final-newline", "swapped", "twice"])
+@pytest.mark.parametrize("schemas", [False, True], ids=["replay", "verify"])
+def test_reading_a_file_finds_what_checking_line_by_line_finds(log, damage, schemas):
+    import io
+
+    from pace.audit import LogChecker
+
+    data = damage(log.read_bytes())
+    log.write_bytes(data)
+    one_by_one = LogChecker(schemas=schemas)
+    expected = [entry for number, line in enumerate(io.BytesIO(data), start=1)
+                if line.strip() and (entry := one_by_one.check(number, line)) is not None]
+    reader = LogChecker(schemas=schemas)
+    assert list(reader.read(log)) == expected
+    assert reader.report.problems == one_by_one.report.problems
+    assert (reader.report.lines, reader.report.last_hash) == \
+        (one_by_one.report.lines, one_by_one.report.last_hash)
+
+
+def test_progress_counts_every_byte_of_the_log(log):
+    from pace.audit import LogReport, checked_entries
+
+    verified: list[int] = []
+    assert verify_log(log, progress=verified.append).ok
+    replayed: list[int] = []
+    assert len(list(checked_entries(log, LogReport(), replayed.append))) == EVENTS
+    assert sum(verified) == sum(replayed) == log.stat().st_size
+
+
+def test_replay_upcasts_old_versions_and_folds_as_the_reporting_service_does(tmp_path):
+    import uuid
+    from datetime import UTC, datetime
+
+    from contracts.booking import ChildCheckedIn, ChildCheckedOut, ChildCheckedOutV1
+    from contracts.registry import encode
+    from pace.audit import LogReport, LogWriter, checked_entries, replay
+    from services.reporting.app import feed
+    from services.reporting.indicators import Fold
+    from services.reporting.render import to_json
+
+    def envelope(partner: str, event) -> dict:
+        return {"event_id": str(uuid.uuid4()), "event_type": event.event_type,
+                "schema_version": event.schema_version, "partner": partner,
+                "stream_id": "shared", "stream_version": 1,
+                "occurred_at": "2020-03-03T17:00:00.000000Z",
+                "recorded_at": "2020-03-03T17:00:01.000000Z",
+                "correlation_id": str(uuid.uuid4()), "causation_id": None,
+                "actor": f"partner:{partner}", "payload": encode(event)}
+
+    at = datetime(2020, 3, 3, 13, tzinfo=UTC)
+    envelopes = []
+    for i, partner in enumerate(["mechelen", "kent", "mechelen", "kent"]):
+        ids = {"session_id": f"{partner}-centre:2020-03-03:afternoon",
+               "booking_id": f"booking-{i}", "family_id": f"family-{i}", "child_id": f"child-{i}"}
+        checked_out = (ChildCheckedOutV1(**ids, checked_out_at=at, minutes_used=90 + i)
+                       if partner == "kent" else
+                       ChildCheckedOut(**ids, checked_out_at=at, hours_used=2.5))
+        envelopes += [envelope(partner, ChildCheckedIn(**ids, checked_in_at=at)),
+                      envelope(partner, checked_out)]
+    path = tmp_path / "old-and-new.jsonl"
+    with path.open("wb") as out:
+        writer = LogWriter(out)
+        for each in envelopes:
+            writer.write(each)
+
+    live = Fold()
+    for each in envelopes:
+        feed(live, orjson.dumps(each))
+    countries = {"mechelen": "BE", "kent": "UK"}
+    report = LogReport()
+    replayed = replay(checked_entries(path, report))
+    assert report.ok and report.lines == len(envelopes)
+    ours = replayed.figures(date(2020, 12, 31), "to-date", countries)
+    assert to_json(ours) == to_json(live.figures(date(2020, 12, 31), "to-date", countries))
+    assert ours.partners["kent"]["childcare_hours"] == 3.07  # 91 + 93 minutes: 1.52 + 1.55 h
+    assert ours.network["childcare_sessions"] == 4
+    only_kent = replay(checked_entries(path, LogReport()), partner="kent")
+    assert only_kent.partners() == ["kent"]
