@@ -1,0 +1,290 @@
+"""The planned history: the published figures, straight from the commands, and the services' rules.
+
+The figures are computed here from the Step commands alone, following the definitions in
+services/reporting/indicators.py (not its code): every command of the planned history is
+accepted by the services, so each command is the event it leads to.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+import pytest
+
+from contracts import commands as wire
+from contracts.booking import HandoverDestination
+from pace.network.history import (
+    CAPACITY,
+    NETWORK_TARGETS,
+    Calibration,
+    CalibrationError,
+    Milestone,
+    PartnerProfile,
+    Step,
+    default_profiles,
+    plan_history,
+)
+from pace.network.registry import load_registry
+
+MECHELEN = "mechelen"
+FEB_2020, MAR_2021, END_2022 = date(2020, 2, 29), date(2021, 3, 31), date(2022, 12, 31)
+YEAR_2022 = date(2022, 1, 1)
+
+# The figures the partners published (../shared/ARCHITECTURE.md, "The job").
+PUBLISHED_MECHELEN = [
+    # (as_of, period start or None for to-date, indicator, value)
+    (FEB_2020, None, "families_referred", 86),
+    (FEB_2020, None, "trajectories_started", 67),
+    (FEB_2020, None, "trajectories_completed", 34),
+    (FEB_2020, None, "trajectories_ongoing", 33),
+    (FEB_2020, None, "trajectories_dropped", 0),
+    (FEB_2020, None, "parents_found_work", 27),
+    (END_2022, None, "families_referred", 167),
+    (END_2022, date(2017, 1, 1), "families_referred", 167),
+    (END_2022, None, "children_cared_for", 147),
+    (END_2022, None, "parents_found_work", 58),
+    (END_2022, None, "parents_trained", 90),
+    (END_2022, YEAR_2022, "children_cared_for", 33),
+    (END_2022, YEAR_2022, "children_handed_over_regular", 7),
+    (END_2022, YEAR_2022, "children_handed_over_preschool", 6),
+]
+PUBLISHED_NETWORK = [
+    (MAR_2021, None, "families_with_childcare", 697),
+    (MAR_2021, None, "parents_reduced_distance_to_work", 544),
+    (MAR_2021, None, "development_plans_agreed", 500),
+]
+SMALL = [  # as tests/network uses: small, uncalibrated
+    PartnerProfile("mechelen", "nl", 14, date(2017, 1, 9), complete=0.5, drop=0.2),
+    PartnerProfile("gent", "nl", 10, date(2017, 3, 1), job=0.6),
+    PartnerProfile("kent", "en", 10, date(2017, 5, 1), training=0.8),
+]
+
+
+def figures(steps: Iterable[Step], partner: str, as_of: date,
+            start: date | None = None) -> dict[str, int]:
+    """One partner's figures for the window [start, as_of] (to-date when start is None)."""
+    def inside(day: date) -> bool:
+        return (start is None or start <= day) and day <= as_of
+
+    steps = [s for s in steps if s.partner == partner]
+    child_of = {s.command.booking_id: s.command.child_id for s in steps
+                if isinstance(s.command, wire.BookSlot)}
+    seen: dict[str, set[str]] = defaultdict(set)
+    ended: dict[str, date] = {}
+    started: dict[str, date] = {}
+    for step in steps:
+        c = step.command
+        match c:
+            case wire.ReferFamily() if inside(c.referred_on):
+                seen["families_referred"].add(c.family_id)
+            case wire.EnrolFamily():
+                started[c.family_id] = c.enrolled_on
+                if inside(c.enrolled_on):
+                    seen["trajectories_started"].add(c.family_id)
+            case wire.CompleteTrajectory():
+                ended[c.family_id] = c.completed_on
+                if inside(c.completed_on):
+                    seen["trajectories_completed"].add(c.family_id)
+            case wire.DropTrajectory():
+                ended[c.family_id] = c.dropped_on
+                if inside(c.dropped_on):
+                    seen["trajectories_dropped"].add(c.family_id)
+            case wire.AgreePlan() if inside(c.agreed_on):
+                seen["development_plans_agreed"].add(c.family_id)
+            case wire.StartTraining() if inside(c.started_on):
+                seen["parents_trained"].add(c.family_id)
+                seen["parents_reduced_distance_to_work"].add(c.family_id)
+            case wire.StartJob() if inside(c.started_on):
+                seen["parents_found_work"].add(c.family_id)
+                seen["parents_reduced_distance_to_work"].add(c.family_id)
+            case wire.BookSlot() if inside(c.session_date):
+                seen["families_with_childcare"].add(c.family_id)
+            case wire.CheckIn() if inside(c.session_date):
+                seen["children_cared_for"].add(child_of[c.booking_id])
+            case wire.HandOverChild() if inside(c.handed_over_on):
+                kind = ("children_handed_over_preschool"
+                        if c.destination is HandoverDestination.PRESCHOOL
+                        else "children_handed_over_regular")
+                seen[kind].add(c.child_id)
+    counted = {name: len(ids) for name, ids in seen.items()}
+    counted["trajectories_ongoing"] = sum(
+        1 for family, on in started.items()
+        if on <= as_of and (family not in ended or ended[family] > as_of))
+    return counted
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+@pytest.fixture(scope="module")
+def history(registry) -> list[Step]:
+    return plan_history(default_profiles(registry.delivery))
+
+
+@pytest.mark.parametrize(("as_of", "start", "indicator", "value"), PUBLISHED_MECHELEN,
+                         ids=[f"{i}-{s or 'to-date'}-{a}" for a, s, i, _v in PUBLISHED_MECHELEN])
+def test_mechelen_gives_its_published_figures(history, as_of, start, indicator, value):
+    assert figures(history, MECHELEN, as_of, start).get(indicator, 0) == value
+
+
+@pytest.mark.parametrize(("as_of", "start", "indicator", "value"), PUBLISHED_NETWORK,
+                         ids=[i for _a, _s, i, _v in PUBLISHED_NETWORK])
+def test_the_network_gives_its_published_figures(history, registry, as_of, start, indicator,
+                                                 value):
+    partners = [p.id for p in registry.delivery]
+    assert len(partners) == 10
+    assert sum(figures(history, p, as_of, start).get(indicator, 0) for p in partners) == value
+
+
+@pytest.mark.parametrize("seed", [1, 99])
+def test_any_seed_gives_the_published_figures(registry, seed):
+    """The figures come by construction (quotas), not from a seed that happens to fit."""
+    steps = plan_history(default_profiles(registry.delivery), seed=seed)
+    for as_of, start, indicator, value in PUBLISHED_MECHELEN:
+        assert figures(steps, MECHELEN, as_of, start).get(indicator, 0) == value, indicator
+    for as_of, start, indicator, value in PUBLISHED_NETWORK:
+        assert sum(figures(steps, p.id, as_of, start).get(indicator, 0)
+                   for p in registry.delivery) == value, indicator
+
+
+def test_the_network_targets_are_about_the_registrys_delivery_partners(registry):
+    assert sorted(NETWORK_TARGETS.partners) == sorted(p.id for p in registry.delivery)
+
+
+def test_the_children_handed_over_in_2022_were_cared_for_in_2022(history):
+    """Of the 33 children in care during 2022, 7 + 6 moved on: the same children."""
+    in_2022 = {s.command.booking_id for s in history if s.partner == MECHELEN
+               and isinstance(s.command, wire.CheckIn) and s.command.session_date >= YEAR_2022}
+    child_of = {s.command.booking_id: s.command.child_id for s in history
+                if s.partner == MECHELEN and isinstance(s.command, wire.BookSlot)}
+    cared = {child_of[b] for b in in_2022}
+    handed = {s.command.child_id for s in history if s.partner == MECHELEN
+              and isinstance(s.command, wire.HandOverChild)
+              and s.command.handed_over_on >= YEAR_2022}
+    assert handed <= cared
+
+
+def test_every_mechelen_referral_is_in_2017_to_2022(history):
+    days = [s.command.referred_on for s in history
+            if s.partner == MECHELEN and isinstance(s.command, wire.ReferFamily)]
+    assert len(days) == 167
+    assert min(days) >= date(2017, 1, 1) and max(days) <= END_2022
+
+
+def test_other_partners_keep_smaller_histories_in_their_language(history, registry):
+    referred = Counter(s.partner for s in history if isinstance(s.command, wire.ReferFamily))
+    assert set(referred) == {p.id for p in registry.delivery}
+    assert all(0 < n < referred[MECHELEN] for p, n in referred.items() if p != MECHELEN)
+    for info in registry.delivery:
+        assert any(s.partner == info.id for s in history)
+    profiles = {p.partner: p for p in default_profiles(registry.delivery)}
+    assert all(profiles[p.id].language == p.language for p in registry.delivery)
+
+
+def test_the_history_is_deterministic_and_small_enough(history, registry):
+    assert plan_history(default_profiles(registry.delivery)) == history
+    assert len(history) <= 24_000
+
+
+def check_the_services_rules(steps: list[Step]) -> None:
+    """Every rule the services enforce, checked on the planned commands."""
+    assert steps == sorted(steps, key=lambda s: s.order)
+    by_family: dict[tuple[str, str], list[Step]] = defaultdict(list)
+    capacity_set: dict[tuple[str, str], date] = {}
+    places: Counter[tuple[str, str]] = Counter()
+    for step in steps:
+        if isinstance(step.command, wire.SetDaypartCapacity):
+            key = (step.partner, step.command.session_id)
+            assert key not in capacity_set
+            assert step.day <= step.command.session_date
+            capacity_set[key] = step.day
+        else:
+            by_family[(step.partner, step.family_id)].append(step)
+    for (partner, family_id), family_steps in by_family.items():
+        refer, *rest = family_steps
+        assert isinstance(refer.command, wire.ReferFamily), family_id
+        born = {c.child_id: date(*map(int, c.birth_month.split("-")), 1)
+                for c in refer.command.children}
+        consents: set = set()
+        enrolled_on = ended_on = None
+        trainings: set[str] = set()
+        jobs: set[str] = set()
+        booked: dict[str, wire.BookSlot] = {}
+        handed_over: set[str] = set()
+        for step in rest:
+            c = step.command
+            if step.context == "trajectory":
+                assert enrolled_on is not None and ended_on is None, (family_id, c)
+                assert enrolled_on + timedelta(days=1) <= step.day, (family_id, c)
+            match c:
+                case wire.RecordConsent():
+                    consents.add(c.purpose)
+                case wire.DeclineReferral():
+                    assert enrolled_on is None
+                case wire.EnrolFamily():
+                    assert "trajectory" in consents and enrolled_on is None
+                    enrolled_on = c.enrolled_on
+                    assert c.enrolled_on == step.day
+                case wire.StartTraining():
+                    trainings.add(c.training_id)
+                case wire.CompleteTraining():
+                    assert c.training_id in trainings
+                case wire.StartJob():
+                    jobs.add(c.job_id)
+                case wire.EndJob():
+                    assert c.job_id in jobs
+                case wire.CompleteTrajectory() | wire.DropTrajectory():
+                    ended_on = step.day
+                case wire.BookSlot():
+                    assert enrolled_on is not None and "childcare" in consents, family_id
+                    assert step.day >= enrolled_on + timedelta(days=1), family_id
+                    assert step.day <= c.session_date and step.phase == "booking"
+                    assert ended_on is None or c.session_date < ended_on
+                    assert c.child_id not in handed_over, c.child_id
+                    first = born[c.child_id]
+                    fourth = date(first.year + 4, first.month, 1)
+                    assert first <= c.session_date < fourth, (c.child_id, c.session_date)
+                    assert capacity_set[(partner, c.session_id)] <= step.day
+                    places[(partner, c.session_id)] += 1
+                    booked[c.booking_id] = c
+                case wire.CancelBooking():
+                    assert step.day < c.session_date and c.booking_id in booked
+                case wire.CheckIn() | wire.CheckOut() | wire.RecordNoShow():
+                    assert step.day == c.session_date and c.booking_id in booked
+                case wire.HandOverChild():
+                    assert c.child_id not in handed_over
+                    handed_over.add(c.child_id)
+            if isinstance(c, wire.CompleteTrajectory | wire.DropTrajectory):
+                assert step.day >= enrolled_on + timedelta(days=1)
+    assert max(places.values()) <= CAPACITY
+
+
+def test_the_default_history_keeps_the_services_rules(history):
+    check_the_services_rules(history)
+
+
+@pytest.mark.parametrize("seed", [7, 11, 2016])
+def test_small_uncalibrated_histories_keep_the_services_rules(seed):
+    steps = plan_history(SMALL, seed=seed)
+    assert steps == plan_history(SMALL, seed=seed)
+    assert sum(isinstance(s.command, wire.ReferFamily) for s in steps) == 34
+    check_the_services_rules(steps)
+
+
+def test_a_scaled_history_is_uncalibrated_and_keeps_the_rules(registry):
+    steps = plan_history(default_profiles(registry.delivery, scale=0.1))
+    check_the_services_rules(steps)
+
+
+def test_a_target_the_families_cannot_meet_is_refused():
+    impossible = Calibration((Milestone(date(2018, 1, 1), trajectories_started=50),))
+    with pytest.raises(CalibrationError):
+        plan_history([PartnerProfile("gent", "nl", 20, date(2017, 3, 1),
+                                     calibration=impossible)])
+    with pytest.raises(CalibrationError):
+        Milestone(FEB_2020, trajectories_started=3, trajectories_completed=1,
+                  trajectories_dropped=0, trajectories_ongoing=1)
