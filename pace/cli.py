@@ -20,8 +20,9 @@ app = typer.Typer(
 @app.command()
 def demo(
     scale: float = typer.Option(1.0, min=0.01, max=5.0,
-                                help="Size of the history: 1.0 is the full network (about "
-                                     "24,000 commands); 0.1 a quick look."),
+                                help="Size of the history: 1.0 is the full, calibrated "
+                                     "network (about 22,000 commands, ~5 minutes); 0.1 a "
+                                     "quick look."),
     partner: list[str] = typer.Option(
         None, "--partner", "-p",
         help="Only these delivery partners (repeat the option); default: all of them."),
