@@ -49,6 +49,10 @@ def decode_delivery(msg: Msg) -> Delivery:
         event = decode(envelope.event_type, envelope.schema_version, envelope.payload)
     except (ValidationError, UnknownEventTypeError, ValueError) as error:
         return Delivery(msg, problem=f"{type(error).__name__}: {_short(error)}")
+    tokens = msg.subject.split(".")
+    if len(tokens) < 3 or tokens[1] != envelope.partner or tokens[-1] != envelope.event_type:
+        return Delivery(msg, problem=f"SubjectMismatch: a {envelope.event_type} of partner "
+                                     f"{envelope.partner} arrived on {msg.subject}")
     return Delivery(msg, envelope, event)
 
 
