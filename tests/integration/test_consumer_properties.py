@@ -10,6 +10,7 @@ message with a reason, and keep going.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import uuid
 
 import nats
@@ -102,10 +103,8 @@ def _is_json(raw: bytes) -> bool:
 
 async def _fresh_streams(js) -> None:
     for name in (subjects.PARTNER_EVENTS_STREAM, subjects.DEAD_LETTER_STREAM):
-        try:
+        with contextlib.suppress(NotFoundError):
             await js.delete_stream(name)
-        except NotFoundError:
-            pass
     await ensure_streams(js, partner_streams(PARTNER))
 
 
