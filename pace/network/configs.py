@@ -13,10 +13,13 @@ writes DIR/hub.conf, DIR/hub-cluster/hub-1..3.conf and DIR/leaf/<partner>.conf f
 delivery partner (DIR defaults to deploy/nats); `--check` writes nothing and exits 1 listing
 the files that are missing, differ, or should not be there.
 
-Extension point for a later issue (accounts, TLS): every function takes `extra`, text
-appended verbatim at the top level, and optional `Tls` paths for its listeners/links. nats-server
-silently lets a repeated top-level block REPLACE the earlier one (a second `jetstream { }`
-drops the domain and store_dir), so `extra` may not repeat a key this module writes.
+Users and permissions: `authorization=` (a list of pace.network.permissions users, their
+passwords referenced as `$ENV_VAR`) adds an `authorization { users: [...] }` block; None (the
+default, and the checked-in files) writes none. Extension point for a later issue (accounts,
+TLS): every function takes `extra`, text appended verbatim at the top level, and optional
+`Tls` paths for its listeners/links. nats-server silently lets a repeated top-level block
+REPLACE the earlier one (a second `jetstream { }` drops the domain and store_dir), so `extra`
+may not repeat a key this module writes.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contracts.subjects import HUB_DOMAIN, check_partner
+from pace.network.permissions import User, authorization_lines
 from pace.network.registry import Registry, load_registry
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "deploy" / "nats"
@@ -251,20 +255,26 @@ def _leaf_listen(bind: str, port: int, tls: Tls | None) -> list[str]:
     return _block("leafnodes", [*body, *(tls.lines() if tls else [])])
 
 
+def _authorization(users: Sequence[User] | None) -> list[str]:
+    """Client users and their permissions (pace.network.permissions); none when None."""
+    return [] if users is None else authorization_lines(users)
+
+
 # -- the configurations --------------------------------------------------------------------
 
 
 def hub_config(*, name: str = HUB_NAME, bind: str = BIND, client_port: int = CLIENT_PORT,
                leaf_port: int = LEAF_PORT, monitor_port: int | None = MONITOR_PORT,
                store_dir: str | os.PathLike[str] = STORE_DIR, client_tls: Tls | None = None,
-               leaf_tls: Tls | None = None, extra: str = "") -> str:
+               leaf_tls: Tls | None = None, authorization: Sequence[User] | None = None,
+               extra: str = "") -> str:
     """A single hub node: JetStream domain `hub`, accepting the partners' leaf nodes."""
     _check_name(name, "server name")
     _check_host(bind, "bind address")
     _check_ports(name, client=client_port, leaf=leaf_port, monitor=monitor_port)
     body = [*_server(name, bind, client_port, monitor_port, client_tls),
             *_jetstream(HUB_DOMAIN, str(store_dir)),
-            *_leaf_listen(bind, leaf_port, leaf_tls)]
+            *_leaf_listen(bind, leaf_port, leaf_tls), *_authorization(authorization)]
     return _render(_header("PACE hub, single node (JetStream domain hub)."), body, extra)
 
 
@@ -272,7 +282,9 @@ def hub_cluster_configs(nodes: Sequence[str | HubNode] = HUB_NODES, *,
                         cluster_name: str = HUB_CLUSTER_NAME, bind: str = BIND,
                         store_dir: str | os.PathLike[str] = STORE_DIR,
                         client_tls: Tls | None = None, leaf_tls: Tls | None = None,
-                        route_tls: Tls | None = None, extra: str = "") -> dict[str, str]:
+                        route_tls: Tls | None = None,
+                        authorization: Sequence[User] | None = None,
+                        extra: str = "") -> dict[str, str]:
     """Node name -> config of a hub JetStream cluster (domain `hub`) routing to its peers.
 
     Three nodes (the default) keep R3 streams such as PACE_NETWORK available through the
@@ -298,7 +310,7 @@ def hub_cluster_configs(nodes: Sequence[str | HubNode] = HUB_NODES, *,
         body = [*_server(node.name, bind, node.client_port, node.monitor_port, client_tls),
                 *_jetstream(HUB_DOMAIN, str(store_dir)),
                 *_block("cluster", cluster),
-                *_leaf_listen(bind, node.leaf_port, leaf_tls)]
+                *_leaf_listen(bind, node.leaf_port, leaf_tls), *_authorization(authorization)]
         header = _header(f"PACE hub cluster {cluster_name}, node {node.name} of {len(hub)} "
                          "(JetStream domain hub).")
         configs[node.name] = _render(header, body, extra)
@@ -314,7 +326,8 @@ def leaf_config(partner: str, hub_leaf_urls: Sequence[str], *,
                 registry: Registry | None = None, name: str | None = None, bind: str = BIND,
                 client_port: int = CLIENT_PORT, monitor_port: int | None = MONITOR_PORT,
                 store_dir: str | os.PathLike[str] = STORE_DIR, client_tls: Tls | None = None,
-                hub_tls: Tls | None = None, extra: str = "") -> str:
+                hub_tls: Tls | None = None, authorization: Sequence[User] | None = None,
+                extra: str = "") -> str:
     """A delivery partner's leaf node: JetStream domain = partner id, remote = every hub node.
 
     Refuses a partner that is not in the registry or delivers no services.
@@ -340,7 +353,7 @@ def leaf_config(partner: str, hub_leaf_urls: Sequence[str], *,
                                                            "}"]), "]"]
     body = [*_server(server_name, bind, client_port, monitor_port, client_tls),
             *_jetstream(partner, str(store_dir)),
-            *_block("leafnodes", leafnodes)]
+            *_block("leafnodes", leafnodes), *_authorization(authorization)]
     header = _header(f"PACE leaf node of {info.name} ({info.city}, {info.country}).",
                      f"JetStream domain {partner}; one leaf link to the hub, failing over "
                      "between the URLs.")

@@ -1,0 +1,297 @@
+"""nats-server authorization blocks: who may publish and subscribe to what, per service user.
+
+Pure functions; no secret is ever written here. A user's password is a `Secret`: either a
+reference to an environment variable (rendered unquoted as `$VAR`, which nats-server resolves
+from its own environment when it loads the config) or a value the caller read from a file or
+a secret store (`Secret.value(...)`, rendered quoted; keep such a config out of the repository).
+nkey users give their public key (`U...`), which is not a secret.
+
+The users, each with an allow-list (everything not listed is refused):
+
+- `partner_user(partner)`: a partner's services on its own leaf node. Publish and subscribe
+  only within `pace.<partner>.>`, answer requests (`allow_responses`), JetStream API calls
+  only on the partner's own streams (PACE_EVENTS, PACE_SHARED_<PARTNER>, PACE_DEAD_LETTERS) in
+  the local domain (`$JS.API...`; never `$JS.<other domain>.API`, which would travel over the
+  leaf link), acks (`$JS.ACK.<stream>.>`) on those streams, replies on its inbox prefix.
+- `reporting_user()`: the hub's reporting service. Reads PACE_NETWORK (a consumer on it),
+  publishes `pace.network.figures.>` (PACE_FIGURES) and its dead letters, answers
+  `pace.network.qry.>`; manages the hub streams (create/update/info).
+- `coordinator_user()`: the central coordinator. Reads figures only (subscribe
+  `pace.network.figures.>`, consume/get PACE_FIGURES) and asks `pace.network.qry.>`.
+
+JetStream API permissions are per stream NAME, and stream names live per account: on a
+server where two partners share one account, both would be allowed `PACE_EVENTS`. One
+partner per leaf (the deployment) or one account per partner (`accounts_block`) isolates
+them; within one account only the per-partner names (PACE_SHARED_<PARTNER>) differ.
+
+Inboxes: every user subscribes only to `<inbox_prefix>.>`. On a shared server (the hub) give
+each user its own prefix, or one user could subscribe `_INBOX.>` and read another's replies
+(including messages fetched from a stream). Its client must then connect with the same
+prefix: `nats.connect(url, inbox_prefix="_INBOX.coordinator")`.
+
+Observed with nats-server 2.15.1: `allow_responses` (one reply per request) refused the reply
+when two subscriptions of the SAME connection matched the request (e.g. `pace.p.>` and
+`pace.p.cmd.>`): the responder got a permissions violation. Keep one matching subscription
+per connection for command subjects.
+
+The leaf-node link (the hub's `leafnodes` block) is not restricted here yet.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from contracts import subjects
+
+DEFAULT_INBOX = "_INBOX"
+REPORTING_USER = "reporting"
+COORDINATOR_USER = "coordinator"
+HUB_DEAD_LETTERS = "pace.network.dlq.>"
+
+_ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
+_USER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
+_NKEY = re.compile(r"^U[A-Z2-7]{55}$")
+_STREAM = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
+_SUBJECT = re.compile(r"^[^\s.]+(\.[^\s.]+)*$")
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+class PermissionsError(ValueError):
+    """A user or permission nats-server would refuse or misread."""
+
+
+def _quote(value: str) -> str:
+    if any((ord(c) < 0x20 and c not in _ESCAPES) or ord(c) == 0x7F for c in value):
+        raise PermissionsError(f"{value!r} contains control characters a config cannot carry")
+    return '"' + "".join(_ESCAPES.get(c, c) for c in value) + '"'
+
+
+def _subject(value: str) -> str:
+    if not isinstance(value, str) or not _SUBJECT.fullmatch(value):
+        raise PermissionsError(f"{value!r} is not a subject")
+    return value
+
+
+def _stream(name: str) -> str:
+    if not isinstance(name, str) or not _STREAM.fullmatch(name):
+        raise PermissionsError(f"{name!r} is not a stream name (no dots, spaces or wildcards)")
+    return name
+
+
+@dataclass(frozen=True, slots=True)
+class Secret:
+    """A password: an environment variable's name (`$VAR` in the config) or a given value."""
+
+    env: str | None = None
+    literal: str | None = None
+
+    @classmethod
+    def from_env(cls, name: str) -> Secret:
+        if not isinstance(name, str) or not _ENV.fullmatch(name):
+            raise PermissionsError(f"{name!r} is not an environment variable name")
+        return cls(env=name)
+
+    @classmethod
+    def value(cls, text: str) -> Secret:
+        if not isinstance(text, str) or not text:
+            raise PermissionsError("a password value may not be empty")
+        return cls(literal=text)
+
+    def render(self) -> str:
+        if (self.env is None) == (self.literal is None):
+            raise PermissionsError("a Secret is either from_env(NAME) or value(TEXT)")
+        return f"${self.env}" if self.env is not None else _quote(str(self.literal))
+
+
+@dataclass(frozen=True, slots=True)
+class Permissions:
+    """Allow-lists of subjects; `allow_responses` lets the user reply to requests it got."""
+
+    publish: tuple[str, ...] = ()
+    subscribe: tuple[str, ...] = ()
+    allow_responses: bool = False
+
+    def lines(self) -> list[str]:
+        body: list[str] = []
+        for what, allowed in (("publish", self.publish), ("subscribe", self.subscribe)):
+            # an empty allow list would mean "no restriction" to nats-server: deny all instead
+            body += ([f"{what}: {{", "  allow: ["] + [f"    {_quote(_subject(s))}"
+                                                     for s in allowed] + ["  ]", "}"]
+                     if allowed else [f"{what}: {{", '  deny: [">"]', "}"])
+        if self.allow_responses:
+            body.append("allow_responses: true")
+        return body
+
+
+@dataclass(frozen=True, slots=True)
+class User:
+    """One authorization user: a name and a password, or an nkey (public key) alone."""
+
+    name: str
+    permissions: Permissions
+    password: Secret | None = None
+    nkey: str | None = None
+
+    def lines(self) -> list[str]:
+        if (self.password is None) == (self.nkey is None):
+            raise PermissionsError(f"user {self.name!r}: give a password or an nkey, not both")
+        if self.nkey is not None:
+            if not _NKEY.fullmatch(self.nkey):
+                raise PermissionsError(f"user {self.name!r}: {self.nkey!r} is not a user "
+                                       "nkey public key (U...); never give the seed")
+            head = [f"nkey: {_quote(self.nkey)}"]
+        else:
+            if not isinstance(self.name, str) or not _USER.fullmatch(self.name):
+                raise PermissionsError(f"{self.name!r} is not a valid user name")
+            assert self.password is not None
+            head = [f"user: {_quote(self.name)}", f"password: {self.password.render()}"]
+        perms = self.permissions.lines()
+        return ["{", *(f"  {line}" for line in
+                       [*head, "permissions: {", *(f"  {p}" for p in perms), "}"]), "}"]
+
+
+# -- the subject sets -------------------------------------------------------------------------
+
+
+def jetstream_api(streams: Iterable[str], *, manage: bool = False,
+                  domain: str | None = None) -> list[str]:
+    """The JetStream API subjects to read the given streams (info, get, consumers, fetch).
+
+    `manage` adds create/update of the streams themselves. `domain` addresses another
+    JetStream domain (`$JS.<domain>.API`); None is the local one (`$JS.API`).
+    """
+    if domain is not None and domain != subjects.HUB_DOMAIN:
+        subjects.check_partner(domain)
+    api = "$JS.API" if domain is None else f"$JS.{domain}.API"
+    allowed = [f"{api}.INFO"]
+    for stream in (_stream(s) for s in streams):
+        allowed += [
+            f"{api}.STREAM.INFO.{stream}",
+            f"{api}.STREAM.MSG.GET.{stream}",
+            f"{api}.DIRECT.GET.{stream}",
+            f"{api}.DIRECT.GET.{stream}.>",
+            f"{api}.CONSUMER.CREATE.{stream}",           # ephemeral (older servers/clients)
+            f"{api}.CONSUMER.CREATE.{stream}.>",         # named, with or without a filter
+            f"{api}.CONSUMER.DURABLE.CREATE.{stream}.*",
+            f"{api}.CONSUMER.INFO.{stream}.*",
+            f"{api}.CONSUMER.DELETE.{stream}.*",
+            f"{api}.CONSUMER.NAMES.{stream}",
+            f"{api}.CONSUMER.LIST.{stream}",
+            f"{api}.CONSUMER.MSG.NEXT.{stream}.*",       # pull fetch
+        ]
+        if manage:
+            allowed += [f"{api}.STREAM.CREATE.{stream}", f"{api}.STREAM.UPDATE.{stream}"]
+    return list(dict.fromkeys(allowed))
+
+
+def acks(streams: Iterable[str]) -> list[str]:
+    """Ack/nak/term/in-progress replies of consumers on these streams."""
+    return [f"$JS.ACK.{_stream(s)}.>" for s in streams]
+
+
+def inbox(prefix: str) -> str:
+    return f"{_subject(prefix)}.>"
+
+
+def partner_streams(partner: str) -> list[str]:
+    """The names of a partner's own streams on its leaf (see pace.topology.partner_streams)."""
+    return [subjects.PARTNER_EVENTS_STREAM, subjects.shared_stream(partner),
+            subjects.DEAD_LETTER_STREAM]
+
+
+def partner_permissions(partner: str, *, streams: Sequence[str] | None = None,
+                        inbox_prefix: str = DEFAULT_INBOX) -> Permissions:
+    """A partner's services: `pace.<partner>.>` and JetStream on its own streams only."""
+    own = f"pace.{subjects.check_partner(partner)}.>"
+    names = list(streams) if streams is not None else partner_streams(partner)
+    return Permissions(
+        publish=(own, *jetstream_api(names, manage=True), *acks(names)),
+        subscribe=(own, inbox(inbox_prefix)),
+        allow_responses=True)
+
+
+def reporting_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{REPORTING_USER}"
+                          ) -> Permissions:
+    """The hub's reporting service: reads PACE_NETWORK, writes figures, answers queries."""
+    read = [subjects.NETWORK_STREAM]
+    own = [subjects.FIGURES_STREAM, subjects.DEAD_LETTER_STREAM]
+    api = [*jetstream_api(read, manage=True), *jetstream_api(own, manage=True)]
+    return Permissions(
+        publish=(f"{subjects.figures_subject(subjects.NETWORK_SCOPE).rsplit('.', 1)[0]}.>",
+                 HUB_DEAD_LETTERS, *dict.fromkeys(api), *acks(read)),
+        subscribe=(subjects.network_query_subject("*").rsplit(".", 1)[0] + ".>",
+                   inbox(inbox_prefix)),
+        allow_responses=True)
+
+
+def coordinator_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATOR_USER}"
+                            ) -> Permissions:
+    """The central coordinator: reads figures (live or from PACE_FIGURES), asks queries."""
+    figures = [subjects.FIGURES_STREAM]
+    return Permissions(
+        publish=(subjects.network_query_subject("*").rsplit(".", 1)[0] + ".>",
+                 *jetstream_api(figures), *acks(figures)),
+        subscribe=(subjects.figures_subject(subjects.NETWORK_SCOPE).rsplit(".", 1)[0] + ".>",
+                   inbox(inbox_prefix)))
+
+
+def partner_user(partner: str, password: Secret | None = None, *, nkey: str | None = None,
+                 name: str | None = None, **options: object) -> User:
+    return User(name or subjects.check_partner(partner),
+                partner_permissions(partner, **options),  # type: ignore[arg-type]
+                password=password, nkey=nkey)
+
+
+def reporting_user(password: Secret | None = None, *, nkey: str | None = None,
+                   name: str = REPORTING_USER, **options: object) -> User:
+    return User(name, reporting_permissions(**options),  # type: ignore[arg-type]
+                password=password, nkey=nkey)
+
+
+def coordinator_user(password: Secret | None = None, *, nkey: str | None = None,
+                     name: str = COORDINATOR_USER, **options: object) -> User:
+    return User(name, coordinator_permissions(**options),  # type: ignore[arg-type]
+                password=password, nkey=nkey)
+
+
+# -- rendering --------------------------------------------------------------------------------
+
+
+def _users(users: Sequence[User]) -> list[str]:
+    if not users:
+        raise PermissionsError("an authorization block needs at least one user")
+    names = [u.name for u in users if u.nkey is None]
+    if len(set(names)) != len(names):
+        raise PermissionsError(f"user names must be distinct: {names}")
+    return ["users: [", *(f"  {line}" for user in users for line in user.lines()), "]"]
+
+
+def authorization_lines(users: Sequence[User]) -> list[str]:
+    """`authorization { users: [...] }` (one account, the server's global one)."""
+    return ["authorization {", *(f"  {line}" for line in _users(users)), "}"]
+
+
+def authorization_block(users: Sequence[User]) -> str:
+    return "\n".join(authorization_lines(users)) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A NATS account: its own subjects and its own JetStream (streams invisible to others)."""
+
+    name: str
+    users: Sequence[User] = field(default_factory=tuple)
+    jetstream: bool = True
+
+
+def accounts_lines(accounts: Sequence[Account]) -> list[str]:
+    """`accounts { NAME: { jetstream: enabled, users: [...] } }`: hard isolation per account."""
+    body: list[str] = []
+    for account in accounts:
+        if not _USER.fullmatch(account.name):
+            raise PermissionsError(f"{account.name!r} is not a valid account name")
+        inner = (["jetstream: enabled"] if account.jetstream else []) + _users(account.users)
+        body += [f"{account.name}: {{", *(f"  {line}" for line in inner), "}"]
+    return ["accounts {", *(f"  {line}" for line in body), "}"]
