@@ -21,7 +21,7 @@ app = typer.Typer(
 def demo(
     scale: float = typer.Option(1.0, min=0.01, max=5.0,
                                 help="Size of the history: 1.0 is the full, calibrated "
-                                     "network (about 22,000 commands, ~5 minutes); 0.1 a "
+                                     "network (about 22,000 commands, 3-6 minutes); 0.1 a "
                                      "quick look."),
     partner: list[str] = typer.Option(
         None, "--partner", "-p",
