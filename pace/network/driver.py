@@ -25,6 +25,8 @@ from pace.network.history import Step
 
 _NOT_YET = ("not enrolled", "has not consented to childcare", "has no trajectory",
             "is not known to booking", "no family")
+UNANSWERED = (nats.errors.TimeoutError, nats.errors.NoRespondersError,
+              nats.errors.ConnectionReconnectingError)
 _HISTORY = uuid.UUID("8d0f1c2e-3b4a-4f5e-9a6b-7c8d9e0f1a2b")
 
 
@@ -62,13 +64,16 @@ async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
             try:
                 await clients[step.partner].do(step.context, step.command, at=step.at,
                                                command_id=step_command_id(step, index))
-            except nats.errors.TimeoutError:
-                # No answer in time (a busy machine): send it again. The command id is the
-                # same, so a command that did go through is answered, not applied twice.
+            except UNANSWERED as error:
+                # No answer in time (a busy machine), or the service is reconnecting to its
+                # NATS: send it again. The command id is the same, so a command that did go
+                # through is answered, not applied twice.
                 if loop.time() < deadline + patience:
                     report.retried += 1
+                    await asyncio.sleep(0 if isinstance(error, nats.errors.TimeoutError)
+                                        else 0.2)
                     continue
-                report.refused.append((step, "no answer from the service"))
+                report.refused.append((step, f"no answer from the service ({error!r})"))
             except CommandRefusedError as error:
                 if _not_yet(error) and loop.time() < deadline:
                     report.retried += 1
