@@ -86,6 +86,9 @@ def config_text(config: ServerConfig) -> str:
         lines.append("leafnodes {")
         if config.leaf_listen_port is not None:
             lines.append(f"  listen: {_quoted(f'{config.host}:{config.leaf_listen_port}')}")
+            # Leaves keep to the URL they were given (a proxy, a load balancer), never
+            # to addresses the hub would advertise.
+            lines.append("  no_advertise: true")
         if config.leaf_remotes:
             remotes = ", ".join(f"{{ url: {_quoted(url)} }}" for url in config.leaf_remotes)
             lines.append(f"  remotes: [ {remotes} ]")

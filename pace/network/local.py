@@ -29,7 +29,8 @@ class LocalNetwork:
 
     def __init__(self, data_dir: Path, partners: Sequence[str], *,
                  registry: Registry | None = None, grace_days: int = 14,
-                 clock: Clock = wall_clock, history_mode: bool = False) -> None:
+                 clock: Clock = wall_clock, history_mode: bool = False,
+                 hub_links: dict[str, str] | None = None) -> None:
         self.data_dir = data_dir
         self.registry = registry or load_registry()
         for partner in partners:
@@ -38,6 +39,7 @@ class LocalNetwork:
         self.grace_days = grace_days
         self.clock = clock
         self.history_mode = history_mode
+        self.hub_links = dict(hub_links or {})  # partner -> leaf URL to reach the hub by
         self.hub_server = ManagedNatsServer(data_dir / "hub" / "nats", name="hub",
                                             domain=subjects.HUB_DOMAIN, leaf_listen=True)
         self.leaves: dict[str, ManagedNatsServer] = {}
@@ -103,7 +105,7 @@ class LocalNetwork:
         if leaf is None:
             leaf = self.leaves[partner] = ManagedNatsServer(
                 self.data_dir / partner / "nats", name=partner, domain=partner,
-                leaf_remotes=[self.hub_server.leaf_url])
+                leaf_remotes=[self.hub_links.get(partner, self.hub_server.leaf_url)])
         await leaf.start()
         running = self.partners[partner] = await Partner(
             partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days,
