@@ -66,8 +66,8 @@ class ConsumerRunner:
 
     def __init__(self, js: JetStreamContext, store: EventStore, handler: Handler, *,
                  stream: str, durable: str, filter_subjects: Sequence[str],
-                 dead_letter_subject: str, batch: int = 200, max_attempts: int = 5,
-                 ack_wait: float = 30.0, retry_delay: float = 1.0) -> None:
+                 dead_letter_subject: str, batch: int = 200, max_attempts: int = 6,
+                 ack_wait: float = 10.0, retry_delay: float = 1.0) -> None:
         self.js = js
         self.store = store
         self.handler = handler
@@ -146,7 +146,17 @@ class ConsumerRunner:
         for delivery, reason in failed:
             await self._dead_letter(delivery, reason)
         for delivery in retry:
-            await delivery.msg.nak(delay=self.retry_delay)
+            await delivery.msg.nak(delay=self.backoff(delivery.attempts))
+
+    def backoff(self, attempts: int) -> float:
+        """Doubling delays (1, 2, 4, 8, 16 s by default) that together outlast the ack wait.
+
+        After a crash, messages the dead process had fetched come back only when their ack
+        wait ends, while later ones are delivered at once: an event can arrive before the
+        one it follows (an enrolment before its referral). Retrying for longer than the ack
+        wait lets the earlier event arrive and be applied before the later one gives up.
+        """
+        return min(self.retry_delay * 2 ** max(attempts - 1, 0), 60.0)
 
     async def _apply(self, deliveries: list[Delivery]) -> None:
         if deliveries:

@@ -193,3 +193,11 @@ async def test_a_failing_handler_is_retried_then_dead_lettered_while_others_go_o
     families = await store.db.read(lambda c: set(c.execute(
         select(referrals_seen.c.family_id)).scalars()))
     assert families == {f"fam-{i:04d}" for i in (0, 1, 2, 4, 5)}
+
+
+def test_retries_outlast_the_ack_wait_so_an_earlier_event_held_by_a_crash_comes_first(
+) -> None:
+    consumer = ConsumerRunner(None, None, count_referral, stream="S", durable="d",  # type: ignore[arg-type]
+                              filter_subjects=[], dead_letter_subject="x")
+    waited = sum(consumer.backoff(attempt) for attempt in range(1, consumer.max_attempts))
+    assert waited > consumer.ack_wait * 2
