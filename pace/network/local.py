@@ -89,16 +89,20 @@ class LocalNetwork:
 
     async def stop_hub(self, *, kill: bool = False) -> None:
         """Take the hub away (reporting first, then its server); partners keep working."""
-        if self.reporting is not None:
-            await self.reporting.stop()
-            self.reporting = None
-        if self._hub_store is not None:
-            await self._hub_store.close()
-            self._hub_store = None
-        if kill:
-            self.hub_server.kill()
-        else:
-            await self.hub_server.stop()
+        try:
+            if self.reporting is not None:
+                reporting, self.reporting = self.reporting, None
+                await reporting.stop()
+        finally:
+            try:
+                if self._hub_store is not None:
+                    store, self._hub_store = self._hub_store, None
+                    await store.close()
+            finally:
+                if kill:
+                    self.hub_server.kill()
+                else:
+                    await self.hub_server.stop()
 
     async def start_partner(self, partner: str) -> Partner:
         leaf = self.leaves.get(partner)
@@ -113,12 +117,22 @@ class LocalNetwork:
         return running
 
     async def stop(self) -> None:
-        """Stop everything this network started, partners first, tolerating half-starts."""
-        for partner in list(self.partners):
-            await self.partners.pop(partner).stop()
-        for leaf in self.leaves.values():
-            await leaf.stop()
-        await self.stop_hub()
+        """Stop everything this network started, partners first, tolerating half-starts.
+
+        A part that fails to stop does not keep the others running: every nats-server this
+        network started is stopped, and the first error is raised afterwards.
+        """
+        steps = [self.partners.pop(p).stop for p in list(self.partners)]
+        steps += [leaf.stop for leaf in self.leaves.values()]
+        steps.append(self.stop_hub)
+        errors = []
+        for step in steps:
+            try:
+                await step()
+            except Exception as error:  # noqa: BLE001 - stop the rest, then report
+                errors.append(error)
+        if errors:
+            raise errors[0]
 
     async def __aenter__(self) -> LocalNetwork:
         return await self.start()
