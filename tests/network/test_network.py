@@ -125,6 +125,20 @@ async def hub_messages(network: LocalNetwork, stream: str) -> list:
         await nc.close()
 
 
+async def assert_hub_has_everything_once(network: LocalNetwork, steps: list[Step],
+                                         shared: dict[str, int]) -> None:
+    """After a disturbance: the hub caught up, kept each shared event once, figures right."""
+    received = await network.wait_for_hub(timeout=150)
+    assert received == shared
+    kept = await network.reporting.store.db.read(network_log.counts)
+    assert kept == shared, "an event was lost or doubled at the hub"
+    report = network.reporting.report(date(2022, 12, 31), "to-date")
+    expected = expected_figures(steps, date(2022, 12, 31))
+    for partner in PARTNERS:
+        assert {n: report.partners[partner].get(n, 0) for n in INDICATORS} == \
+            {n: expected[partner].get(n, 0) for n in INDICATORS}, partner
+
+
 @pytest.fixture(scope="module")
 def history() -> list[Step]:
     return plan_history(PROFILES, seed=7)
