@@ -202,11 +202,15 @@ class _NoStore:
 
 def partner_services(partner: str = PARTNER) -> list[Service]:
     """The services pace.partner.Partner runs for a partner, built without stores."""
+    from cryptography.fernet import Fernet
+
     from pace.network.sharing import PseudonymKey
     from pace.partner import STORES, build_services
+    from services.intake.vault import VaultKey
 
     store = cast(EventStore, _NoStore())
-    return build_services(partner, dict.fromkeys(STORES, store), PseudonymKey(bytes(32)))
+    return build_services(partner, dict.fromkeys(STORES, store), PseudonymKey(bytes(32)),
+                          VaultKey(Fernet.generate_key().decode()))
 
 
 def reporting_broker() -> tuple[NatsBroker | None, str]:

@@ -29,6 +29,7 @@ from pydantic import ValidationError
 
 from contracts.envelope import Envelope
 from contracts.registry import UnknownEventTypeError, decode, model_for
+from pace.connection import NatsAuth, connect
 from pace.store import EventStore
 
 GENESIS = "0" * 64
@@ -268,15 +269,15 @@ def checked_entries(path: Path, report: LogReport,
 # -- the hub's network stream -------------------------------------------------------------------
 
 
-async def hub_envelopes(hub_url: str, batch: int = 1000,
-                        timeout: float = 10.0) -> AsyncIterator[dict[str, Any]]:
+async def hub_envelopes(hub_url: str, batch: int = 1000, timeout: float = 10.0,
+                        auth: NatsAuth | None = None) -> AsyncIterator[dict[str, Any]]:
     """Every envelope in the hub's PACE_NETWORK stream, in stream order (read-only)."""
-    import nats
     from nats.js.api import AckPolicy, ConsumerConfig, DeliverPolicy
 
     from contracts import subjects
 
-    nc = await nats.connect(hub_url, connect_timeout=5, max_reconnect_attempts=1)
+    nc = await connect(hub_url, auth or NatsAuth.from_env(), connect_timeout=5,
+                       max_reconnect_attempts=1)
     try:
         js = nc.jetstream()
         last = (await js.stream_info(subjects.NETWORK_STREAM)).state.last_seq
@@ -300,7 +301,7 @@ async def hub_envelopes(hub_url: str, batch: int = 1000,
 
 
 async def export_log(out_path: Path, *, store_url: str | None = None, partner: str = "unknown",
-                     hub_url: str | None = None,
+                     hub_url: str | None = None, auth: NatsAuth | None = None,
                      progress: Callable[[int], None] | None = None) -> LogWriter:
     """Stream a store's events, or the hub's network stream, into a log file."""
     if (store_url is None) == (hub_url is None):
@@ -319,7 +320,7 @@ async def export_log(out_path: Path, *, store_url: str | None = None, partner: s
                 await store.close()
         else:
             assert hub_url is not None
-            async for envelope in hub_envelopes(hub_url):
+            async for envelope in hub_envelopes(hub_url, auth=auth):
                 writer.write(envelope)
                 if progress is not None:
                     progress(1)

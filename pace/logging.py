@@ -98,6 +98,14 @@ def _route_stdlib_logging(out: TextIO, level: int, shared: list[Processor],
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(level)
+    asyncio_log = logging.getLogger("asyncio")
+    if _tls_eof_noise not in asyncio_log.filters:
+        asyncio_log.addFilter(_tls_eof_noise)
+
+
+def _tls_eof_noise(record: logging.LogRecord) -> bool:
+    """asyncio warns on every TLS connection nats-py closes; it means nothing to us."""
+    return "eof_received() has no effect when using ssl" not in record.getMessage()
 
 
 def bind_correlation(correlation_id: str | UUID, causation_id: str | UUID | None = None) -> None:

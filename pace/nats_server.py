@@ -5,22 +5,24 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import shutil
 import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import nats
+from pace.connection import NatsAuth, connect
 
 HOST = "127.0.0.1"
 NATS_URL_ENV = "NATS_URL"
 _PORT_RETRIES = 3
+_ENV_REFERENCE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 
 
 class NatsServerError(Exception):
@@ -62,6 +64,10 @@ class ServerConfig:
     leaf_listen_port: int | None = None
     leaf_remotes: list[str] = field(default_factory=list)
     monitor_port: int | None = None
+    tls: list[str] = field(default_factory=list)  # rendered `tls { }` blocks (configs.Tls)
+    leaf_tls: list[str] = field(default_factory=list)
+    remote_tls: list[str] = field(default_factory=list)
+    authorization: list[str] = field(default_factory=list)
     extra: str = ""
 
 
@@ -82,6 +88,7 @@ def config_text(config: ServerConfig) -> str:
     lines.append("}")
     if config.monitor_port is not None:
         lines.append(f"http: {_quoted(f'{config.host}:{config.monitor_port}')}")
+    lines += config.tls + config.authorization
     if config.leaf_listen_port is not None or config.leaf_remotes:
         lines.append("leafnodes {")
         if config.leaf_listen_port is not None:
@@ -89,9 +96,15 @@ def config_text(config: ServerConfig) -> str:
             # Leaves keep to the URL they were given (a proxy, a load balancer), never
             # to addresses the hub would advertise.
             lines.append("  no_advertise: true")
+            lines += [f"  {line}" for line in config.leaf_tls]
         if config.leaf_remotes:
-            remotes = ", ".join(f"{{ url: {_quoted(url)} }}" for url in config.leaf_remotes)
-            lines.append(f"  remotes: [ {remotes} ]")
+            lines.append("  remotes: [")
+            for url in config.leaf_remotes:
+                # `$VAR`: the URL (with the link's login) from the server's environment
+                value = url if _ENV_REFERENCE.fullmatch(url) else _quoted(url)
+                lines += ["    {", f"      url: {value}",
+                          *(f"      {line}" for line in config.remote_tls), "    }"]
+            lines.append("  ]")
         lines.append("}")
     if config.extra:
         lines.append(config.extra)
@@ -119,14 +132,24 @@ class ManagedNatsServer:
 
     def __init__(self, data_dir: Path, *, name: str = "pace", domain: str | None = None,
                  leaf_listen: bool = False, leaf_remotes: list[str] | None = None,
-                 port: int | None = None, monitor: bool = False, extra: str = "") -> None:
+                 port: int | None = None, monitor: bool = False, extra: str = "",
+                 tls: Sequence[str] = (), leaf_tls: Sequence[str] = (),
+                 remote_tls: Sequence[str] = (), authorization: Sequence[str] = (),
+                 env: Mapping[str, str] | None = None, client: NatsAuth | None = None) -> None:
+        """`tls`, `leaf_tls`, `remote_tls`: `tls { }` blocks for clients, the leaf listener
+        and the remotes; `authorization`: users (pace.network.permissions); `env`: variables
+        for the process only (the users' `$PASSWORD` references); `client`: how we connect to
+        it to see that it is ready."""
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir.resolve()
         self.config = ServerConfig(
             name=name, store_dir=self.data_dir, port=port or 0, domain=domain,
             leaf_listen_port=0 if leaf_listen else None, monitor_port=0 if monitor else None,
-            leaf_remotes=list(leaf_remotes or []), extra=extra,
+            leaf_remotes=list(leaf_remotes or []), tls=list(tls), leaf_tls=list(leaf_tls),
+            remote_tls=list(remote_tls), authorization=list(authorization), extra=extra,
         )
+        self.env = dict(env or {})
+        self.client = client or NatsAuth()
         self._ports_pinned = bool(port)
         self._pick_ports()
         self.config_path = self.data_dir / "nats-server.conf"
@@ -146,7 +169,8 @@ class ManagedNatsServer:
     @property
     def url(self) -> str:
         """The client URL, on loopback."""
-        return f"nats://{HOST}:{self.config.port}"
+        scheme = "tls" if self.config.tls else "nats"
+        return f"{scheme}://{HOST}:{self.config.port}"
 
     @property
     def leaf_url(self) -> str:
@@ -195,6 +219,7 @@ class ManagedNatsServer:
             self._process = subprocess.Popen(
                 [nats_server_binary(), "-c", str(self.config_path)],
                 stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                env={**os.environ, **self.env} if self.env else None,
                 # Its own session: a terminal's Ctrl-C reaches only us, and we stop it in
                 # order (partners first), instead of every server dying at once.
                 start_new_session=True,
@@ -223,8 +248,8 @@ class ManagedNatsServer:
     async def _probe(self) -> None:
         _, writer = await asyncio.open_connection(HOST, self.config.port)
         writer.close()
-        nc = await nats.connect(self.url, connect_timeout=1, allow_reconnect=False,
-                                max_reconnect_attempts=0, error_cb=_quiet)
+        nc = await connect(self.url, self.client, connect_timeout=1, allow_reconnect=False,
+                           max_reconnect_attempts=0, error_cb=_quiet)
         try:
             await nc.jetstream().account_info()
         finally:

@@ -9,19 +9,21 @@ from typing import TYPE_CHECKING
 from nats.js.client import JetStreamContext
 
 from pace.clock import Clock, wall_clock
+from pace.connection import NatsAuth
 from pace.service import Service, ServiceRunner
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 
 if TYPE_CHECKING:
     from pace.network.sharing import PseudonymKey
+    from services.intake.vault import VaultKey
 
 CONTEXTS = ("intake", "booking", "trajectory")
 STORES = (*CONTEXTS, "sharing")
 
 
 def build_services(partner: str, stores: Mapping[str, EventStore], key: PseudonymKey,
-                   grace_days: int = 14) -> list[Service]:
+                   vault_key: VaultKey, grace_days: int = 14) -> list[Service]:
     """A partner's service set: intake, booking, trajectory, and sharing with the hub."""
     from pace.network import sharing
     from services.booking.app import build as booking
@@ -29,7 +31,7 @@ def build_services(partner: str, stores: Mapping[str, EventStore], key: Pseudony
     from services.trajectory.app import build as trajectory
 
     return [
-        intake(partner, stores["intake"]),
+        intake(partner, stores["intake"], vault_key),
         booking(partner, stores["booking"], grace_days),
         trajectory(partner, stores["trajectory"]),
         sharing.build(partner, stores["sharing"], key),
@@ -41,8 +43,10 @@ class Partner:
 
     def __init__(self, partner: str, data_dir: Path, nats_url: str, *,
                  database_urls: dict[str, str] | None = None, grace_days: int = 14,
-                 clock: Clock = wall_clock, history_mode: bool = False) -> None:
+                 clock: Clock = wall_clock, history_mode: bool = False,
+                 auth: NatsAuth | None = None) -> None:
         self.partner = partner
+        self.auth = auth or NatsAuth()
         self.data_dir = data_dir
         self.nats_url = nats_url
         self.database_urls = database_urls or {
@@ -55,21 +59,37 @@ class Partner:
 
     async def start(self) -> Partner:
         from pace.network.sharing import PseudonymKey
+        from services.intake.vault import VaultKey
 
         for context in STORES:
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
+        self.vault_key = VaultKey.load(self.partner, self.data_dir)
         services = build_services(self.partner, self.stores,
-                                  PseudonymKey.load(self.partner, self.data_dir), self.grace_days)
+                                  PseudonymKey.load(self.partner, self.data_dir),
+                                  self.vault_key, self.grace_days)
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode
-        self.runner = ServiceRunner(self.nats_url, services)
+        self.runner = ServiceRunner(self.nats_url, services, self.auth)
         await self.runner.start(self._streams)
         return self
 
     async def _streams(self, js: JetStreamContext) -> None:
         await ensure_streams(js, partner_streams(self.partner))
+
+    async def idle(self) -> bool:
+        """Every relay has published all its store holds, every consumer has nothing pending."""
+        assert self.runner is not None, "the partner is not started"
+        for context, relay in self.runner.relays.items():
+            store = self.stores[context]
+            if await store.cursor(relay.name) < await store.last_position():
+                return False
+        for durable, consumer in self.runner.consumers.items():
+            info = await consumer.js.consumer_info(consumer.stream, durable)
+            if info.num_pending or info.num_ack_pending:
+                return False
+        return True
 
     async def stop(self) -> None:
         if self.runner is not None:

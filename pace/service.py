@@ -19,6 +19,7 @@ from sqlalchemy.exc import DBAPIError
 
 from contracts import subjects
 from pace.commands import CommandMeta
+from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner, Handler
 from pace.domain import DomainError
 from pace.logging import get_logger
@@ -146,10 +147,12 @@ class Service:
 class ServiceRunner:
     """Runs services on one NATS connection: FastStream for commands, nats-py for the hot paths."""
 
-    def __init__(self, url: str, services: Sequence[Service]) -> None:
+    def __init__(self, url: str, services: Sequence[Service],
+                 auth: NatsAuth | None = None) -> None:
         self.url = url
+        self.auth = auth or NatsAuth()
         self.services = list(services)
-        self.broker = NatsBroker(url, logger=None)
+        self.broker = NatsBroker(url, logger=None, **self.auth.broker_options())
         self.stop_event = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._nc: nats.NATS | None = None
@@ -205,7 +208,9 @@ class ServiceRunner:
 
     async def start(self, js_setup: Callable[[JetStreamContext], Awaitable[None]] | None = None
                     ) -> None:
-        self._nc = await nats.connect(self.url, max_reconnect_attempts=-1)
+        self._nc = await connect(self.url, self.auth, max_reconnect_attempts=-1)
+        log.info("nats.connected", url=self.url, **self.auth.describe(),
+                 services=[s.context for s in self.services])
         js = self._nc.jetstream()
         if js_setup is not None:
             await js_setup(js)

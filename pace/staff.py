@@ -8,7 +8,6 @@ import signal
 from pathlib import Path
 from typing import Any
 
-import nats
 import orjson
 import typer
 from pydantic import BaseModel
@@ -17,6 +16,7 @@ from rich.table import Table
 
 from contracts import commands as wire
 from pace.client import PartnerClient
+from pace.connection import NatsAuth, connect
 from pace.service import command_name
 
 console = Console()
@@ -78,7 +78,7 @@ def send(context: str, name: str, fields: list[str], raw_json: str | None, partn
     body = parse_fields(fields, raw_json)
 
     async def run() -> dict[str, Any]:
-        nc = await nats.connect(_url(nats_url))
+        nc = await connect(_url(nats_url), NatsAuth.from_env())
         try:
             return await PartnerClient(nc, partner, actor=os.environ.get("USER", "staff")).send(
                 context, body, name=name)
@@ -103,7 +103,7 @@ def show_list(what: str, partner: str, nats_url: str | None, params: dict[str, A
         raise typer.BadParameter(f"choose one of: {', '.join(LISTS)}")
 
     async def run() -> list[dict[str, Any]]:
-        nc = await nats.connect(_url(nats_url))
+        nc = await connect(_url(nats_url), NatsAuth.from_env())
         try:
             return await PartnerClient(nc, partner).query(LISTS[what], what, **params)
         finally:
@@ -142,7 +142,9 @@ async def partner_up(partner: str, data_dir: Path, nats_url: str | None) -> None
         server = await ManagedNatsServer(data_dir / "nats", name=partner, domain=partner).start()
         nats_url = server.url
     try:
-        async with Partner(partner, data_dir, nats_url):
+        # A NATS of our own is plain loopback; a given one takes the PACE_NATS_* settings.
+        auth = NatsAuth() if server is not None else NatsAuth.from_env()
+        async with Partner(partner, data_dir, nats_url, auth=auth):
             console.print(f"[bold]{partner}[/] is up: intake, booking and trajectory on "
                           f"{nats_url}, stores in {data_dir}")
             console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] then "

@@ -17,9 +17,11 @@ import orjson
 
 from contracts import subjects
 from pace.clock import Clock, wall_clock
+from pace.connection import NatsAuth, connect
 from pace.nats_server import ManagedNatsServer
 from pace.network.hub import ensure_hub_streams
 from pace.network.registry import Registry, load_registry
+from pace.network.security import LocalSecurity
 from pace.partner import Partner
 from pace.store import EventStore
 
@@ -30,7 +32,9 @@ class LocalNetwork:
     def __init__(self, data_dir: Path, partners: Sequence[str], *,
                  registry: Registry | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
-                 hub_links: dict[str, str] | None = None) -> None:
+                 hub_links: dict[str, str] | None = None, secure: bool = False) -> None:
+        """`secure`: TLS everywhere and a user with an allow-list for every connection
+        (pace.network.security), as deployed; off, plain loopback connections."""
         self.data_dir = data_dir
         self.registry = registry or load_registry()
         for partner in partners:
@@ -40,8 +44,11 @@ class LocalNetwork:
         self.clock = clock
         self.history_mode = history_mode
         self.hub_links = dict(hub_links or {})  # partner -> leaf URL to reach the hub by
-        self.hub_server = ManagedNatsServer(data_dir / "hub" / "nats", name="hub",
-                                            domain=subjects.HUB_DOMAIN, leaf_listen=True)
+        self.security = LocalSecurity(data_dir / "tls", partners) if secure else None
+        self.hub_server = ManagedNatsServer(
+            data_dir / "hub" / "nats", name="hub", domain=subjects.HUB_DOMAIN,
+            leaf_listen=True,
+            **(self.security.hub_server_options() if self.security else {}))  # type: ignore[arg-type]
         self.leaves: dict[str, ManagedNatsServer] = {}
         self.partners: dict[str, Partner] = {}
         self.reporting: Any = None
@@ -53,6 +60,19 @@ class LocalNetwork:
 
     def partner_url(self, partner: str) -> str:
         return self.leaves[partner].url
+
+    def partner_auth(self, partner: str) -> NatsAuth:
+        """How a partner's own staff tools connect to its leaf node."""
+        return self.security.partner(partner) if self.security else NatsAuth()
+
+    @property
+    def reporting_auth(self) -> NatsAuth:
+        return self.security.reporting() if self.security else NatsAuth()
+
+    @property
+    def coordinator_auth(self) -> NatsAuth:
+        """The central coordinator's connection to the hub: figures and queries only."""
+        return self.security.coordinator() if self.security else NatsAuth()
 
     async def start(self) -> LocalNetwork:
         try:
@@ -77,11 +97,11 @@ class LocalNetwork:
         self._hub_store = await EventStore.open(self.data_dir / "hub" / "hub-reporting.db",
                                                 subjects.HUB_DOMAIN)
         countries = {p: self.registry.country_of(p) for p in self.partner_ids}
-        self.reporting = await ReportingService(self.hub_url, self._hub_store,
-                                                countries).start()
+        self.reporting = await ReportingService(self.hub_url, self._hub_store, countries,
+                                                auth=self.reporting_auth).start()
 
     async def ensure_hub_streams(self) -> None:
-        nc = await nats.connect(self.hub_url)
+        nc = await connect(self.hub_url, self.reporting_auth)
         try:
             await ensure_hub_streams(nc.jetstream(), self.partner_ids)
         finally:
@@ -107,13 +127,17 @@ class LocalNetwork:
     async def start_partner(self, partner: str) -> Partner:
         leaf = self.leaves.get(partner)
         if leaf is None:
+            link = self.hub_links.get(partner, self.hub_server.leaf_url)
+            options = (self.security.leaf_server_options(partner, link) if self.security
+                       else {"leaf_remotes": [link]})
             leaf = self.leaves[partner] = ManagedNatsServer(
                 self.data_dir / partner / "nats", name=partner, domain=partner,
-                leaf_remotes=[self.hub_links.get(partner, self.hub_server.leaf_url)])
+                **options)  # type: ignore[arg-type]
         await leaf.start()
         running = self.partners[partner] = await Partner(
             partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days,
-            clock=self.clock, history_mode=self.history_mode).start()
+            clock=self.clock, history_mode=self.history_mode,
+            auth=self.partner_auth(partner)).start()
         return running
 
     async def stop(self) -> None:
@@ -150,7 +174,7 @@ class LocalNetwork:
         return counts
 
     async def hub_status(self, timeout: float = 5.0) -> dict[str, Any]:
-        nc = await nats.connect(self.hub_url)
+        nc = await connect(self.hub_url, self.coordinator_auth)
         try:
             reply = await nc.request(subjects.network_query_subject("status"), b"{}",
                                      timeout=timeout)
@@ -191,15 +215,8 @@ class LocalNetwork:
         raise TimeoutError(f"the partners did not finish sharing in {timeout:.0f}s")
 
     async def _settled_shared_counts(self) -> dict[str, int]:
-        """Shared counts once every partner's sharing consumer has nothing pending."""
+        """Shared counts once every partner has relayed and applied all it holds."""
         for running in self.partners.values():
-            assert running.runner is not None
-            for context, relay in running.runner.relays.items():
-                store = running.stores[context]
-                if await store.cursor(relay.name) < await store.last_position():
-                    return {p: 10**12 for p in self.partners}  # still relaying
-            consumer = running.runner.consumers["sharing"]
-            info = await consumer.js.consumer_info(subjects.PARTNER_EVENTS_STREAM, "sharing")
-            if info.num_pending or info.num_ack_pending:
+            if not await running.idle():
                 return {p: 10**12 for p in self.partners}  # not settled yet
         return await self.shared_counts()

@@ -34,7 +34,16 @@ when two subscriptions of the SAME connection matched the request (e.g. `pace.p.
 `pace.p.cmd.>`): the responder got a permissions violation. Keep one matching subscription
 per connection for command subjects.
 
-The leaf-node link (the hub's `leafnodes` block) is not restricted here yet.
+- `leaf_user(partner)`: the partner's leaf-node link into the hub. A leaf node that logs in
+  as a user of the hub's `authorization` block (the hub's `leafnodes` has none of its own)
+  carries that user's permissions, seen from the hub: "publish" is what the leaf may send
+  into the hub, "subscribe" what the hub may send down to the leaf. Sourcing PACE_SHARED_<P>
+  needs only (read off a trace of nats-server 2.15.1): down, the JetStream API requests for
+  the partner's domain (`$JS.<p>.API.>`) and flow control (`$JS.FC...`); up, the source
+  consumer's deliveries (`$JS.S.>`) and its API replies (`$JSC.R.>`). So a leaf cannot reach
+  the hub's JetStream, another partner's domain, figures or queries, and nothing but its own
+  domain's API requests reaches it. The reply and delivery subjects carry random tokens that
+  another leaf cannot subscribe to, so it cannot learn them.
 """
 
 from __future__ import annotations
@@ -212,6 +221,16 @@ def partner_permissions(partner: str, *, streams: Sequence[str] | None = None,
         allow_responses=True)
 
 
+def leaf_link_permissions(partner: str) -> Permissions:
+    """What a partner's leaf node may send up to the hub and receive from it (see above)."""
+    partner = subjects.check_partner(partner)
+    shared = _stream(subjects.shared_stream(partner))
+    return Permissions(
+        publish=("$JS.S.>", "$JSC.R.>"),
+        subscribe=(f"{subjects.external_api(partner)}.>", f"$JS.FC.{shared}.>",
+                   f"$JS.FC.{partner}.*.{shared}.>"))
+
+
 def reporting_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{REPORTING_USER}"
                           ) -> Permissions:
     """The hub's reporting service: reads PACE_NETWORK, writes figures, answers queries."""
@@ -242,6 +261,13 @@ def partner_user(partner: str, password: Secret | None = None, *, nkey: str | No
     return User(name or subjects.check_partner(partner),
                 partner_permissions(partner, **options),  # type: ignore[arg-type]
                 password=password, nkey=nkey)
+
+
+def leaf_user(partner: str, password: Secret | None = None, *, nkey: str | None = None,
+              name: str | None = None) -> User:
+    """The hub's user for a partner's leaf-node link: `leaf-<partner>` unless named."""
+    return User(name or f"leaf-{subjects.check_partner(partner)}",
+                leaf_link_permissions(partner), password=password, nkey=nkey)
 
 
 def reporting_user(password: Secret | None = None, *, nkey: str | None = None,

@@ -11,6 +11,7 @@ import orjson
 from rich.console import Console
 
 from contracts import subjects
+from pace.connection import NatsAuth, connect
 from pace.network.demo import quarter_ends
 from services.reporting.app import KEY_TRENDS, PROGRAMME_START
 
@@ -22,9 +23,11 @@ class HubUnavailableError(Exception):
 
 
 async def ask_hub(hub_url: str, query: str, params: dict[str, Any],
-                  timeout: float = 30.0) -> dict[str, Any]:
+                  timeout: float = 30.0, auth: NatsAuth | None = None) -> dict[str, Any]:
+    """One question to the hub's reporting service, as the PACE_NATS_* user unless given."""
     try:
-        nc = await nats.connect(hub_url, connect_timeout=5, max_reconnect_attempts=1)
+        nc = await connect(hub_url, auth or NatsAuth.from_env(), connect_timeout=5,
+                           max_reconnect_attempts=1)
     except (OSError, nats.errors.Error) as error:
         raise HubUnavailableError(f"cannot reach the hub at {hub_url}: {error}") from error
     try:

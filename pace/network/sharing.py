@@ -15,7 +15,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import os
 import secrets
 import uuid
 from pathlib import Path
@@ -23,6 +22,7 @@ from typing import Any
 
 from contracts import subjects
 from contracts.registry import share
+from pace.keys import load_key
 from pace.service import Reaction, Service
 from pace.store import EventStore, NewEvent, RecordedEvent
 
@@ -51,15 +51,13 @@ class PseudonymKey:
         32 random bytes on first use (mode 600). Keep it: with a new key, the same family
         gets new ids at the hub and its history no longer joins up.
         """
-        if value := os.environ.get(KEY_ENV):
-            return cls(bytes.fromhex(value.strip()))
-        path = Path(os.environ.get(KEY_FILE_ENV) or data_dir / f"{partner}-pseudonym.key")
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "w") as file:
-                file.write(secrets.token_hex(32))
-        return cls(bytes.fromhex(path.read_text().strip()))
+        text = load_key(KEY_ENV, data_dir / f"{partner}-pseudonym.key",
+                        lambda: secrets.token_hex(32))
+        try:
+            return cls(bytes.fromhex(text))
+        except ValueError as error:
+            raise ValueError(f"the pseudonymisation key ({KEY_ENV} or its file) must be hex: "
+                             f"{error}") from None
 
     def rekey(self, field: str, value: str) -> str:
         """`<kind>-<26 base32 chars>`: the same id always gives the same pseudonym."""

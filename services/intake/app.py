@@ -30,12 +30,12 @@ def personal_data(command: ReferFamily) -> dict[str, Any]:
     }
 
 
-def build(partner: str, store: EventStore) -> Service:
+def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service:
     async def refer_family(command: ReferFamily, meta: CommandMeta) -> list[RecordedEvent]:
         return await execute_with(
             store, decider, stream_id(command.family_id), command, meta,
             lambda tx, _events: vault.put(tx.connection, command.family_id,
-                                          personal_data(command)))
+                                          personal_data(command), vault_key))
 
     async def erase_family(command: EraseFamily, meta: CommandMeta) -> list[RecordedEvent]:
         return await execute_with(
@@ -43,7 +43,7 @@ def build(partner: str, store: EventStore) -> Service:
             lambda tx, _events: vault.destroy_key(tx.connection, command.family_id))
 
     async def families_query(params: dict[str, Any]) -> list[dict[str, Any]]:
-        return await store.db.read(views.list_families, params)
+        return await store.db.read(views.list_families, params, vault_key)
 
     def plain(model: type) -> CommandRoute:
         async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:

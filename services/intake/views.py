@@ -36,13 +36,14 @@ def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:
             conn.execute(update(families).where(where).values(status="erased"))
 
 
-def list_families(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
+def list_families(conn: Connection, params: dict[str, Any],
+                  vault_key: vault.VaultKey) -> list[dict[str, Any]]:
     """Families with their parents' names (decrypted here, for the partner's own staff)."""
     rows = conn.execute(select(families).order_by(families.c.referred_on)
                         .limit(int(params.get("limit", 500)))).all()
     listed = []
     for row in rows:
-        personal = vault.read(conn, row.family_id)
+        personal = vault.read(conn, row.family_id, vault_key)
         names = ", ".join(p["full_name"] for p in personal["parents"]) if personal else "(erased)"
         listed.append({**row._asdict(), "parents": names})
     search = str(params.get("search", "")).lower()

@@ -27,6 +27,7 @@ from faststream.nats import NatsBroker, NatsMessage
 from contracts import subjects
 from contracts.registry import decode, model_for
 from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
+from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner
 from pace.logging import get_logger
 from pace.network.hub import hub_dead_letter_subject
@@ -93,8 +94,9 @@ class ReportingService:
 
     def __init__(self, nats_url: str, store: EventStore, countries: Mapping[str, str], *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 publish_delay: float = 2.0) -> None:
+                 publish_delay: float = 2.0, auth: NatsAuth | None = None) -> None:
         self.nats_url = nats_url
+        self.auth = auth or NatsAuth()
         self.store = store
         self.countries = dict(countries)
         self.clock = clock
@@ -109,13 +111,15 @@ class ReportingService:
         self._nc: nats.NATS | None = None
         self.consumer: ConsumerRunner | None = None
         self.relay: Relay | None = None
-        self.broker = NatsBroker(nats_url, logger=None)
+        self.broker = NatsBroker(nats_url, logger=None, **self.auth.broker_options())
         self._mount_queries()
 
     async def start(self) -> ReportingService:
         await self.store.db.write(network_log.metadata.create_all)
         await self.catch_up()
-        self._nc = await nats.connect(self.nats_url, max_reconnect_attempts=-1)
+        self._nc = await connect(self.nats_url, self.auth, max_reconnect_attempts=-1)
+        log.info("nats.connected", url=self.nats_url, **self.auth.describe(),
+                 services=["reporting"])
         js = self._nc.jetstream()
         self.consumer = ConsumerRunner(
             js, self.store, lambda tx, envelope, _event: network_log.record(tx.connection,

@@ -44,7 +44,8 @@ async def staff(partner, nats_url):
         reply = await client.send("booking", book(family_id="fam-002", child_id="chi-002"),
                                   name="book_slot")
         opened = await client.query("trajectory", "trajectories")
-        return len(opened) == 2 and "older than 3" in reply["error"]["message"]
+        return len(opened) == 2 and "older than 3" in reply["error"]["message"] \
+            and await partner.idle()  # nothing still on its way into a store
     await eventually(settled)
     yield client
     await nc.close()

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 import orjson
 import pytest
+from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from pace.network.sharing import PseudonymKey
 from pace.partner import STORES, build_services
 from pace.service import MAX_COMMAND_BYTES, answer
 from pace.store import EventStore
+from services.intake.vault import VaultKey
 
 TYPED = {"invalid_input", "rule_broken", "unknown_family", "not_found", "conflict"}
 NOW = datetime(2021, 3, 1, 7, tzinfo=UTC)
@@ -44,7 +46,8 @@ def routes(loop, tmp_path_factory):
     data_dir = tmp_path_factory.mktemp("properties")
     stores = {c: loop.run_until_complete(EventStore.open(data_dir / f"{c}.db", "mechelen"))
               for c in STORES}
-    services = build_services("mechelen", stores, PseudonymKey(bytes(32)))
+    services = build_services("mechelen", stores, PseudonymKey(bytes(32)),
+                              VaultKey(Fernet.generate_key().decode()))
     table = {(s.context, r.name): (s, r) for s in services for r in s.routes}
     yield table
     for store in stores.values():

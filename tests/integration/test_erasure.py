@@ -46,8 +46,8 @@ async def test_erasure_leaves_no_readable_personal_data_and_keeps_the_counts(
 
         listed = await eventually(lambda: _erased(staff))
         intake = partner.stores["intake"]
-        readable = await intake.db.read(vault.read, "fam-001")
-        kept = await intake.db.read(vault.read, "fam-002")
+        readable = await intake.db.read(vault.read, "fam-001", partner.vault_key)
+        kept = await intake.db.read(vault.read, "fam-002", partner.vault_key)
         published = await stream_messages(nc.jetstream())
         chains = {c: (await s.verify()).ok for c, s in partner.stores.items()}
         await nc.close()

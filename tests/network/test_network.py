@@ -1,5 +1,8 @@
 """Three partners and a hub on real nats-servers: exactly once, no personal data, right figures.
 
+The network runs as deployed: TLS on every connection, every client and leaf link a user
+with an allow-list (pace.network.security).
+
 The partners (Mechelen and Gent in Belgium, Kent in the UK) run as leaf nodes with their
 own JetStream domains; the hub's PACE_NETWORK stream sources their shared streams. The
 expected figures are computed here, directly from the commands sent, without the
@@ -13,7 +16,6 @@ from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 
-import nats
 import orjson
 import pytest
 import pytest_asyncio
@@ -22,6 +24,7 @@ from contracts import commands as wire
 from contracts import subjects
 from contracts.booking import HandoverDestination
 from pace.client import PartnerClient
+from pace.connection import connect
 from pace.network.driver import drive
 from pace.network.history import PartnerProfile, Step, plan_history
 from pace.network.local import LocalNetwork
@@ -102,7 +105,8 @@ def personal_data(steps: Iterable[Step]) -> set[bytes]:
 
 
 async def drive_through(network: LocalNetwork, steps: list[Step]) -> None:
-    connections = [await nats.connect(network.partner_url(p)) for p in PARTNERS]
+    connections = [await connect(network.partner_url(p), network.partner_auth(p))
+                   for p in PARTNERS]
     try:
         clients = {p: PartnerClient(nc, p) for p, nc in zip(PARTNERS, connections, strict=True)}
         report = await drive(steps, clients)
@@ -114,8 +118,13 @@ async def drive_through(network: LocalNetwork, steps: list[Step]) -> None:
 
 
 async def hub_messages(network: LocalNetwork, stream: str) -> list:
-    """Every message stored in one of the hub's streams, read one by one by sequence."""
-    nc = await nats.connect(network.hub_url)
+    """Every message stored in one of the hub's streams, read one by one by sequence.
+
+    The network stream as the reporting service (its only reader), figures as the coordinator.
+    """
+    auth = network.coordinator_auth if stream == subjects.FIGURES_STREAM \
+        else network.reporting_auth
+    nc = await connect(network.hub_url, auth)
     try:
         js = nc.jetstream()
         state = (await js.stream_info(stream)).state
@@ -147,7 +156,8 @@ def history() -> list[Step]:
 @pytest_asyncio.fixture(scope="module", loop_scope="module")
 async def network(tmp_path_factory, history):
     data_dir: Path = tmp_path_factory.mktemp("network")
-    async with LocalNetwork(data_dir, list(PARTNERS), history_mode=True) as running:
+    async with LocalNetwork(data_dir, list(PARTNERS), history_mode=True,
+                            secure=True) as running:
         await drive_through(running, history)
         await running.wait_for_hub(timeout=120)
         yield running
@@ -208,7 +218,7 @@ async def test_figures_at_the_hub_equal_figures_from_the_commands(network, histo
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_the_hub_answers_figures_over_nats_and_publishes_them(network, history):
-    nc = await nats.connect(network.hub_url)
+    nc = await connect(network.hub_url, network.coordinator_auth)
     try:
         reply = await nc.request(subjects.network_query_subject("figures"),
                                  orjson.dumps({"as_of": "2020-02-29"}), timeout=10)
@@ -234,7 +244,7 @@ async def test_a_replayed_export_of_the_hub_stream_equals_the_live_figures(netwo
     from services.reporting.render import to_json
 
     log = tmp_path / "network.jsonl"
-    writer = await export_log(log, hub_url=network.hub_url)
+    writer = await export_log(log, hub_url=network.hub_url, auth=network.reporting_auth)
     assert writer.seq == sum((await network.hub_status())["received"].values())
     assert verify_log(log).ok
     checked = LogReport()

@@ -1,0 +1,116 @@
+"""TLS and NATS users for a network on one machine (the demo, the tests), made afresh each run.
+
+A private CA (pace.tls) signs one server certificate for loopback, used by every nats-server
+for its clients and by the hub for its leaf-node listener; leaves verify the hub by the CA.
+Every user (a partner's services, each partner's leaf link, the hub's reporting service, the
+coordinator) gets a random password held only in memory: a nats-server is handed the
+passwords it checks through its own environment (`$VAR` in its config), a leaf its link URL
+the same way, so no password is ever written to a file. The users and their allow-lists
+are those of pace.network.permissions, the same as the generated production configs.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from pathlib import Path
+
+from contracts import subjects
+from pace.connection import NatsAuth
+from pace.network.configs import Tls
+from pace.network.permissions import (
+    COORDINATOR_USER,
+    DEFAULT_INBOX,
+    REPORTING_USER,
+    Secret,
+    User,
+    authorization_lines,
+    coordinator_user,
+    leaf_user,
+    partner_user,
+    reporting_user,
+)
+from pace.tls import TestAuthority
+
+LEAF_URL_ENV = "PACE_HUB_LEAF_URL"
+
+
+def _env_name(user: str) -> str:
+    return "PACE_NATS_PASSWORD_" + user.upper().replace("-", "_").replace(".", "_")
+
+
+class LocalSecurity:
+    """Certificates and passwords for one local network; nothing secret touches the disk."""
+
+    def __init__(self, directory: Path, partners: Sequence[str]) -> None:
+        self.authority = TestAuthority(directory)
+        self.server = self.authority.issue("nats-server", ["127.0.0.1", "localhost"])
+        self.partners = [subjects.check_partner(p) for p in partners]
+        names = [REPORTING_USER, COORDINATOR_USER, *self.partners,
+                 *(f"leaf-{p}" for p in self.partners)]
+        # nats-server parses a variable's value as config: letters first, then hex, reads
+        # as a plain string (a value starting with a digit would be read as a number)
+        self._passwords = {name: f"pw{secrets.token_hex(24)}" for name in names}
+
+    def __repr__(self) -> str:
+        return f"LocalSecurity(partners={self.partners}, passwords=***)"
+
+    # -- servers -------------------------------------------------------------------------
+
+    def server_tls(self) -> list[str]:
+        return Tls(cert_file=str(self.server.cert_file), key_file=str(self.server.key_file),
+                   ca_file=str(self.authority.ca_file)).lines()
+
+    def remote_tls(self) -> list[str]:
+        """A leaf's `tls { }` towards the hub: verify the hub's certificate by our CA."""
+        return Tls(ca_file=str(self.authority.ca_file)).lines()
+
+    def _secret(self, user: str) -> Secret:
+        return Secret.from_env(_env_name(user))
+
+    def hub_users(self) -> list[User]:
+        return [reporting_user(self._secret(REPORTING_USER)),
+                coordinator_user(self._secret(COORDINATOR_USER)),
+                *(leaf_user(p, self._secret(f"leaf-{p}")) for p in self.partners)]
+
+    def hub_server_options(self) -> dict[str, object]:
+        """Options of the hub's ManagedNatsServer."""
+        users = self.hub_users()
+        return {"tls": self.server_tls(), "leaf_tls": self.server_tls(),
+                "authorization": authorization_lines(users),
+                "env": {_env_name(u.name): self._passwords[u.name] for u in users},
+                "client": self.reporting()}
+
+    def leaf_server_options(self, partner: str, hub_leaf_url: str) -> dict[str, object]:
+        """Options of a partner's leaf ManagedNatsServer: its users, TLS, its link's login."""
+        login = hub_leaf_url.replace("://", f"://leaf-{partner}:"
+                                     f"{self._passwords[f'leaf-{partner}']}@", 1)
+        return {"tls": self.server_tls(), "remote_tls": self.remote_tls(),
+                "leaf_remotes": [f"${LEAF_URL_ENV}"],
+                "authorization": authorization_lines([partner_user(
+                    partner, self._secret(partner))]),
+                "env": {_env_name(partner): self._passwords[partner],
+                        LEAF_URL_ENV: f'"{login}"'},  # quoted: a URL is no bare config word
+                "client": self.partner(partner)}
+
+    # -- clients -------------------------------------------------------------------------
+
+    def _auth(self, user: str, inbox: str = DEFAULT_INBOX) -> NatsAuth:
+        return NatsAuth(user=user, password=self._passwords[user],
+                        ca_file=str(self.authority.ca_file), inbox_prefix=inbox)
+
+    def partner(self, partner: str) -> NatsAuth:
+        return self._auth(partner)
+
+    def reporting(self) -> NatsAuth:
+        return self._auth(REPORTING_USER, f"{DEFAULT_INBOX}.{REPORTING_USER}")
+
+    def coordinator(self) -> NatsAuth:
+        return self._auth(COORDINATOR_USER, f"{DEFAULT_INBOX}.{COORDINATOR_USER}")
+
+    def leaf_password(self, partner: str) -> str:
+        return self._passwords[f"leaf-{partner}"]
+
+    def secrets(self) -> list[str]:
+        """Every password, for tests that check no log or file shows one."""
+        return list(self._passwords.values())
