@@ -141,13 +141,19 @@ def current(url: str, store: str) -> list[str]:
     return run(url, _current, store)
 
 
-def main(argv: list[str] | None = None) -> int:
+def arguments() -> argparse.ArgumentParser:
+    """The command line of `python -m pace.store.migrate`."""
     parser = argparse.ArgumentParser(prog="python -m pace.store.migrate",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("upgrade", "downgrade", "current"))
     parser.add_argument("store", nargs="?", choices=tuple(SCHEMAS))
     parser.add_argument("url", nargs="?", help="the store's database URL")
     parser.add_argument("--to", default="base", help="downgrade: the revision (default base)")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments()
     args = parser.parse_args(argv)
     if (args.store is None) != (args.url is None):
         parser.error("give both STORE and URL, or neither (then PACE_* settings say)")
