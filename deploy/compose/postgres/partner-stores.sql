@@ -1,0 +1,5 @@
+-- One database per store of a partner (run once, when the PostgreSQL volume is new).
+CREATE DATABASE pace_intake;
+CREATE DATABASE pace_booking;
+CREATE DATABASE pace_trajectory;
+CREATE DATABASE pace_sharing;

@@ -1,0 +1,366 @@
+"""The Dockerfile, compose files and Helm chart in deploy/: they parse, and name only images,
+settings, files and `pace` commands that exist. (nats-server configs: test_deploy_configs.)"""
+
+from __future__ import annotations
+
+import copy
+import re
+import tomllib
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.main import get_command
+
+from pace.cli import app as cli
+from pace.nats_server import nats_server_binary
+from pace.network.registry import load_registry
+from pace.settings import SECRETS, Settings, env_name, env_names
+from pace.store import migrate
+from tests.unit.gotemplate import TemplateError, render
+
+ROOT = Path(__file__).resolve().parents[2]
+DEPLOY = ROOT / "deploy"
+COMPOSE = DEPLOY / "compose"
+CHART = DEPLOY / "helm" / "pace"
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+    "version"]
+OUR_IMAGE = f"pace-network:{VERSION}"
+DELIVERY = [p.id for p in load_registry().delivery]
+
+# Commands and options the deployment uses that the CLI does not have yet. Remove each entry
+# when it lands in pace/cli.py (the test then checks it for real).
+PLANNED_COMMANDS = {("hub", "up"): set()}
+PLANNED_OPTIONS = {("partner", "up"): {"--only"}}
+
+
+# -- shared checks ---------------------------------------------------------------------------
+
+
+def check_pace_command(args: list[str]) -> None:
+    """args is a real `pace` subcommand with options it accepts (or a planned one)."""
+    group: Any = get_command(cli)
+    path: list[str] = []
+    rest = list(args)
+    while hasattr(group, "commands"):  # a group of subcommands
+        name = rest.pop(0)
+        path.append(name)
+        if any(planned[:len(path)] == tuple(path) for planned in PLANNED_COMMANDS) and (
+                name not in group.commands or tuple(path) in PLANNED_COMMANDS):
+            return
+        assert name in group.commands, f"`pace {' '.join(path)}` does not exist"
+        group = group.commands[name]
+    for option in PLANNED_OPTIONS.get(tuple(path), set()):
+        if option in rest:
+            del rest[rest.index(option):rest.index(option) + 2]
+    group.make_context(" ".join(path), rest)  # raises on unknown options or bad values
+
+
+def check_migrate_command(args: list[str]) -> None:
+    migrate.arguments().parse_args(args)
+
+
+def check_container(entrypoint: list[str] | None, args: list[str]) -> None:
+    if entrypoint in (None, ["pace"]):
+        check_pace_command(args)
+    else:
+        assert entrypoint == ["python", "-m", "pace.store.migrate"], entrypoint
+        check_migrate_command(args)
+
+
+def check_environment(environment: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only known PACE_* names, secrets never as plain values, and together valid settings."""
+    for name in (*env_names(), "NATS_URL"):
+        monkeypatch.delenv(name, raising=False)
+    pace = {k: v for k, v in environment.items() if k.startswith("PACE_")}
+    unknown = set(pace) - env_names()
+    assert not unknown, f"not in pace.settings: {sorted(unknown)}"
+    for secret in SECRETS:
+        value = pace.get(env_name(secret))
+        assert value is None or value == "<from a secret>", f"{secret} given in plain text"
+    for name, value in pace.items():
+        monkeypatch.setenv(name, str(value))
+    Settings()
+
+
+# -- Dockerfile -------------------------------------------------------------------------------
+
+
+def dockerfile_instructions() -> list[tuple[str, str]]:
+    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8").replace("\\\n", " ")
+    lines = [line.strip() for line in text.splitlines()]
+    return [tuple(line.split(None, 1)) for line in lines if line and not line.startswith("#")]
+
+
+def test_the_image_is_python_slim_non_root_and_runs_pace():
+    instructions = dockerfile_instructions()
+    froms = [arg for op, arg in instructions if op == "FROM"]
+    users = [arg for op, arg in instructions if op == "USER"]
+
+    assert froms == ["python:3.11-slim"]
+    assert users and not users[-1].startswith(("0", "root"))
+    assert ("ENTRYPOINT", '["pace"]') in instructions
+    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
+        "scripts"]
+    assert scripts["pace"] == "pace.cli:main"
+
+
+def test_the_dockerfile_copies_only_files_that_exist_and_the_context_keeps():
+    ignore = (ROOT / ".dockerignore").read_text(encoding="utf-8").splitlines()
+    kept = {line[1:].rstrip("/") for line in ignore if line.startswith("!")}
+    copies = [arg.split() for op, arg in dockerfile_instructions() if op == "COPY"]
+
+    assert copies
+    for *sources, _target in copies:
+        for source in sources:
+            assert (ROOT / source).exists(), source
+            assert source.rstrip("/") in kept, f"{source} is left out by .dockerignore"
+
+
+def test_the_image_exposes_the_health_and_metrics_ports_of_the_settings():
+    exposed = [arg for op, arg in dockerfile_instructions() if op == "EXPOSE"]
+    defaults = Settings.model_fields
+
+    assert exposed == [f"{defaults['health_port'].default} {defaults['metrics_port'].default}"]
+
+
+# -- compose ----------------------------------------------------------------------------------
+
+_VARIABLE = re.compile(r"\$(?:\$|\{(\w+)(?:(:?[-?])([^}]*))?\}|(\w+))")
+
+
+def interpolate(value: Any, env: dict[str, str], used: set[str]) -> Any:
+    """Compose's interpolation, strict: a variable neither set nor defaulted fails."""
+    if isinstance(value, dict):
+        return {k: interpolate(v, env, used) for k, v in value.items()}
+    if isinstance(value, list):
+        return [interpolate(v, env, used) for v in value]
+    if not isinstance(value, str):
+        return value
+
+    def substitute(match: re.Match[str]) -> str:
+        if match.group(0) == "$$":
+            return "$"
+        name = match.group(1) or match.group(4)
+        used.add(name)
+        if name in env and (env[name] or ":" not in (match.group(2) or "")):
+            return env[name]
+        if match.group(2) in (":-", "-"):
+            return match.group(3)
+        raise AssertionError(f"${{{name}}} is not set: {match.group(3) or 'no default'}")
+
+    return _VARIABLE.sub(substitute, value)
+
+
+def example_env(name: str) -> dict[str, str]:
+    lines = (COMPOSE / f"{name}.env.example").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
+
+
+def compose_file(name: str, **overrides: str) -> tuple[dict[str, Any], set[str]]:
+    raw = yaml.safe_load((COMPOSE / f"{name}.yml").read_text(encoding="utf-8"))
+    used: set[str] = set()
+    env = {**example_env(name), **overrides}
+    return interpolate(raw, env, used), used
+
+
+COMPOSE_CASES = [("hub", {}), *(("partner", {"PACE_PARTNER": p}) for p in DELIVERY)]
+
+
+def compose_ids(case: tuple[str, dict[str, str]]) -> str:
+    return "-".join([case[0], *case[1].values()])
+
+
+@pytest.mark.parametrize("case", COMPOSE_CASES, ids=compose_ids)
+def test_compose_images_are_ours_or_pinned_official_ones(case):
+    document, _ = compose_file(case[0], **case[1])
+    services = document["services"]
+    nats_version = nats_server_version()
+
+    built = [s for s in services.values() if "build" in s]
+    assert built and all(s["build"] == {"context": "../..", "dockerfile": "deploy/Dockerfile"}
+                         for s in built)
+    for name, service in services.items():
+        image = service["image"]
+        if image == OUR_IMAGE:
+            continue
+        repository, tag = image.split(":")
+        assert repository in ("nats", "postgres"), f"{name}: {image}"
+        if repository == "nats":
+            assert tag == f"{nats_version}-alpine", f"{name}: not the version that checked " \
+                                                    "the configs"
+        else:
+            assert re.fullmatch(r"18\.\d+-alpine", tag), f"{name}: {image}"
+
+
+@pytest.mark.parametrize("case", COMPOSE_CASES, ids=compose_ids)
+def test_compose_pace_services_run_real_commands_with_known_settings(case, monkeypatch):
+    document, used = compose_file(case[0], **case[1])
+
+    assert {v for v in used if v.startswith("PACE_")} <= env_names()
+    pace_services = {n: s for n, s in document["services"].items() if s["image"] == OUR_IMAGE}
+    assert pace_services
+    for name, service in pace_services.items():
+        check_container(service.get("entrypoint"), service.get("command", ["--help"]))
+        environment = {k: ("<from a secret>" if k in map(env_name, SECRETS) else v)
+                       for k, v in service["environment"].items()}
+        check_environment(environment, monkeypatch)
+        for key, value in service["environment"].items():
+            if key.endswith("_FILE"):
+                secret = value.removeprefix("/run/secrets/")
+                assert secret in service.get("secrets", []), f"{name}: {key} has no secret"
+
+
+@pytest.mark.parametrize("case", COMPOSE_CASES, ids=compose_ids)
+def test_compose_mounts_files_that_exist_and_secrets_that_stay_out_of_git(case):
+    document, _ = compose_file(case[0], **case[1])
+
+    for name, service in document["services"].items():
+        for volume in service.get("volumes", []):
+            source = volume.split(":")[0]
+            if source.startswith((".", "/")):
+                path = (COMPOSE / source).resolve()
+                assert path.is_file() and DEPLOY in path.parents, f"{name}: {source}"
+        if service["image"].startswith("nats:"):
+            conf = next(v for v in service["volumes"] if v.endswith(".conf:ro"))
+            assert service["command"] == ["--config", conf.split(":")[1]]
+    for secret in document["secrets"].values():
+        assert secret["file"].startswith("./secrets/")
+    assert (COMPOSE / "secrets" / ".gitignore").read_text(encoding="utf-8").split(
+        "\n")[1:3] == ["*", "!.gitignore"]
+
+
+def test_a_partner_compose_runs_its_own_leaf_config_and_every_service():
+    document, _ = compose_file("partner", PACE_PARTNER="gent")
+    services = document["services"]
+
+    assert "../nats/leaf/gent.conf:/etc/nats/nats-server.conf:ro" in services["nats"]["volumes"]
+    only = {s["command"][-1] for s in services.values() if s.get("command", [""])[0] == "partner"}
+    assert only == {"intake", "booking", "trajectory", "sharing"}
+    with pytest.raises(AssertionError, match=r"PACE_PARTNER\} is not set"):
+        compose_file("partner", PACE_PARTNER="")
+
+
+def test_the_hub_compose_runs_the_three_cluster_nodes_and_reporting():
+    document, _ = compose_file("hub")
+    services = document["services"]
+
+    for node in ("hub-1", "hub-2", "hub-3"):
+        assert f"../nats/hub-cluster/{node}.conf:/etc/nats/nats-server.conf:ro" in services[
+            node]["volumes"]
+        assert services[node]["hostname"] == node
+    assert services["reporting"]["command"] == ["hub", "up"]
+    assert services["reporting"]["environment"]["PACE_STREAM_REPLICAS"] == "3"
+
+
+def nats_server_version() -> str:
+    import subprocess
+
+    out = subprocess.run([nats_server_binary(), "--version"], capture_output=True, text=True,
+                         check=True, timeout=30).stdout
+    return re.search(r"v(\d+\.\d+\.\d+)", out).group(1)
+
+
+# -- the Helm chart ---------------------------------------------------------------------------
+
+
+def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(
+            out.get(key), dict) else value
+    return out
+
+
+def values(*overrides: str) -> dict[str, Any]:
+    result = yaml.safe_load((CHART / "values.yaml").read_text(encoding="utf-8"))
+    for name in overrides:
+        result = merged(result, yaml.safe_load((CHART / name).read_text(encoding="utf-8")))
+    return result
+
+
+def rendered(chart_values: dict[str, Any]) -> list[dict[str, Any]]:
+    chart = yaml.safe_load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
+    root = {"Values": chart_values, "Release": {"Name": "pace", "Namespace": "pace"},
+            "Chart": {"Name": chart["name"], "Version": chart["version"],
+                      "AppVersion": chart["appVersion"]}}
+    documents = []
+    for template in sorted((CHART / "templates").glob("*.yaml")):
+        text = render(template.read_text(encoding="utf-8"), root)
+        documents += [d for d in yaml.safe_load_all(text) if d]
+    return documents
+
+
+HELM_CASES = {"partner": values(), "hub": values("values-hub.yaml")}
+
+
+def containers(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [c for d in documents for c in d["spec"]["template"]["spec"]["containers"]]
+
+
+def test_the_chart_depends_on_the_official_nats_chart():
+    chart = yaml.safe_load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
+
+    assert chart["apiVersion"] == "v2" and chart["appVersion"] == VERSION
+    [nats] = chart["dependencies"]
+    assert nats["name"] == "nats"
+    assert nats["repository"] == "https://nats-io.github.io/k8s/helm/charts/"
+    assert nats["condition"] == "nats.enabled"
+
+
+def test_the_partner_release_runs_each_service_and_the_hub_release_reporting():
+    partner = rendered(HELM_CASES["partner"])
+    hub = rendered(HELM_CASES["hub"])
+
+    assert sorted(d["metadata"]["name"] for d in partner if d["kind"] == "Deployment") == [
+        "pace-booking", "pace-intake", "pace-sharing", "pace-trajectory"]
+    assert [d["metadata"]["name"] for d in hub if d["kind"] == "Deployment"] == [
+        "pace-reporting"]
+    for documents in (partner, hub):
+        assert [d["kind"] for d in documents].count("Job") == 1
+        for document in documents:
+            assert document["apiVersion"] and document["metadata"]["name"].startswith("pace-")
+
+
+@pytest.mark.parametrize("role", sorted(HELM_CASES))
+def test_chart_containers_run_our_image_real_commands_and_known_settings(role, monkeypatch):
+    for container in containers(rendered(HELM_CASES[role])):
+        assert container["image"] == OUR_IMAGE
+        check_container(container.get("command"), container["args"])
+        environment = {}
+        for entry in container["env"]:
+            if "valueFrom" in entry:
+                assert set(entry["valueFrom"]) == {"secretKeyRef"}
+                environment[entry["name"]] = "<from a secret>"
+            else:
+                environment[entry["name"]] = entry["value"]
+        check_environment(environment, monkeypatch)
+
+
+def test_chart_secrets_are_referenced_never_embedded():
+    for role, chart_values in HELM_CASES.items():
+        documents = rendered(chart_values)
+        assert not [d for d in documents if d["kind"] == "Secret"], role
+        for container in containers(documents):
+            for entry in container["env"]:
+                secret = entry["name"].removeprefix("PACE_").lower()
+                if secret in SECRETS:
+                    assert "valueFrom" in entry, f"{role}: {entry['name']} in plain text"
+
+
+def test_the_nats_chart_values_give_the_leaf_its_domain_and_the_hub_three_nodes():
+    partner, hub = HELM_CASES["partner"], HELM_CASES["hub"]
+
+    assert partner["nats"]["config"]["merge"]["jetstream"]["domain"] == partner["partner"]["id"]
+    assert partner["nats"]["config"]["merge"]["leafnodes"]["remotes"][0]["urls"]
+    assert hub["nats"]["config"]["merge"]["jetstream"]["domain"] == "hub"
+    assert hub["nats"]["config"]["cluster"]["replicas"] == hub["hub"]["streamReplicas"] == 3
+    assert hub["nats"]["config"]["leafnodes"]["enabled"] is True
+
+
+def test_a_misspelt_value_in_a_template_fails_the_render():
+    with pytest.raises(TemplateError, match="no 'databse'"):
+        render("{{ .Values.databse.url }}", {"Values": {"database": {}}})
+    with pytest.raises(TemplateError, match="unsupported"):
+        render('{{ include "x" . }}', {"Values": {}})
