@@ -6,7 +6,8 @@ import asyncio
 import secrets
 import socket
 import threading
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import httpx
@@ -70,8 +71,10 @@ class LiveServer:
         return self
 
     async def stop(self) -> None:
+        """Stop serving (idempotent); waits for the server's thread to end."""
         self.server.should_exit = True
-        await asyncio.to_thread(self.thread.join, 10)
+        if self.thread.is_alive():
+            await asyncio.to_thread(self.thread.join, 10)
 
 
 @pytest_asyncio.fixture
@@ -91,12 +94,14 @@ async def serve() -> AsyncIterator:
             await server.stop()
 
 
-async def logged_in(base_url: str, username: str) -> httpx.AsyncClient:
+@asynccontextmanager
+async def logged_in(base_url: str, username: str) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client with the session cookie of a login (no redirects followed)."""
-    client = httpx.AsyncClient(base_url=base_url, timeout=20)
-    reply = await client.post("/api/login", json={"username": username, "password": PASSWORD})
-    assert reply.status_code == 200, reply.text
-    return client
+    async with httpx.AsyncClient(base_url=base_url, timeout=20) as client:
+        reply = await client.post("/api/login",
+                                  json={"username": username, "password": PASSWORD})
+        assert reply.status_code == 200, reply.text
+        yield client
 
 
 @pytest.fixture(scope="session")
@@ -133,9 +138,3 @@ async def browser_login(browser, base_url: str, username: str, language: str = "
     await page.click("form[action='/login'] button")
     await page.wait_for_selector("#user")
     return page
-
-
-@pytest.fixture
-def no_leftover_threads() -> Iterator[None]:
-    yield
-    assert not [t for t in threading.enumerate() if t.name == "uvicorn" and t.is_alive()]
