@@ -55,6 +55,18 @@ async def test_each_role_sees_only_what_it_needs(tmp_path, nats_url, sessions, s
             assert reply.status_code == 303
             reply = await coach.get("/trajectories/fam-001")
             assert reply.status_code == 200 and NOTES in reply.text
+            reply = await coach.post("/trajectories/fam-001/training",
+                                     data={"kind": "language", "on": str(TODAY)})
+            assert reply.status_code == 303
+            trajectories = (await coach.get("/api/trajectories")).json()
+            assert [t["trainings"] for t in trajectories] == [1]  # waited for the view
+            reply = await coach.post("/families", data={
+                "parent_name": "Jonas Maes", "gender": "male", "referral_source": "self",
+                "referred_on": str(TODAY), "child_first_name": "Lina",
+                "birth_month": TODAY.strftime("%Y-%m"), "notes": "new"})
+            assert reply.status_code == 303
+            page = await coach.get(reply.headers["location"])
+            assert page.status_code == 200 and "Jonas Maes" in page.text and "Lina" in page.text
             for path in CHILDCARE_ONLY:
                 assert (await coach.get(path)).status_code == 403, path
             # erasing is for a partner admin only, in the pages and in the API
