@@ -16,7 +16,10 @@ $(BIN)/.installed: pyproject.toml
 demo: $(BIN)/.installed
 	$(BIN)/pace demo
 
-test: $(BIN)/.installed
+browser:
+	@test -x /usr/bin/chromium || { if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; else sudo apt-get install -y chromium || { sudo apt-get update && sudo apt-get install -y chromium; }; fi; }
+
+test: $(BIN)/.installed browser
 	$(BIN)/python -m pytest
 
 lint: $(BIN)/.installed

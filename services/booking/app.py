@@ -74,6 +74,9 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
     async def waitlist_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(views.waitlist, params)
 
+    async def bookings_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await store.db.read(views.bookings_between, params)
+
     routes = [session_command(m) for m in (SetDaypartCapacity, BookSlot, CancelBooking, CheckIn,
                                             CheckOut, RecordNoShow)]
     routes += [CommandRoute("hand_over_child", HandOverChild, hand_over),
@@ -87,4 +90,5 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
                  flag_on_trajectory_end),
     ]
     return Service(partner, "booking", store, routes, reactions, tables=[views.metadata],
-                   queries={"sessions": sessions_query, "waitlist": waitlist_query})
+                   queries={"sessions": sessions_query, "waitlist": waitlist_query,
+                            "bookings": bookings_query})

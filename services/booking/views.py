@@ -190,3 +190,21 @@ def waitlist(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
         query = query.where(bookings.c.session_id == params["session_id"])
     return [{"booking_id": r.booking_id, "session_id": r.session_id, "family_id": r.family_id,
              "child_id": r.child_id} for r in conn.execute(query.order_by(bookings.c.session_id))]
+
+
+def bookings_between(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """Bookings of one session, or of every session between two dates, in booking order."""
+    query = select(bookings)
+    if params.get("session_id"):
+        query = query.where(bookings.c.session_id == params["session_id"])
+    if params.get("from"):
+        query = query.where(bookings.c.session_date >= date.fromisoformat(params["from"]))
+    if params.get("to"):
+        query = query.where(bookings.c.session_date <= date.fromisoformat(params["to"]))
+    rows = conn.execute(query.order_by(bookings.c.session_id)
+                        .limit(int(params.get("limit", 500)))).all()
+    return [{"booking_id": r.booking_id, "session_id": r.session_id, "location": r.location_id,
+             "date": r.session_date.isoformat(), "daypart": r.daypart,
+             "family_id": r.family_id, "child_id": r.child_id, "hours": r.hours,
+             "status": r.status,
+             "release_on": r.release_on.isoformat() if r.release_on else None} for r in rows]

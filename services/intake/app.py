@@ -45,6 +45,9 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
     async def families_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(views.list_families, params, vault_key)
 
+    async def family_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await store.db.read(views.family_details, params)
+
     def plain(model: type) -> CommandRoute:
         async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
             return await execute(store, decider, stream_id(command.family_id), command, meta)
@@ -56,5 +59,6 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
         CommandRoute("erase_family", EraseFamily, erase_family),
     ], [Reaction("intake-families", [subjects.context_event_subjects(partner, "intake")],
                  views.apply_intake)],
-        tables=[vault.metadata, views.metadata], queries={"families": families_query})
+        tables=[vault.metadata, views.metadata],
+        queries={"families": families_query, "family": family_query})
 

@@ -45,6 +45,17 @@ def list_families(conn: Connection, params: dict[str, Any],
     for row in rows:
         personal = vault.read(conn, row.family_id, vault_key)
         names = ", ".join(p["full_name"] for p in personal["parents"]) if personal else "(erased)"
-        listed.append({**row._asdict(), "parents": names})
+        kids = personal.get("children", []) if personal else []
+        listed.append({**row._asdict(), "parents": names, "children": kids})
     search = str(params.get("search", "")).lower()
     return [f for f in listed if search in f["parents"].lower()] if search else listed
+
+
+def family_details(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
+    """One family with everything the vault holds (parents, children, coaching notes)."""
+    row = conn.execute(select(families).where(
+        families.c.family_id == str(params.get("family_id", "")))).first()
+    if row is None:
+        return []
+    personal = vault.read(conn, row.family_id) or {"parents": [], "children": [], "notes": ""}
+    return [{**row._asdict(), **personal}]
