@@ -46,7 +46,7 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
         return await store.db.read(views.list_families, params, vault_key)
 
     async def family_query(params: dict[str, Any]) -> list[dict[str, Any]]:
-        return await store.db.read(views.family_details, params)
+        return await store.db.read(views.family_details, params, vault_key)
 
     def plain(model: type) -> CommandRoute:
         async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:

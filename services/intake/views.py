@@ -51,11 +51,12 @@ def list_families(conn: Connection, params: dict[str, Any],
     return [f for f in listed if search in f["parents"].lower()] if search else listed
 
 
-def family_details(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
+def family_details(conn: Connection, params: dict[str, Any],
+                   vault_key: vault.VaultKey) -> list[dict[str, Any]]:
     """One family with everything the vault holds (parents, children, coaching notes)."""
     row = conn.execute(select(families).where(
         families.c.family_id == str(params.get("family_id", "")))).first()
     if row is None:
         return []
-    personal = vault.read(conn, row.family_id) or {"parents": [], "children": [], "notes": ""}
+    personal = vault.read(conn, row.family_id, vault_key) or {"parents": [], "children": [], "notes": ""}
     return [{**row._asdict(), **personal}]
