@@ -10,7 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -52,7 +52,11 @@ def free_ports(count: int, host: str = HOST) -> list[int]:
 
 @dataclass
 class ServerConfig:
-    """What one nats-server needs: name, ports, JetStream domain, leaf-node links."""
+    """What one nats-server needs: name, ports, JetStream domain, leaf-node link, cluster.
+
+    `leaf_remotes` are the URLs of one hub (its nodes): one link, failing over between them.
+    `cluster_name` with `cluster_port` and `routes` (the peers' route URLs) joins a cluster.
+    """
 
     name: str
     store_dir: Path
@@ -62,6 +66,9 @@ class ServerConfig:
     leaf_listen_port: int | None = None
     leaf_remotes: list[str] = field(default_factory=list)
     monitor_port: int | None = None
+    cluster_name: str | None = None
+    cluster_port: int | None = None
+    routes: list[str] = field(default_factory=list)
     extra: str = ""
 
 
@@ -90,9 +97,14 @@ def config_text(config: ServerConfig) -> str:
             # to addresses the hub would advertise.
             lines.append("  no_advertise: true")
         if config.leaf_remotes:
-            remotes = ", ".join(f"{{ url: {_quoted(url)} }}" for url in config.leaf_remotes)
-            lines.append(f"  remotes: [ {remotes} ]")
+            urls = ", ".join(_quoted(url) for url in config.leaf_remotes)
+            lines.append(f"  remotes: [ {{ urls: [ {urls} ] }} ]")
         lines.append("}")
+    if config.cluster_name:
+        routes = ", ".join(_quoted(url) for url in config.routes)
+        lines += ["cluster {", f"  name: {_quoted(config.cluster_name)}",
+                  f"  listen: {_quoted(f'{config.host}:{config.cluster_port}')}",
+                  f"  routes: [ {routes} ]", "}"]
     if config.extra:
         lines.append(config.extra)
     return "\n".join(lines) + "\n"
@@ -119,13 +131,16 @@ class ManagedNatsServer:
 
     def __init__(self, data_dir: Path, *, name: str = "pace", domain: str | None = None,
                  leaf_listen: bool = False, leaf_remotes: list[str] | None = None,
-                 port: int | None = None, monitor: bool = False, extra: str = "") -> None:
+                 port: int | None = None, monitor: bool = False, extra: str = "",
+                 cluster_name: str | None = None, cluster_port: int | None = None,
+                 routes: list[str] | None = None) -> None:
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir.resolve()
         self.config = ServerConfig(
             name=name, store_dir=self.data_dir, port=port or 0, domain=domain,
             leaf_listen_port=0 if leaf_listen else None, monitor_port=0 if monitor else None,
-            leaf_remotes=list(leaf_remotes or []), extra=extra,
+            leaf_remotes=list(leaf_remotes or []), cluster_name=cluster_name,
+            cluster_port=cluster_port, routes=list(routes or []), extra=extra,
         )
         self._ports_pinned = bool(port)
         self._pick_ports()
@@ -273,6 +288,30 @@ class ManagedNatsServer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+
+def managed_cluster(data_dir: Path, names: Sequence[str], *, cluster_name: str,
+                    **options: Any) -> list[ManagedNatsServer]:
+    """Servers routing to each other as one JetStream cluster; start them with start_all."""
+    ports = free_ports(len(names))
+    routes = [f"nats-route://{HOST}:{port}" for port in ports]
+    return [ManagedNatsServer(data_dir / name, name=name, cluster_name=cluster_name,
+                              cluster_port=port, routes=[r for r in routes if r != route],
+                              **options)
+            for name, port, route in zip(names, ports, routes, strict=True)]
+
+
+async def start_all(servers: Sequence[ManagedNatsServer], timeout: float = 30.0) -> None:
+    """Start servers together: a cluster's JetStream is ready only once a quorum is up.
+
+    If one fails to start, the others are stopped again.
+    """
+    results = await asyncio.gather(*(s.start(timeout) for s in servers), return_exceptions=True)
+    failed = [r for r in results if isinstance(r, BaseException)]
+    if failed:
+        for server in servers:
+            await server.stop()
+        raise failed[0]
 
 
 @asynccontextmanager
