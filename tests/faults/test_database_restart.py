@@ -109,6 +109,9 @@ async def test_a_database_restart_refuses_clearly_and_recovers_by_itself(tmp_pat
             keys = await intake.db.read(lambda c: c.execute(
                 select(func.count()).select_from(vault.family_keys)).scalar())
             assert keys == len(BEFORE), "a refused referral left personal data in the vault"
+            views = await until(lambda: _at_least(staff.query("intake", "families"),
+                                                  len(BEFORE)))
+            assert len(views) == len(BEFORE), "a refused referral left a row in the view"
 
             for command_id, command in refused.items():  # staff try again, same ids
                 await accept(command, command_id)
@@ -136,6 +139,15 @@ async def test_a_database_restart_refuses_clearly_and_recovers_by_itself(tmp_pat
             "the partner stream lost or doubled an event"
     finally:
         await nc.close()
+
+
+async def _at_least(rows, count: int):
+    """The rows once there are at least `count` of them, else None (also while refused)."""
+    try:
+        listed = await rows
+    except Exception:  # noqa: BLE001 - the service may still refuse for a moment
+        return None
+    return listed if len(listed) >= count else None
 
 
 async def _stored_or_none(store):
