@@ -54,7 +54,11 @@ def free_ports(count: int, host: str = HOST) -> list[int]:
 
 @dataclass
 class ServerConfig:
-    """What one nats-server needs: name, ports, JetStream domain, leaf-node links."""
+    """What one nats-server needs: name, ports, JetStream domain, leaf-node link, cluster.
+
+    `leaf_remotes` are the URLs of one hub (its nodes): one link, failing over between them.
+    `cluster_name` with `cluster_port` and `routes` (the peers' route URLs) joins a cluster.
+    """
 
     name: str
     store_dir: Path
@@ -68,6 +72,9 @@ class ServerConfig:
     leaf_tls: list[str] = field(default_factory=list)
     remote_tls: list[str] = field(default_factory=list)
     authorization: list[str] = field(default_factory=list)
+    cluster_name: str | None = None
+    cluster_port: int | None = None
+    routes: list[str] = field(default_factory=list)
     extra: str = ""
 
 
@@ -98,14 +105,18 @@ def config_text(config: ServerConfig) -> str:
             lines.append("  no_advertise: true")
             lines += [f"  {line}" for line in config.leaf_tls]
         if config.leaf_remotes:
-            lines.append("  remotes: [")
-            for url in config.leaf_remotes:
-                # `$VAR`: the URL (with the link's login) from the server's environment
-                value = url if _ENV_REFERENCE.fullmatch(url) else _quoted(url)
-                lines += ["    {", f"      url: {value}",
-                          *(f"      {line}" for line in config.remote_tls), "    }"]
-            lines.append("  ]")
+            value = ", ".join(url if _ENV_REFERENCE.fullmatch(url) else _quoted(url)
+                              for url in config.leaf_remotes)
+            # one link, failing over between the URLs; `$VAR`: a URL (with the link's
+            # login) from the server's environment
+            lines += ["  remotes: [", "    {", f"      urls: [ {value} ]",
+                      *(f"      {line}" for line in config.remote_tls), "    }", "  ]"]
         lines.append("}")
+    if config.cluster_name:
+        routes = ", ".join(_quoted(url) for url in config.routes)
+        lines += ["cluster {", f"  name: {_quoted(config.cluster_name)}",
+                  f"  listen: {_quoted(f'{config.host}:{config.cluster_port}')}",
+                  f"  routes: [ {routes} ]", "}"]
     if config.extra:
         lines.append(config.extra)
     return "\n".join(lines) + "\n"
@@ -135,18 +146,22 @@ class ManagedNatsServer:
                  port: int | None = None, monitor: bool = False, extra: str = "",
                  tls: Sequence[str] = (), leaf_tls: Sequence[str] = (),
                  remote_tls: Sequence[str] = (), authorization: Sequence[str] = (),
-                 env: Mapping[str, str] | None = None, client: NatsAuth | None = None) -> None:
+                 env: Mapping[str, str] | None = None, client: NatsAuth | None = None,
+                 cluster_name: str | None = None, cluster_port: int | None = None,
+                 routes: list[str] | None = None) -> None:
         """`tls`, `leaf_tls`, `remote_tls`: `tls { }` blocks for clients, the leaf listener
         and the remotes; `authorization`: users (pace.network.permissions); `env`: variables
         for the process only (the users' `$PASSWORD` references); `client`: how we connect to
-        it to see that it is ready."""
+        it to see that it is ready; `cluster_name`, `cluster_port`, `routes`: a hub cluster."""
         data_dir.mkdir(parents=True, exist_ok=True)
         self.data_dir = data_dir.resolve()
         self.config = ServerConfig(
             name=name, store_dir=self.data_dir, port=port or 0, domain=domain,
             leaf_listen_port=0 if leaf_listen else None, monitor_port=0 if monitor else None,
             leaf_remotes=list(leaf_remotes or []), tls=list(tls), leaf_tls=list(leaf_tls),
-            remote_tls=list(remote_tls), authorization=list(authorization), extra=extra,
+            remote_tls=list(remote_tls), authorization=list(authorization),
+            cluster_name=cluster_name, cluster_port=cluster_port, routes=list(routes or []),
+            extra=extra,
         )
         self.env = dict(env or {})
         self.client = client or NatsAuth()
@@ -298,6 +313,30 @@ class ManagedNatsServer:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+
+def managed_cluster(data_dir: Path, names: Sequence[str], *, cluster_name: str,
+                    **options: Any) -> list[ManagedNatsServer]:
+    """Servers routing to each other as one JetStream cluster; start them with start_all."""
+    ports = free_ports(len(names))
+    routes = [f"nats-route://{HOST}:{port}" for port in ports]
+    return [ManagedNatsServer(data_dir / name, name=name, cluster_name=cluster_name,
+                              cluster_port=port, routes=[r for r in routes if r != route],
+                              **options)
+            for name, port, route in zip(names, ports, routes, strict=True)]
+
+
+async def start_all(servers: Sequence[ManagedNatsServer], timeout: float = 30.0) -> None:
+    """Start servers together: a cluster's JetStream is ready only once a quorum is up.
+
+    If one fails to start, the others are stopped again.
+    """
+    results = await asyncio.gather(*(s.start(timeout) for s in servers), return_exceptions=True)
+    failed = [r for r in results if isinstance(r, BaseException)]
+    if failed:
+        for server in servers:
+            await server.stop()
+        raise failed[0]
 
 
 @asynccontextmanager

@@ -9,13 +9,16 @@ from collections.abc import Callable, Sequence
 import orjson
 from nats.errors import Error as NatsError
 from nats.js.client import JetStreamContext
+from sqlalchemy.exc import DBAPIError
 
 from contracts import subjects
 from contracts.envelope import Envelope
 from pace.logging import get_logger
-from pace.store import EventStore, RecordedEvent
+from pace.store import EventStore, RecordedEvent, StoreError
 
 log = get_logger(__name__)
+
+MAX_RETRY_DELAY = 10.0  # seconds between retries while NATS or the database is away
 
 
 class RelayError(Exception):
@@ -79,17 +82,26 @@ class Relay:
         if failed:
             raise RelayError(f"{len(failed)} of {len(acks)} publishes failed: {failed[0]!r}")
 
-    async def run(self, stop: asyncio.Event, retry_delay: float = 1.0) -> None:
-        """Relay until stop is set; waits for new appends (or a poll) when caught up."""
+    async def run(self, stop: asyncio.Event, retry_delay: float = 1.0,
+                  max_delay: float = MAX_RETRY_DELAY) -> None:
+        """Relay until stop is set; waits for new appends (or a poll) when caught up.
+
+        NATS or the database being away is waited out: retried with doubling delays up to
+        max_delay, from the persisted cursor (Msg-Id drops what JetStream already holds).
+        """
+        delay = retry_delay
         while not stop.is_set():
             self._wake.clear()
             try:
                 if await self.run_once():
+                    delay = retry_delay
                     continue
-            except (RelayError, OSError, NatsError) as error:
-                log.warning("relay.retry", error=str(error), delay=retry_delay)
-                await sleep_unless(stop, retry_delay)
+            except (RelayError, OSError, NatsError, StoreError, DBAPIError) as error:
+                log.warning("relay.retry", relay=self.name, error=str(error), delay=delay)
+                await sleep_unless(stop, delay)
+                delay = min(delay * 2, max_delay)
                 continue
+            delay = retry_delay
             await _wait_any(stop, self._wake, self.idle_wait)
 
 

@@ -34,6 +34,9 @@ CORRELATION_HEADER = "Pace-Correlation-Id"
 ACTOR_HEADER = "Pace-Actor"
 HISTORY_AT_HEADER = "Pace-History-At"  # honoured only by services running in history mode
 
+UNAVAILABLE = (StoreUnavailableError, DBAPIError, OSError)  # the database is away
+DATABASE_DOWN = "the service's database is unavailable"
+
 CommandHandler = Callable[[Any, CommandMeta], Awaitable[list[RecordedEvent]]]
 Query = Callable[[dict[str, Any]], Awaitable[list[dict[str, Any]]]]
 
@@ -99,10 +102,10 @@ async def answer(routes: dict[str, CommandRoute], name: str, body: bytes,
         return error_reply(error.code, str(error))
     except ConcurrencyError as error:
         return error_reply("conflict", f"{name}: too many concurrent changes, try again ({error})")
-    except (StoreUnavailableError, DBAPIError, OSError) as error:
+    except UNAVAILABLE as error:
         log.error("command.unavailable", command=name, error=str(error))
-        return error_reply("unavailable", f"{name}: the service's database is unavailable; "
-                           "nothing was changed, try again shortly")
+        return error_reply("unavailable", f"{name}: {DATABASE_DOWN}; nothing was changed, "
+                           "try again shortly")
     return {"ok": True, "events": [
         {"event_id": r.event_id, "event_type": r.event_type,
          "stream_id": r.row["stream_id"], "stream_version": r.row["stream_version"]}
@@ -205,6 +208,9 @@ class ServiceRunner:
                                     option=orjson.OPT_NON_STR_KEYS)
             except (ValueError, TypeError) as error:
                 return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
+            except UNAVAILABLE as error:
+                log.error("query.unavailable", query=name, error=str(error))
+                return orjson.dumps(error_reply("unavailable", f"{name}: {DATABASE_DOWN}"))
 
     async def start(self, js_setup: Callable[[JetStreamContext], Awaitable[None]] | None = None
                     ) -> None:
