@@ -9,7 +9,7 @@ an environment dump, and a NatsAuth never prints its password.
 |---|---|
 | PACE_NATS_USER | user name on the NATS server |
 | PACE_NATS_PASSWORD / PACE_NATS_PASSWORD_FILE | its password, or a file holding it |
-| PACE_NATS_CREDS | a `.creds` file (JWT + nkey seed) instead of user and password |
+| PACE_NATS_CREDS_FILE | a `.creds` file (JWT + nkey seed) instead of user and password |
 | PACE_NATS_CA_FILE | CA certificate(s) to verify the server by (turns TLS on) |
 | PACE_NATS_CERT_FILE, PACE_NATS_KEY_FILE | client certificate and key (mutual TLS) |
 | PACE_NATS_INBOX_PREFIX | the prefix of this user's reply inboxes (hub users have their own) |
@@ -73,7 +73,7 @@ class NatsAuth:
         password = get("PASSWORD")
         if password is None and (path := get("PASSWORD_FILE")):
             password = _read_secret_file(path, "the NATS password")
-        return cls(user=get("USER"), password=password, creds_file=get("CREDS"),
+        return cls(user=get("USER"), password=password, creds_file=get("CREDS_FILE"),
                    ca_file=get("CA_FILE"), cert_file=get("CERT_FILE"),
                    key_file=get("KEY_FILE"), inbox_prefix=get("INBOX_PREFIX"))
 

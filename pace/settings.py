@@ -10,7 +10,6 @@ Usage: python -m pace.settings [--check | --write]
 from __future__ import annotations
 
 import argparse
-import ssl
 import sys
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +19,7 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
 from contracts.subjects import check_partner
+from pace.connection import NatsAuth
 
 ENV_PREFIX = "PACE_"
 README = Path(__file__).resolve().parents[1] / "deploy" / "README.md"
@@ -61,12 +61,15 @@ class Settings(BaseSettings):
     nats_creds_file: Path | None = Field(
         None, description="NATS credentials file (JWT and nkey seed), instead of user and "
         "password.")
-    nats_tls_ca_file: Path | None = Field(
+    nats_ca_file: Path | None = Field(
         None, description="CA certificate that signed the NATS server's certificate.")
-    nats_tls_cert_file: Path | None = Field(
+    nats_cert_file: Path | None = Field(
         None, description="Client certificate for mutual TLS with NATS.")
-    nats_tls_key_file: Path | None = Field(
+    nats_key_file: Path | None = Field(
         None, description="Private key of the client certificate.")
+    nats_inbox_prefix: str | None = Field(
+        None, description="Prefix of this user's reply inboxes; hub users have their own "
+        "(`_INBOX.reporting`, `_INBOX.coordinator`), as their NATS permissions require.")
     hub_url: str | None = Field(
         None, description="The hub's NATS, for `pace report` and `pace log export`.")
     database_url: SecretStr | None = Field(
@@ -125,8 +128,8 @@ class Settings(BaseSettings):
             raise SettingsError("PACE_PARTNER is needed when PACE_ROLE is partner")
         if self.role == "hub" and self.only is not None:
             raise SettingsError("PACE_ONLY names a partner service; the hub has none")
-        if (self.nats_tls_cert_file is None) != (self.nats_tls_key_file is None):
-            raise SettingsError("PACE_NATS_TLS_CERT_FILE and PACE_NATS_TLS_KEY_FILE go "
+        if (self.nats_cert_file is None) != (self.nats_key_file is None):
+            raise SettingsError("PACE_NATS_CERT_FILE and PACE_NATS_KEY_FILE go "
                                 "together")
         if self.nats_creds_file is not None and self.nats_user is not None:
             raise SettingsError("give PACE_NATS_CREDS_FILE or PACE_NATS_USER, not both")
@@ -164,22 +167,16 @@ class Settings(BaseSettings):
             url = url.set(password=password)
         return url.render_as_string(hide_password=False)
 
-    def nats_options(self) -> dict[str, Any]:
-        """Keyword arguments for `nats.connect` (user, password, credentials, TLS)."""
-        options: dict[str, Any] = {}
-        if self.nats_user is not None:
-            options["user"] = self.nats_user
-            options["password"] = self.secret("nats_password") or ""
-        if self.nats_creds_file is not None:
-            options["user_credentials"] = str(self.nats_creds_file)
-        if self.nats_tls_ca_file is not None or self.nats_tls_cert_file is not None:
-            context = ssl.create_default_context(
-                cafile=None if self.nats_tls_ca_file is None else str(self.nats_tls_ca_file))
-            if self.nats_tls_cert_file is not None:
-                context.load_cert_chain(str(self.nats_tls_cert_file),
-                                        str(self.nats_tls_key_file))
-            options["tls"] = context
-        return options
+    def nats_auth(self) -> NatsAuth:
+        """How this process connects to NATS (user and password or creds, TLS, inbox)."""
+        return NatsAuth(
+            user=self.nats_user,
+            password=self.secret("nats_password") if self.nats_user is not None else None,
+            creds_file=None if self.nats_creds_file is None else str(self.nats_creds_file),
+            ca_file=None if self.nats_ca_file is None else str(self.nats_ca_file),
+            cert_file=None if self.nats_cert_file is None else str(self.nats_cert_file),
+            key_file=None if self.nats_key_file is None else str(self.nats_key_file),
+            inbox_prefix=self.nats_inbox_prefix)
 
 
 # -- the documented table ---------------------------------------------------------------

@@ -58,5 +58,6 @@ def family_details(conn: Connection, params: dict[str, Any],
         families.c.family_id == str(params.get("family_id", "")))).first()
     if row is None:
         return []
-    personal = vault.read(conn, row.family_id, vault_key) or {"parents": [], "children": [], "notes": ""}
+    personal = vault.read(conn, row.family_id, vault_key) or {
+        "parents": [], "children": [], "notes": ""}
     return [{**row._asdict(), **personal}]

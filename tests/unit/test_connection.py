@@ -37,7 +37,8 @@ def test_a_ca_file_turns_tls_on_for_both_clients(tmp_path):
 @pytest.mark.parametrize(("environ", "problem"), [
     ({"PACE_NATS_USER": "gent"}, "together"),
     ({"PACE_NATS_PASSWORD": "x"}, "together"),
-    ({"PACE_NATS_USER": "g", "PACE_NATS_PASSWORD": "x", "PACE_NATS_CREDS": "g.creds"}, "either"),
+    ({"PACE_NATS_USER": "g", "PACE_NATS_PASSWORD": "x", "PACE_NATS_CREDS_FILE": "g.creds"},
+     "either"),
     ({"PACE_NATS_CERT_FILE": "c.pem"}, "its key"),
     ({"PACE_NATS_USER": "g", "PACE_NATS_PASSWORD_FILE": "/nonexistent/pw"}, "cannot read"),
 ])

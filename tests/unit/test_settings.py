@@ -86,7 +86,7 @@ def test_without_a_database_url_stores_are_sqlite_files_in_the_data_dir(tmp_path
     ({"partner": "Mechelen!"}, "partner"),
     ({"role": "hub", "only": "intake"}, "the hub has none"),
     ({"partner": "gent", "database_url": "postgresql://db/pace"}, "needs `{store}`"),
-    ({"partner": "gent", "nats_tls_cert_file": "c.pem"}, "go together"),
+    ({"partner": "gent", "nats_cert_file": "c.pem"}, "go together"),
     ({"partner": "gent", "only": "reporting"}, "only"),
     ({"partner": "gent", "metrics_port": 70000}, "metrics_port"),
 ])
@@ -95,10 +95,11 @@ def test_settings_that_cannot_work_are_refused_with_a_reason(values, message):
         Settings(**values)
 
 
-def test_nats_options_carry_user_and_password():
+def test_nats_auth_carries_user_and_password():
     settings = Settings(partner="gent", nats_user="gent-services", nats_password="pw")
 
-    assert settings.nats_options() == {"user": "gent-services", "password": "pw"}
+    assert settings.nats_auth().connect_options() == {"user": "gent-services",
+                                                      "password": "pw"}
 
 
 def test_the_table_documents_every_variable_once():
