@@ -30,6 +30,9 @@ def demo(
     keep: Path | None = typer.Option(
         None, help="Keep the network's data (stores, NATS) in this directory instead of a "
                    "temporary one."),
+    secure: bool = typer.Option(True, help="As deployed: TLS (a private CA made for the run) "
+                                "and a NATS user with an allow-list for every connection; "
+                                "--no-secure for plain loopback connections."),
 ) -> None:
     """Run the PACE network on this machine and print the cross-border report.
 
@@ -46,7 +49,7 @@ def demo(
     configure_logging("WARNING", stream=sys.stderr)  # the demo's own output tells the story
     try:
         code = asyncio.run(run_demo(scale=scale, partners=partner or None, keep=keep,
-                                    html=html))
+                                    html=html, secure=secure))
     except KeyboardInterrupt:
         typer.echo("Interrupted: everything the demo started has been stopped.", err=True)
         raise typer.Exit(130) from None
