@@ -328,8 +328,12 @@ def nats_server_version() -> str:
 
 
 def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Helm's merge of values files: dicts merge, a null removes the key."""
     out = copy.deepcopy(base)
     for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+            continue
         out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(
             out.get(key), dict) else value
     return out
@@ -419,6 +423,38 @@ def test_the_nats_chart_values_give_the_leaf_its_domain_and_the_hub_three_nodes(
     assert hub["nats"]["config"]["merge"]["jetstream"]["domain"] == "hub"
     assert hub["nats"]["config"]["cluster"]["replicas"] == hub["hub"]["streamReplicas"] == 3
     assert hub["nats"]["config"]["leafnodes"]["enabled"] is True
+
+
+@pytest.mark.parametrize("role", sorted(HELM_CASES))
+def test_chart_services_connect_to_nats_with_their_user_tls_and_inbox(role):
+    chart_values = HELM_CASES[role]
+    user = chart_values["partner"]["id"] if role == "partner" else "reporting"
+    inbox = "_INBOX" if role == "partner" else "_INBOX.reporting"
+
+    for container in containers(rendered(chart_values)):
+        env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+        if "PACE_NATS_URL" not in env:
+            continue  # the migrations need no NATS
+        assert env["PACE_NATS_URL"].startswith("tls://")
+        assert env["PACE_NATS_USER"] == user
+        assert env["PACE_NATS_INBOX_PREFIX"] == inbox
+        assert set(env["PACE_NATS_PASSWORD"]) == {"secretKeyRef"}
+        mounts = {m["mountPath"] for m in container["volumeMounts"]}
+        assert str(Path(env["PACE_NATS_CA_FILE"]).parent) in mounts
+
+
+@pytest.mark.parametrize("role", sorted(HELM_CASES))
+def test_the_nats_chart_gets_every_password_variable_of_the_generated_config(role):
+    chart_values = HELM_CASES[role]
+    conf = (DEPLOY / "nats" / "hub-cluster" / "hub-1.conf" if role == "hub" else
+            DEPLOY / "nats" / "leaf" / f"{chart_values['partner']['id']}.conf")
+    env = chart_values["nats"]["container"]["env"]
+
+    assert set(env) == env_references(conf.read_text(encoding="utf-8"))
+    for name, entry in env.items():
+        assert set(entry["valueFrom"]) == {"secretKeyRef"}, name
+    assert chart_values["nats"]["config"]["nats"]["tls"]["enabled"] is True
+    assert ("leafnodes" in chart_values["nats"]["config"]["merge"]) == (role == "partner")
 
 
 def test_a_misspelt_value_in_a_template_fails_the_render():
