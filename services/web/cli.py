@@ -1,6 +1,6 @@
-"""`pace web ...` (to be mounted into the pace CLI): run the web apps, manage their logins.
+"""`pace web ...` (mounted into the pace CLI): run the web apps, manage their logins.
 
-Until mounted: `python -m services.web.cli --help`.
+Also runs as `python -m services.web.cli`.
 """
 
 from __future__ import annotations

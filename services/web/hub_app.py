@@ -20,6 +20,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from contracts import subjects
+from pace.connection import NatsAuth, connect
 from pace.network.demo import quarter_ends
 from services.reporting.app import KEY_TRENDS, PROGRAMME_START
 from services.reporting.periods import Period
@@ -86,13 +87,15 @@ def periods_offered(as_of: date) -> list[str]:
     return ["to-date", *quarters, *years]
 
 
-def create_hub_app(hub_url: str, sessions: Sessions) -> FastAPI:
-    """The coordinator's dashboard, asking and listening to the hub at hub_url."""
+def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = None) -> FastAPI:
+    """The coordinator's dashboard, asking and listening to the hub at hub_url (as the
+    PACE_NATS_* user unless `auth` is given: the coordinator's, figures only)."""
+    auth = auth if auth is not None else NatsAuth.from_env()
     feed = FiguresFeed()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        nc = await nats.connect(hub_url, max_reconnect_attempts=-1, name="web-coordinator")
+        nc = await connect(hub_url, auth, max_reconnect_attempts=-1, name="web-coordinator")
 
         async def on_figures(msg: Any) -> None:
             feed.publish(msg.subject.rsplit(".", 1)[-1])

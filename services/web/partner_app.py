@@ -21,6 +21,7 @@ from contracts.booking import LOCATION_PATTERN, BookingKind, Daypart, HandoverDe
 from contracts.intake import ConsentPurpose, DeclineReason, Gender, ReferralSource
 from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
 from pace.client import CommandRefusedError, PartnerClient
+from pace.connection import NatsAuth, connect
 from pace.staff import COMMANDS
 from services.web.auth import Role, Sessions, User
 from services.web.common import (
@@ -104,14 +105,17 @@ def home(user: User) -> str:
 
 
 def create_partner_app(
-    partner: str, nats_url: str, sessions: Sessions, locations: list[str] | None = None
+    partner: str, nats_url: str, sessions: Sessions, locations: list[str] | None = None,
+    auth: NatsAuth | None = None,
 ) -> FastAPI:
-    """The web app of one partner, talking to the partner's services on nats_url."""
+    """The web app of one partner, talking to the partner's services on nats_url
+    (as the PACE_NATS_* user unless `auth` is given)."""
+    auth = auth if auth is not None else NatsAuth.from_env()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.nc = await nats.connect(
-            nats_url, max_reconnect_attempts=-1, name=f"web-{partner}"
+        app.state.nc = await connect(
+            nats_url, auth, max_reconnect_attempts=-1, name=f"web-{partner}"
         )
         try:
             yield

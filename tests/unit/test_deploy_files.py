@@ -30,31 +30,21 @@ VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["
 OUR_IMAGE = f"pace-network:{VERSION}"
 DELIVERY = [p.id for p in load_registry().delivery]
 
-# Commands and options the deployment uses that the CLI does not have yet. Remove each entry
-# when it lands in pace/cli.py (the test then checks it for real).
-PLANNED_COMMANDS = {("hub", "up"): set()}
-PLANNED_OPTIONS = {("partner", "up"): {"--only"}}
 
 
 # -- shared checks ---------------------------------------------------------------------------
 
 
 def check_pace_command(args: list[str]) -> None:
-    """args is a real `pace` subcommand with options it accepts (or a planned one)."""
+    """args is a real `pace` subcommand with options it accepts."""
     group: Any = get_command(cli)
     path: list[str] = []
     rest = list(args)
     while hasattr(group, "commands"):  # a group of subcommands
         name = rest.pop(0)
         path.append(name)
-        if any(planned[:len(path)] == tuple(path) for planned in PLANNED_COMMANDS) and (
-                name not in group.commands or tuple(path) in PLANNED_COMMANDS):
-            return
         assert name in group.commands, f"`pace {' '.join(path)}` does not exist"
         group = group.commands[name]
-    for option in PLANNED_OPTIONS.get(tuple(path), set()):
-        if option in rest:
-            del rest[rest.index(option):rest.index(option) + 2]
     group.make_context(" ".join(path), rest)  # raises on unknown options or bad values
 
 

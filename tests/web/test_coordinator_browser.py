@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import nats
 import pytest
 
 from contracts.commands import ParentDetails, ReferFamily
 from contracts.intake import Gender, ReferralSource
 from pace.client import PartnerClient
+from pace.connection import connect
 from pace.network.local import LocalNetwork
 from services.web.hub_app import create_hub_app
 from services.web.partner_app import create_partner_app
@@ -33,16 +33,19 @@ def referral(n: int) -> ReferFamily:
 
 async def test_coordinator_sees_the_figure_change_live_and_no_names(
         tmp_path, sessions, serve, browser, artifacts):
-    async with LocalNetwork(tmp_path / "net", ["mechelen"]) as network:
-        nc = await nats.connect(network.partner_url("mechelen"))
+    # As deployed: TLS, and the dashboard logs in as the coordinator (figures only)
+    async with LocalNetwork(tmp_path / "net", ["mechelen"], secure=True) as network:
+        nc = await connect(network.partner_url("mechelen"), network.partner_auth("mechelen"))
         staff = PartnerClient(nc, "mechelen")
         started = []
         try:
             await staff.do("intake", referral(1))
             await network.wait_for_hub(timeout=60)
-            hub_web = await serve(create_hub_app(network.hub_url, sessions))
+            hub_web = await serve(create_hub_app(network.hub_url, sessions,
+                                                 auth=network.coordinator_auth))
             partner_web = await serve(create_partner_app(
-                "mechelen", network.partner_url("mechelen"), sessions))
+                "mechelen", network.partner_url("mechelen"), sessions,
+                auth=network.partner_auth("mechelen")))
             started += [hub_web, partner_web]
 
             page = await browser_login(browser, hub_web.url, "cora")
