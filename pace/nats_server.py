@@ -122,11 +122,15 @@ def config_text(config: ServerConfig) -> str:
     return "\n".join(lines) + "\n"
 
 
-def validate_config(path: Path) -> None:
-    """Run `nats-server -t` on a config file; raise with its output when it is refused."""
+def validate_config(path: Path, env: Mapping[str, str] | None = None) -> None:
+    """Run `nats-server -t` on a config file; raise with its output when it is refused.
+
+    `env`: variables for the check only (it resolves the config's `$VAR` references).
+    """
     try:
         result = subprocess.run([nats_server_binary(), "-t", "-c", str(path)],
-                                capture_output=True, text=True, timeout=30)
+                                capture_output=True, text=True, timeout=30,
+                                env={**os.environ, **env} if env else None)
     except subprocess.TimeoutExpired as error:
         raise NatsServerError(f"nats-server -t -c {path} did not answer in 30s") from error
     if result.returncode != 0:

@@ -13,13 +13,25 @@ writes DIR/hub.conf, DIR/hub-cluster/hub-1..3.conf and DIR/leaf/<partner>.conf f
 delivery partner (DIR defaults to deploy/nats); `--check` writes nothing and exits 1 listing
 the files that are missing, differ, or should not be there.
 
-Users and permissions: `authorization=` (a list of pace.network.permissions users, their
-passwords referenced as `$ENV_VAR`) adds an `authorization { users: [...] }` block; None (the
-default, and the checked-in files) writes none. Extension point for a later issue (accounts,
-TLS): every function takes `extra`, text appended verbatim at the top level, and optional
-`Tls` paths for its listeners/links. nats-server silently lets a repeated top-level block
-REPLACE the earlier one (a second `jetstream { }` drops the domain and store_dir), so `extra`
-may not repeat a key this module writes.
+The checked-in files are secure by default (`generated()`): TLS on every listener and link
+(the files at fixed paths in the container, `TlsFiles`: the network's CA, the server's
+certificate and key), mutual TLS on the hub's leaf-node listener and cluster routes, and
+users from pace.network.permissions, their passwords only as `$ENV_VAR` references that
+nats-server resolves from its environment:
+
+- hub (every node): `reporting` ($PACE_NATS_PASSWORD_REPORTING), `coordinator`
+  ($PACE_NATS_PASSWORD_COORDINATOR) and one `leaf-<partner>` per delivery partner
+  ($PACE_LEAF_PASSWORD_<PARTNER>, e.g. PACE_LEAF_PASSWORD_SAINT_MARTIN), the login of that
+  partner's leaf-node link;
+- leaf (a partner's): the partner's services user `<partner>` ($PACE_NATS_PASSWORD_PARTNER),
+  and the link's URLs as `$PACE_HUB_LEAF_URL_1`.. (one per hub node), each holding the
+  login: `nats-leaf://leaf-<partner>:<password>@hub-1:7422`.
+
+The config functions themselves write no users and no TLS unless given (`authorization=`,
+`Tls`); `hub_security()` and `leaf_security()` give the options `generated()` uses. Every
+function takes `extra`, text appended verbatim at the top level. nats-server silently lets a
+repeated top-level block REPLACE the earlier one (a second `jetstream { }` drops the domain
+and store_dir), so `extra` may not repeat a key this module writes.
 """
 
 from __future__ import annotations
@@ -34,7 +46,15 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from contracts.subjects import HUB_DOMAIN, check_partner
-from pace.network.permissions import User, authorization_lines
+from pace.network.permissions import (
+    Secret,
+    User,
+    authorization_lines,
+    coordinator_user,
+    leaf_user,
+    partner_user,
+    reporting_user,
+)
 from pace.network.registry import Registry, load_registry
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "deploy" / "nats"
@@ -51,6 +71,13 @@ HUB_CLUSTER_NAME = "pace-hub"
 HUB_NODES = ("hub-1", "hub-2", "hub-3")
 LEAF_URL_SCHEMES = ("nats-leaf", "nats", "tls", "ws", "wss")
 
+TLS_DIR = "/etc/nats/tls"
+REPORTING_PASSWORD_ENV = "PACE_NATS_PASSWORD_REPORTING"
+COORDINATOR_PASSWORD_ENV = "PACE_NATS_PASSWORD_COORDINATOR"
+PARTNER_PASSWORD_ENV = "PACE_NATS_PASSWORD_PARTNER"
+LEAF_PASSWORD_ENV_PREFIX = "PACE_LEAF_PASSWORD_"
+HUB_LEAF_URL_ENV_PREFIX = "PACE_HUB_LEAF_URL_"
+
 HUB_FILE = "hub.conf"
 CLUSTER_DIR = "hub-cluster"
 LEAF_DIR = "leaf"
@@ -58,6 +85,7 @@ LEAF_DIR = "leaf"
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 _HOST = re.compile(r"^[A-Za-z0-9_.:\[\]-]{1,253}$")
 _KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_ENV_REFERENCE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
 
 
@@ -89,6 +117,56 @@ class Tls:
         if self.verify:
             body.append("verify: true")
         return _block("tls", body)
+
+
+@dataclass(frozen=True, slots=True)
+class TlsFiles:
+    """Where a server finds the network's CA and its own certificate and key (PEM).
+
+    The defaults are the fixed paths inside the container; tests point them at test certs.
+    One certificate per server, for serving (its clients, the hub's leaf and route ports)
+    and, as a client certificate, for its own links (a leaf's link, a hub node's routes).
+    """
+
+    ca_file: str = f"{TLS_DIR}/ca.pem"
+    cert_file: str = f"{TLS_DIR}/server.pem"
+    key_file: str = f"{TLS_DIR}/server-key.pem"
+
+    def serving(self, *, verify: bool = False) -> Tls:
+        """A listener's `tls { }`; `verify` requires a client certificate from our CA."""
+        return Tls(cert_file=self.cert_file, key_file=self.key_file, ca_file=self.ca_file,
+                   verify=verify)
+
+    def dialing(self) -> Tls:
+        """A link's `tls { }`: check the hub by our CA, show our certificate (mutual TLS)."""
+        return Tls(cert_file=self.cert_file, key_file=self.key_file, ca_file=self.ca_file)
+
+
+PRODUCTION_TLS = TlsFiles()
+
+
+def env_suffix(name: str) -> str:
+    """`saint-martin` -> `SAINT_MARTIN`, for environment variable names."""
+    return re.sub(r"[^A-Za-z0-9]", "_", name).upper()
+
+
+def leaf_password_env(partner: str) -> str:
+    """The hub's variable holding the password of a partner's leaf link user."""
+    return LEAF_PASSWORD_ENV_PREFIX + env_suffix(check_partner(partner))
+
+
+def hub_leaf_url_envs(count: int = 3) -> list[str]:
+    """A leaf's variables holding its link URLs (with the login), one per hub node."""
+    return [f"{HUB_LEAF_URL_ENV_PREFIX}{n}" for n in range(1, count + 1)]
+
+
+def env_references(text: str) -> set[str]:
+    """The environment variables a config reads (`$VAR` outside comments and strings)."""
+    found: set[str] = set()
+    for line in text.splitlines():
+        code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', line).split("#", 1)[0]
+        found.update(match[1:] for match in _ENV_REFERENCE.findall(code))
+    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +212,9 @@ def _block(name: str, body: Iterable[str]) -> list[str]:
 
 
 def _array(name: str, values: Iterable[str]) -> list[str]:
-    return [f"{name}: [", *(f"  {quote(v)}" for v in values), "]"]
+    """`name: [ ... ]`; a `$VAR` item stays unquoted (read from the server's environment)."""
+    return [f"{name}: [", *(f"  {v if _ENV_REFERENCE.fullmatch(v) else quote(v)}"
+                            for v in values), "]"]
 
 
 def _comment(text: str) -> str:
@@ -171,6 +251,8 @@ def _check_ports(owner: str, **ports: int | None) -> None:
 
 
 def _check_leaf_url(url: str) -> str:
+    if isinstance(url, str) and _ENV_REFERENCE.fullmatch(url):
+        return url  # the URL, with the link's login, from the server's environment
     try:
         parts = urlsplit(url)
         port = parts.port
@@ -360,18 +442,55 @@ def leaf_config(partner: str, hub_leaf_urls: Sequence[str], *,
     return _render(header, body, extra)
 
 
+# -- secure by default: users and TLS of the deployment --------------------------------------
+
+
+def hub_users(registry: Registry | None = None) -> list[User]:
+    """The hub's users: reporting, coordinator, and each delivery partner's leaf link."""
+    registry = registry if registry is not None else load_registry()
+    return [reporting_user(Secret.from_env(REPORTING_PASSWORD_ENV)),
+            coordinator_user(Secret.from_env(COORDINATOR_PASSWORD_ENV)),
+            *(leaf_user(info.id, Secret.from_env(leaf_password_env(info.id)))
+              for info in registry.delivery)]
+
+
+def hub_security(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS, *,
+                 cluster: bool = False) -> dict[str, object]:
+    """Options of hub_config (or, `cluster`, hub_cluster_configs) as deployed: TLS for
+    clients, mutual TLS for leaf nodes (and routes), the hub's users."""
+    options: dict[str, object] = {"client_tls": tls.serving(),
+                                  "leaf_tls": tls.serving(verify=True),
+                                  "authorization": hub_users(registry)}
+    if cluster:
+        options["route_tls"] = tls.serving(verify=True)
+    return options
+
+
+def leaf_security(partner: str, tls: TlsFiles = PRODUCTION_TLS) -> dict[str, object]:
+    """Options of leaf_config as deployed: TLS for clients, mutual TLS towards the hub, the
+    partner's services user."""
+    return {"client_tls": tls.serving(), "hub_tls": tls.dialing(),
+            "authorization": [partner_user(partner, Secret.from_env(PARTNER_PASSWORD_ENV))]}
+
+
 # -- the checked-in files ------------------------------------------------------------------
 
 
-def generated(registry: Registry | None = None) -> dict[str, str]:
-    """Relative path -> text of every file the CLI writes, with the production defaults."""
+def generated(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS
+              ) -> dict[str, str]:
+    """Relative path -> text of every file the CLI writes, with the production defaults.
+
+    `tls` moves the certificate paths (tests point them at test certificates).
+    """
     registry = registry if registry is not None else load_registry()
-    files = {HUB_FILE: hub_config()}
-    for node, text in hub_cluster_configs().items():
+    files = {HUB_FILE: hub_config(**hub_security(registry, tls))}  # type: ignore[arg-type]
+    nodes = hub_cluster_configs(**hub_security(registry, tls, cluster=True))  # type: ignore[arg-type]
+    for node, text in nodes.items():
         files[f"{CLUSTER_DIR}/{node}.conf"] = text
-    urls = hub_leaf_urls()
+    urls = [f"${name}" for name in hub_leaf_url_envs(len(HUB_NODES))]
     for info in registry.delivery:
-        files[f"{LEAF_DIR}/{info.id}.conf"] = leaf_config(info.id, urls, registry=registry)
+        files[f"{LEAF_DIR}/{info.id}.conf"] = leaf_config(
+            info.id, urls, registry=registry, **leaf_security(info.id, tls))  # type: ignore[arg-type]
     return dict(sorted(files.items()))
 
 

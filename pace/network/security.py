@@ -1,12 +1,13 @@
 """TLS and NATS users for a network on one machine (the demo, the tests), made afresh each run.
 
-A private CA (pace.tls) signs one server certificate for loopback, used by every nats-server
-for its clients and by the hub for its leaf-node listener; leaves verify the hub by the CA.
+A private CA (pace.tls) signs one certificate for loopback, used by every nats-server for
+its clients and on the leaf-node link in both directions (mutual TLS, as deployed).
 Every user (a partner's services, each partner's leaf link, the hub's reporting service, the
 coordinator) gets a random password held only in memory: a nats-server is handed the
 passwords it checks through its own environment (`$VAR` in its config), a leaf its link URL
 the same way, so no password is ever written to a file. The users and their allow-lists
-are those of pace.network.permissions, the same as the generated production configs.
+are those of pace.network.permissions, under the variable names and TLS layout of the
+generated production configs (pace.network.configs: TlsFiles, *_PASSWORD_ENV).
 """
 
 from __future__ import annotations
@@ -17,7 +18,13 @@ from pathlib import Path
 
 from contracts import subjects
 from pace.connection import NatsAuth
-from pace.network.configs import Tls
+from pace.network.configs import (
+    COORDINATOR_PASSWORD_ENV,
+    PARTNER_PASSWORD_ENV,
+    REPORTING_PASSWORD_ENV,
+    TlsFiles,
+    leaf_password_env,
+)
 from pace.network.permissions import (
     COORDINATOR_USER,
     DEFAULT_INBOX,
@@ -32,11 +39,18 @@ from pace.network.permissions import (
 )
 from pace.tls import TestAuthority
 
-LEAF_URL_ENV = "PACE_HUB_LEAF_URL"
+LEAF_URL_ENV = "PACE_HUB_LEAF_URL_1"
 
 
 def _env_name(user: str) -> str:
-    return "PACE_NATS_PASSWORD_" + user.upper().replace("-", "_").replace(".", "_")
+    """The variable a server reads the user's password from (as in deploy/nats/)."""
+    if user == REPORTING_USER:
+        return REPORTING_PASSWORD_ENV
+    if user == COORDINATOR_USER:
+        return COORDINATOR_PASSWORD_ENV
+    if user.startswith("leaf-"):
+        return leaf_password_env(user.removeprefix("leaf-"))
+    return PARTNER_PASSWORD_ENV  # a leaf has one services user: its partner's
 
 
 class LocalSecurity:
@@ -57,13 +71,18 @@ class LocalSecurity:
 
     # -- servers -------------------------------------------------------------------------
 
-    def server_tls(self) -> list[str]:
-        return Tls(cert_file=str(self.server.cert_file), key_file=str(self.server.key_file),
-                   ca_file=str(self.authority.ca_file)).lines()
+    @property
+    def files(self) -> TlsFiles:
+        return TlsFiles(ca_file=str(self.authority.ca_file),
+                        cert_file=str(self.server.cert_file),
+                        key_file=str(self.server.key_file))
+
+    def server_tls(self, *, verify: bool = False) -> list[str]:
+        return self.files.serving(verify=verify).lines()
 
     def remote_tls(self) -> list[str]:
-        """A leaf's `tls { }` towards the hub: verify the hub's certificate by our CA."""
-        return Tls(ca_file=str(self.authority.ca_file)).lines()
+        """A leaf's `tls { }` towards the hub: check it by our CA, show our certificate."""
+        return self.files.dialing().lines()
 
     def _secret(self, user: str) -> Secret:
         return Secret.from_env(_env_name(user))
@@ -76,7 +95,7 @@ class LocalSecurity:
     def hub_server_options(self) -> dict[str, object]:
         """Options of the hub's ManagedNatsServer."""
         users = self.hub_users()
-        return {"tls": self.server_tls(), "leaf_tls": self.server_tls(),
+        return {"tls": self.server_tls(), "leaf_tls": self.server_tls(verify=True),
                 "authorization": authorization_lines(users),
                 "env": {_env_name(u.name): self._passwords[u.name] for u in users},
                 "client": self.reporting()}

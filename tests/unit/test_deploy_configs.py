@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import json
+import os
+import secrets
 import subprocess
 import time
 from collections.abc import Iterator
@@ -16,27 +18,45 @@ import nats
 import pytest
 from nats.js.api import StreamConfig
 
+from contracts import subjects
+from pace.connection import NatsAuth
 from pace.nats_server import free_ports, nats_server_binary, validate_config
 from pace.network.configs import (
+    COORDINATOR_PASSWORD_ENV,
     DEFAULT_OUT,
+    PARTNER_PASSWORD_ENV,
+    PRODUCTION_TLS,
     REGENERATE,
+    REPORTING_PASSWORD_ENV,
     ConfigError,
     HubNode,
     Tls,
+    TlsFiles,
+    env_references,
     generated,
     hub_cluster_configs,
     hub_config,
+    hub_leaf_url_envs,
     hub_leaf_urls,
+    hub_security,
     leaf_config,
+    leaf_password_env,
+    leaf_security,
     main,
     quote,
     stale,
 )
+from pace.network.hub import ensure_hub_streams
+from pace.network.permissions import REPORTING_USER
 from pace.network.registry import load_registry
+from pace.tls import TestAuthority
+from pace.topology import ensure_streams, partner_streams
 
 DEPLOY = DEFAULT_OUT.parent
 LOOPBACK = "127.0.0.1"
 REAL_DEADLINE = 15.0
+SERVER_TLS = {"cert_file": "/etc/nats/tls/server.pem", "key_file": "/etc/nats/tls/server-key.pem",
+              "ca_file": "/etc/nats/tls/ca.pem"}
 
 
 # -- a reader for the subset of the conf format the generator writes -----------------------
@@ -63,16 +83,49 @@ def parse(text: str) -> dict[str, Any]:
             top[line[:-3]] = []
             stack.append(top[line[:-3]])
         elif isinstance(top, list):
-            top.append(json.loads(line))
+            top.append(_value(line))
         else:
             key, value = line.split(": ", 1)
-            top[key] = json.loads(value)
+            top[key] = _value(value)
     assert stack == [root], "unbalanced blocks"
     return root
 
 
+def _value(text: str) -> Any:
+    """A JSON value, or a `$VAR` reference kept as its text."""
+    return text if text.startswith("$") else json.loads(text)
+
+
 def conf_files() -> list[Path]:
     return sorted(DEPLOY.rglob("*.conf"))
+
+
+def password() -> str:
+    """A random password as nats-server reads it from a variable: letters first."""
+    return f"pw{secrets.token_hex(16)}"
+
+
+def dummy_env(text: str) -> dict[str, str]:
+    """A value for every `$VAR` a config reads: passwords, and distinct hub leaf URLs."""
+    return {name: (f"nats-leaf://leaf-x:{password()}@hub-{name[-1]}:7422"
+                   if name.startswith("PACE_HUB_LEAF_URL_") else password())
+            for name in env_references(text)}
+
+
+@pytest.fixture(scope="module")
+def test_tls(tmp_path_factory) -> TlsFiles:
+    """A test CA and one loopback server certificate (also a client one), as TlsFiles."""
+    authority = TestAuthority(tmp_path_factory.mktemp("tls"))
+    server = authority.issue("server", [LOOPBACK, "localhost"])
+    return TlsFiles(ca_file=str(authority.ca_file), cert_file=str(server.cert_file),
+                    key_file=str(server.key_file))
+
+
+def with_tls(text: str, tls: TlsFiles) -> str:
+    """A checked-in config with the container's TLS paths moved to the test's files."""
+    for field in ("ca_file", "cert_file", "key_file"):
+        text = text.replace(quote(getattr(PRODUCTION_TLS, field)), quote(getattr(tls, field)))
+    return text
 
 
 # -- the checked-in files -------------------------------------------------------------------
@@ -89,8 +142,20 @@ def test_deploy_holds_a_hub_a_three_node_cluster_and_a_leaf_per_delivery_partner
 
 @pytest.mark.nats
 @pytest.mark.parametrize("path", conf_files(), ids=lambda p: p.relative_to(DEPLOY).as_posix())
-def test_every_conf_under_deploy_passes_nats_server_t(path: Path):
-    validate_config(path)
+def test_every_conf_under_deploy_passes_nats_server_t(path: Path, test_tls, tmp_path):
+    text = with_tls(path.read_text(encoding="utf-8"), test_tls)
+    assert text != path.read_text(encoding="utf-8"), "no TLS paths to move"
+    checked = tmp_path / path.name
+    checked.write_text(text, encoding="utf-8")
+
+    validate_config(checked, dummy_env(text))  # loads the TLS files, resolves every $VAR
+    with pytest.raises(Exception, match="variable reference"):
+        validate_config(checked)  # a variable left unset is refused, not read as empty
+
+
+def test_the_generator_moves_the_tls_paths_it_is_given(test_tls):
+    for name, text in generated(tls=test_tls).items():
+        assert text == with_tls(generated()[name], test_tls), name
 
 
 def test_the_checked_in_configs_are_current():
@@ -131,7 +196,9 @@ def test_the_hub_has_domain_hub_and_accepts_leaf_nodes_without_advertising():
     conf = parse((DEFAULT_OUT / "hub.conf").read_text(encoding="utf-8"))
 
     assert conf["jetstream"] == {"domain": "hub", "store_dir": "/data/jetstream"}
-    assert conf["leafnodes"] == {"listen": "0.0.0.0:7422", "no_advertise": True}
+    assert conf["leafnodes"] == {"listen": "0.0.0.0:7422", "no_advertise": True,
+                                 "tls": {**SERVER_TLS, "verify": True}}
+    assert conf["tls"] == SERVER_TLS
     assert conf["listen"] == "0.0.0.0:4222"
     assert conf["http"] == "0.0.0.0:8222"
     assert "cluster" not in conf
@@ -148,7 +215,10 @@ def test_each_cluster_node_routes_to_exactly_the_other_two():
         assert conf["cluster"]["listen"] == "0.0.0.0:6222"
         assert sorted(conf["cluster"]["routes"]) == [
             f"nats-route://{other}:6222" for other in sorted(nodes - {name})]
-        assert conf["leafnodes"] == {"listen": "0.0.0.0:7422", "no_advertise": True}
+        assert conf["cluster"]["tls"] == {**SERVER_TLS, "verify": True}
+        assert conf["leafnodes"] == {"listen": "0.0.0.0:7422", "no_advertise": True,
+                                     "tls": {**SERVER_TLS, "verify": True}}
+        assert conf["tls"] == SERVER_TLS
 
 
 def test_each_leaf_carries_its_partner_domain_and_points_at_every_hub_leaf_port():
@@ -158,9 +228,36 @@ def test_each_leaf_carries_its_partner_domain_and_points_at_every_hub_leaf_port(
         assert conf["server_name"] == partner.id
         assert conf["jetstream"] == {"domain": partner.id, "store_dir": "/data/jetstream"}
         [remote] = conf["leafnodes"]["remotes"]
-        assert remote["urls"] == ["nats-leaf://hub-1:7422", "nats-leaf://hub-2:7422",
-                                  "nats-leaf://hub-3:7422"]
+        assert remote["urls"] == ["$PACE_HUB_LEAF_URL_1", "$PACE_HUB_LEAF_URL_2",
+                                  "$PACE_HUB_LEAF_URL_3"]
+        assert remote["tls"] == SERVER_TLS  # checks the hub by the CA, shows its own cert
+        assert conf["tls"] == SERVER_TLS
         assert "listen" not in conf["leafnodes"]
+
+
+def users(conf: dict[str, Any]) -> dict[str, str]:
+    return {user["user"]: user["password"] for user in conf["authorization"]["users"]}
+
+
+def test_the_hub_nodes_know_reporting_the_coordinator_and_every_partners_leaf_link():
+    delivery = [p.id for p in load_registry().delivery]
+    expected = {"reporting": f"${REPORTING_PASSWORD_ENV}",
+                "coordinator": f"${COORDINATOR_PASSWORD_ENV}",
+                **{f"leaf-{p}": f"${leaf_password_env(p)}" for p in delivery}}
+    for path in [DEFAULT_OUT / "hub.conf", *sorted((DEFAULT_OUT / "hub-cluster").glob("*"))]:
+        assert users(parse(path.read_text(encoding="utf-8"))) == expected, path.name
+    assert leaf_password_env("saint-martin") == "PACE_LEAF_PASSWORD_SAINT_MARTIN"
+
+
+def test_each_leaf_knows_only_its_partners_services_user_and_no_password_is_written():
+    for partner in load_registry().delivery:
+        text = (DEFAULT_OUT / "leaf" / f"{partner.id}.conf").read_text(encoding="utf-8")
+        assert users(parse(text)) == {partner.id: f"${PARTNER_PASSWORD_ENV}"}
+        assert env_references(text) == {PARTNER_PASSWORD_ENV, *hub_leaf_url_envs(3)}
+    for path in conf_files():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if "password" in line:
+                assert line.strip().startswith("password: $"), f"{path.name}: {line}"
 
 
 def test_a_partner_not_in_the_registry_is_refused_clearly():
@@ -261,17 +358,20 @@ async def _quiet(_error: Exception) -> None:
 
 @contextmanager
 def started(tmp_path: Path) -> Iterator[Any]:
-    """start(name, text) runs a nats-server on that config; stops exactly those PIDs after."""
+    """start(name, text, env) runs a nats-server on that config, with `env` added to its
+    environment (the config's `$VAR`s); stops exactly those PIDs after."""
     processes: list[subprocess.Popen[bytes]] = []
 
-    def start(name: str, text: str) -> subprocess.Popen[bytes]:
+    def start(name: str, text: str, env: dict[str, str] | None = None
+              ) -> subprocess.Popen[bytes]:
         path = tmp_path / f"{name}.conf"
         path.write_text(text, encoding="utf-8")
-        validate_config(path)
+        validate_config(path, env)
         with (tmp_path / f"{name}.log").open("wb") as log:
             processes.append(subprocess.Popen([nats_server_binary(), "-c", str(path)],
                                               stdout=log, stderr=subprocess.STDOUT,
-                                              stdin=subprocess.DEVNULL))
+                                              stdin=subprocess.DEVNULL,
+                                              env={**os.environ, **(env or {})}))
         return processes[-1]
 
     try:
@@ -299,13 +399,16 @@ async def until(probe: Any, deadline: float, what: str) -> Any:
             await asyncio.sleep(0.1)
 
 
-async def connect(port: int) -> nats.NATS:
-    return await nats.connect(f"nats://{LOOPBACK}:{port}", connect_timeout=1,
-                              allow_reconnect=False, max_reconnect_attempts=0, error_cb=_quiet)
+async def connect(port: int, auth: NatsAuth | None = None) -> nats.NATS:
+    auth = auth or NatsAuth()
+    scheme = "tls" if auth.uses_tls else "nats"
+    return await nats.connect(f"{scheme}://{LOOPBACK}:{port}", connect_timeout=1,
+                              allow_reconnect=False, max_reconnect_attempts=0, error_cb=_quiet,
+                              **auth.connect_options())
 
 
-async def account_domain(port: int) -> str | None:
-    nc = await connect(port)
+async def account_domain(port: int, auth: NatsAuth | None = None) -> str | None:
+    nc = await connect(port, auth)
     try:
         return (await nc.jetstream(timeout=1).account_info()).domain
     finally:
@@ -362,39 +465,92 @@ async def test_a_stream_in_a_leaf_domain_is_visible_from_the_hub(tmp_path):
     assert (hub_store / "jetstream").is_dir()
 
 
+async def refused(port: int, auth: NatsAuth) -> None:
+    """A connection attempt with these options fails; the test fails if it gets through."""
+    try:
+        nc = await connect(port, auth)
+    except Exception:
+        return
+    await nc.close()
+    raise AssertionError(f"port {port} accepted {auth.describe()}")
+
+
+async def publish_shared(port: int, auth: NatsAuth, partner: str, count: int) -> None:
+    """The partner's streams made and `count` events put on its shared stream, as its user."""
+    nc = await connect(port, auth)
+    try:
+        js = nc.jetstream(timeout=2)
+        await ensure_streams(js, partner_streams(partner))
+        for n in range(count):
+            await js.publish(subjects.shared_subject(partner, "FamilyReferred"), b"{}",
+                             headers={"Nats-Msg-Id": f"{partner}-{n}"})
+    finally:
+        await nc.close()
+
+
+async def network_messages(hub: nats.NATS) -> int:
+    info = await hub.jetstream(timeout=1).stream_info(subjects.NETWORK_STREAM)
+    if not info.state.messages:
+        raise AssertionError("PACE_NETWORK is still empty")
+    return info.state.messages
+
+
 @pytest.mark.nats
-@pytest.mark.timeout(30)
-async def test_the_hub_cluster_forms_holds_an_r3_stream_and_serves_a_leaf(tmp_path):
+@pytest.mark.timeout(60)
+async def test_the_secure_hub_cluster_serves_a_leaf_that_logs_in_and_is_sourced(tmp_path,
+                                                                               test_tls):
+    """The generated hub cluster and a partner's leaf, as deployed (TLS, mutual TLS on the
+    link and the routes, users) but on loopback: the leaf links as `leaf-mechelen`, the
+    partner's services user works on it, the hub sources PACE_SHARED_MECHELEN, and clients
+    without credentials are refused by both."""
     ports = free_ports(13)
     nodes = [HubNode(f"hub-{n}", host=LOOPBACK, client_port=ports[3 * n - 3],
                      leaf_port=ports[3 * n - 2], cluster_port=ports[3 * n - 1],
                      monitor_port=None) for n in (1, 2, 3)]
     leaf_client = ports[9]
+    partner = "mechelen"
+    hub_env = {REPORTING_PASSWORD_ENV: password(), COORDINATOR_PASSWORD_ENV: password(),
+               **{leaf_password_env(p.id): password() for p in load_registry().delivery}}
+    leaf_login = f"leaf-{partner}:{hub_env[leaf_password_env(partner)]}"
+    leaf_env = {PARTNER_PASSWORD_ENV: password(),
+                **{name: url.replace("://", f"://{leaf_login}@", 1)
+                   for name, url in zip(hub_leaf_url_envs(3), hub_leaf_urls(nodes),
+                                        strict=True)}}
+    ca = test_tls.ca_file
+    reporting = NatsAuth(user=REPORTING_USER, password=hub_env[REPORTING_PASSWORD_ENV],
+                         ca_file=ca, inbox_prefix=f"_INBOX.{REPORTING_USER}")
+    services = NatsAuth(user=partner, password=leaf_env[PARTNER_PASSWORD_ENV], ca_file=ca)
     deadline = time.monotonic() + REAL_DEADLINE
     with started(tmp_path) as start:
-        for node in nodes:  # one config per node; only the store dir differs from production
-            text = hub_cluster_configs(nodes, bind=LOOPBACK,
-                                       store_dir=tmp_path / node.name)[node.name]
-            start(node.name, text)
-        start("mechelen", leaf_config("mechelen", hub_leaf_urls(nodes), bind=LOOPBACK,
-                                      client_port=leaf_client, monitor_port=None,
-                                      store_dir=tmp_path / "mechelen"))
-        for node in nodes:
-            assert await until(lambda n=node: account_domain(n.client_port), deadline,
-                               node.name) == "hub"
+        for node in nodes:  # only the addresses, ports, store and TLS paths are the test's
+            text = hub_cluster_configs(nodes, bind=LOOPBACK, store_dir=tmp_path / node.name,
+                                       **hub_security(tls=test_tls, cluster=True))[node.name]
+            assert env_references(text) == set(hub_env)
+            start(node.name, text, hub_env)
+        text = leaf_config(partner, [f"${name}" for name in hub_leaf_url_envs(3)],
+                           bind=LOOPBACK, client_port=leaf_client, monitor_port=None,
+                           store_dir=tmp_path / partner, **leaf_security(partner, test_tls))
+        assert env_references(text) == set(leaf_env)
+        start(partner, text, leaf_env)
 
-        hub = await connect(nodes[0].client_port)
+        for port in (nodes[0].client_port, leaf_client):
+            await until(lambda p=port: account_domain(p, services if p == leaf_client
+                                                      else reporting), deadline, str(port))
+            await refused(port, NatsAuth())  # plain: TLS is required
+            await refused(port, NatsAuth(ca_file=ca))  # TLS without a user
+            await refused(port, NatsAuth(user=partner, password="pwguessed", ca_file=ca))
+        await refused(nodes[0].client_port, services)  # the partner's user is the leaf's
+
+        await publish_shared(leaf_client, services, partner, 2)
+        hub = await connect(nodes[0].client_port, reporting)
         try:
             js = hub.jetstream(timeout=2)
-            info = await until(lambda: js.add_stream(StreamConfig(
-                name="PACE_NETWORK_R3", subjects=["r3.test"], num_replicas=3)),
-                deadline, "an R3 stream")
+            await until(lambda: ensure_hub_streams(js, [partner], replicas=3), deadline,
+                        "the R3 hub streams")
+            info = await js.stream_info(subjects.NETWORK_STREAM)
             assert info.cluster is not None and info.cluster.name == "pace-hub"
             assert len(info.cluster.replicas or []) == 2
-
-            await until(lambda: account_domain(leaf_client), deadline, "mechelen leaf")
-            await publish_events(leaf_client, "mechelen", 2)
-            assert await until(lambda: seen_from(hub, "mechelen"), deadline,
-                               "mechelen from the hub cluster") == (2, ["pace.mechelen.evt.>"])
+            assert await until(lambda: network_messages(hub), deadline,
+                               "PACE_NETWORK sourcing over the leaf link") == 2
         finally:
             await hub.close()

@@ -15,6 +15,7 @@ from typer.main import get_command
 
 from pace.cli import app as cli
 from pace.nats_server import nats_server_binary
+from pace.network.configs import PRODUCTION_TLS, env_references
 from pace.network.registry import load_registry
 from pace.settings import SECRETS, Settings, env_name, env_names
 from pace.store import migrate
@@ -209,9 +210,13 @@ def test_compose_mounts_files_that_exist_and_secrets_that_stay_out_of_git(case):
     for name, service in document["services"].items():
         for volume in service.get("volumes", []):
             source = volume.split(":")[0]
-            if source.startswith((".", "/")):
+            if source.startswith("./secrets/"):  # made on the host, ignored by git
+                assert (COMPOSE / "secrets") in (COMPOSE / source).resolve().parents
+            elif source.startswith((".", "/")):
                 path = (COMPOSE / source).resolve()
                 assert path.is_file() and DEPLOY in path.parents, f"{name}: {source}"
+        for env_file in service.get("env_file", []):
+            assert env_file.startswith("./secrets/"), f"{name}: {env_file} is not a secret"
         if service["image"].startswith("nats:"):
             conf = next(v for v in service["volumes"] if v.endswith(".conf:ro"))
             assert service["command"] == ["--config", conf.split(":")[1]]
@@ -219,6 +224,63 @@ def test_compose_mounts_files_that_exist_and_secrets_that_stay_out_of_git(case):
         assert secret["file"].startswith("./secrets/")
     assert (COMPOSE / "secrets" / ".gitignore").read_text(encoding="utf-8").split(
         "\n")[1:3] == ["*", "!.gitignore"]
+
+
+def mounted_config(service: dict[str, Any]) -> str:
+    """The text of the nats-server config a compose service mounts."""
+    conf = next(v for v in service["volumes"] if v.endswith(".conf:ro"))
+    return (COMPOSE / conf.split(":")[0]).read_text(encoding="utf-8")
+
+
+def env_file_names(env_file: str) -> set[str]:
+    """The variables of a secrets env file, read from its checked-in example beside compose:
+    ./secrets/partner-nats.env -> partner-nats.env.example."""
+    example = COMPOSE / (Path(env_file).name + ".example")
+    assert example.is_file(), f"{env_file}: no {example.name} names its variables"
+    lines = example.read_text(encoding="utf-8").splitlines()
+    return {line.split("=", 1)[0] for line in lines if line and not line.startswith("#")}
+
+
+@pytest.mark.parametrize("case", COMPOSE_CASES, ids=compose_ids)
+def test_compose_nats_servers_get_every_variable_and_tls_file_their_config_reads(case):
+    document, _ = compose_file(case[0], **case[1])
+    nats_services = {n: s for n, s in document["services"].items()
+                     if s["image"].startswith("nats:")}
+
+    assert nats_services
+    for name, service in nats_services.items():
+        text = mounted_config(service)
+        provided = set(service.get("environment", {}))
+        for env_file in service.get("env_file", []):
+            provided |= env_file_names(env_file)
+        needed = env_references(text)
+        assert needed, f"{name}: its config reads no password from the environment"
+        assert needed <= provided, f"{name}: {sorted(needed - provided)} are not provided"
+        targets = {v.split(":")[1] for v in service["volumes"]
+                   if v.startswith("./secrets/")}
+        for path in (PRODUCTION_TLS.ca_file, PRODUCTION_TLS.cert_file, PRODUCTION_TLS.key_file):
+            assert f'"{path}"' in text, f"{name}: its config has no {path}"
+            assert str(Path(path).parent) in targets, f"{name}: {path} is not mounted"
+
+
+@pytest.mark.parametrize("case", COMPOSE_CASES, ids=compose_ids)
+def test_compose_services_connect_with_their_user_tls_and_inbox(case):
+    document, _ = compose_file(case[0], **case[1])
+    users = {"partner": case[1].get("PACE_PARTNER"), "hub": "reporting"}
+    inboxes = {"partner": "_INBOX", "hub": "_INBOX.reporting"}
+
+    clients = {n: s for n, s in document["services"].items()
+               if s["image"] == OUR_IMAGE and "PACE_NATS_URL" in s["environment"]}
+    assert clients
+    for name, service in clients.items():
+        env = service["environment"]
+        assert env["PACE_NATS_URL"].startswith("tls://"), name
+        assert env["PACE_NATS_USER"] == users[case[0]], name
+        assert env["PACE_NATS_INBOX_PREFIX"] == inboxes[case[0]], name
+        assert env["PACE_NATS_PASSWORD_FILE"].startswith("/run/secrets/"), name
+        assert env["PACE_NATS_CA_FILE"].startswith("/run/secrets/"), name
+        for secret in service["secrets"]:
+            assert document["secrets"][secret]["file"].startswith("./secrets/")
 
 
 def test_a_partner_compose_runs_its_own_leaf_config_and_every_service():
@@ -256,8 +318,12 @@ def nats_server_version() -> str:
 
 
 def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """Helm's merge of values files: dicts merge, a null removes the key."""
     out = copy.deepcopy(base)
     for key, value in override.items():
+        if value is None:
+            out.pop(key, None)
+            continue
         out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(
             out.get(key), dict) else value
     return out
@@ -347,6 +413,38 @@ def test_the_nats_chart_values_give_the_leaf_its_domain_and_the_hub_three_nodes(
     assert hub["nats"]["config"]["merge"]["jetstream"]["domain"] == "hub"
     assert hub["nats"]["config"]["cluster"]["replicas"] == hub["hub"]["streamReplicas"] == 3
     assert hub["nats"]["config"]["leafnodes"]["enabled"] is True
+
+
+@pytest.mark.parametrize("role", sorted(HELM_CASES))
+def test_chart_services_connect_to_nats_with_their_user_tls_and_inbox(role):
+    chart_values = HELM_CASES[role]
+    user = chart_values["partner"]["id"] if role == "partner" else "reporting"
+    inbox = "_INBOX" if role == "partner" else "_INBOX.reporting"
+
+    for container in containers(rendered(chart_values)):
+        env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
+        if "PACE_NATS_URL" not in env:
+            continue  # the migrations need no NATS
+        assert env["PACE_NATS_URL"].startswith("tls://")
+        assert env["PACE_NATS_USER"] == user
+        assert env["PACE_NATS_INBOX_PREFIX"] == inbox
+        assert set(env["PACE_NATS_PASSWORD"]) == {"secretKeyRef"}
+        mounts = {m["mountPath"] for m in container["volumeMounts"]}
+        assert str(Path(env["PACE_NATS_CA_FILE"]).parent) in mounts
+
+
+@pytest.mark.parametrize("role", sorted(HELM_CASES))
+def test_the_nats_chart_gets_every_password_variable_of_the_generated_config(role):
+    chart_values = HELM_CASES[role]
+    conf = (DEPLOY / "nats" / "hub-cluster" / "hub-1.conf" if role == "hub" else
+            DEPLOY / "nats" / "leaf" / f"{chart_values['partner']['id']}.conf")
+    env = chart_values["nats"]["container"]["env"]
+
+    assert set(env) == env_references(conf.read_text(encoding="utf-8"))
+    for name, entry in env.items():
+        assert set(entry["valueFrom"]) == {"secretKeyRef"}, name
+    assert chart_values["nats"]["config"]["nats"]["tls"]["enabled"] is True
+    assert ("leafnodes" in chart_values["nats"]["config"]["merge"]) == (role == "partner")
 
 
 def test_a_misspelt_value_in_a_template_fails_the_render():
