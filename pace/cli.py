@@ -270,6 +270,35 @@ def list_(
     show_list(what, partner, nats_url, params)
 
 
+@app.command("doctor")
+def doctor(
+    partner: str = typer.Option(..., "--partner", help="The partner id to check."),
+    nats_url: str = typer.Option(..., "--nats-url", envvar="NATS_URL",
+                                 help="The partner's NATS (its PACE_NATS_* credentials apply)."),
+    hub_url: str | None = typer.Option(None, "--hub-url", envvar="PACE_HUB_URL",
+                                       help="Also check that the hub answers."),
+) -> None:
+    """Check a partner's NATS, streams, consumers, lag, dead letters and hub link; exit 1 on
+    any failure."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pace.connection import NatsAuth
+    from pace.doctor import diagnose, failed
+
+    auth = NatsAuth.from_env()
+    findings = asyncio.run(diagnose(partner, nats_url, auth, hub_url, hub_auth=auth))
+    colour = {"ok": "green", "warn": "yellow", "fail": "red"}
+    table = Table(title=f"pace doctor: {partner}")
+    for column in ("", "check", "what it means"):
+        table.add_column(column)
+    for finding in findings:
+        table.add_row(f"[{colour[finding.level]}]{finding.level}[/]", finding.what,
+                      finding.advice)
+    Console(width=120).print(table)
+    raise typer.Exit(1 if failed(findings) else 0)
+
+
 def main() -> None:
     app()
 
