@@ -277,6 +277,9 @@ def doctor(
                                  help="The partner's NATS (its PACE_NATS_* credentials apply)."),
     hub_url: str | None = typer.Option(None, "--hub-url", envvar="PACE_HUB_URL",
                                        help="Also check that the hub answers."),
+    monitor_url: str | None = typer.Option(
+        None, "--monitor-url", help="The partner nats-server's monitoring (e.g. "
+        "http://127.0.0.1:8222), to check its leaf-node link to the hub."),
 ) -> None:
     """Check a partner's NATS, streams, consumers, lag, dead letters and hub link; exit 1 on
     any failure."""
@@ -287,7 +290,8 @@ def doctor(
     from pace.doctor import diagnose, failed
 
     auth = NatsAuth.from_env()
-    findings = asyncio.run(diagnose(partner, nats_url, auth, hub_url, hub_auth=auth))
+    findings = asyncio.run(diagnose(partner, nats_url, auth, hub_url, hub_auth=auth,
+                                        monitor_url=monitor_url))
     colour = {"ok": "green", "warn": "yellow", "fail": "red"}
     table = Table(title=f"pace doctor: {partner}")
     for column in ("", "check", "what it means"):

@@ -2,15 +2,17 @@
 and says in plain words what is wrong.
 
 Every check works with the partner user's allow-list (pace.network.permissions): JetStream
-API calls on the partner's own streams only. The hub link is judged from the partner's side:
-the hub's PACE_NETWORK sources PACE_SHARED_<PARTNER> through a consumer the hub creates on
-the partner's stream, so that consumer's presence and backlog tell whether the hub is
-taking the shared events. With `hub_url`, the hub's reporting service is also asked.
+API calls on the partner's own streams only. The hub's sourcing is invisible from there (its
+source consumer on PACE_SHARED_<PARTNER> is a hidden, direct consumer), so the leaf-node link
+is read from the partner server's HTTP monitoring (`/leafz`, port 8222 in deploy/nats) when
+`monitor_url` is given; with `hub_url`, the hub's reporting service is asked how many of the
+partner's shared events it holds.
 """
 
 from __future__ import annotations
 
 import asyncio
+import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,7 +20,7 @@ from typing import Literal
 
 import nats
 import orjson
-from nats.js.api import ConsumerInfo
+from nats.js.api import ConsumerInfo, StreamInfo
 from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 
@@ -39,7 +41,6 @@ PARTNER_CONSUMERS: dict[str, str] = {
 }
 CONNECT_TIMEOUT = 3.0
 LAG_WARNING = 1000  # pending messages of a consumer that is being pulled
-HUB_STALE_SECONDS = 120.0  # the hub's source consumer idle this long with a backlog
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,32 +54,42 @@ class Finding:
 
 async def diagnose(partner: str, nats_url: str, auth: NatsAuth | None = None,
                    hub_url: str | None = None, *, hub_auth: NatsAuth | None = None,
+                   monitor_url: str | None = None,
                    consumers: dict[str, str] | None = None, samples: int = 4,
                    sample_every: float = 0.5) -> list[Finding]:
     """Check a partner's NATS and JetStream, its streams, consumers and hub link."""
     subjects.check_partner(partner)
     findings: list[Finding] = []
+    shared: int | None = None
     nc = await _connect(nats_url, auth, findings, f"{partner}'s NATS", partner_hint=True)
-    if nc is not None:
-        try:
-            await _partner_checks(nc.jetstream(), partner, consumers or PARTNER_CONSUMERS,
-                                  findings, samples, sample_every)
-        finally:
-            await nc.close()
+    if nc is None:
+        return findings
+    try:
+        shared = await _partner_checks(nc.jetstream(), partner, consumers or PARTNER_CONSUMERS,
+                                       findings, samples, sample_every)
+    finally:
+        await nc.close()
+    if monitor_url:
+        findings.append(await check_leaf_link(monitor_url))
     if hub_url:
-        findings += await check_hub(hub_url, partner, hub_auth)
+        findings += await check_hub(hub_url, partner, hub_auth, shared=shared)
     return findings
 
 
 async def _connect(url: str, auth: NatsAuth | None, findings: list[Finding], what: str,
                    partner_hint: bool = False) -> nats.NATS | None:
-    async def quiet(_error: Exception) -> None:
-        return None
+    errors: list[Exception] = []
 
-    try:
-        nc = await connect(url, auth, connect_timeout=CONNECT_TIMEOUT, allow_reconnect=False,
-                           max_reconnect_attempts=0, error_cb=quiet)
+    async def remember(error: Exception) -> None:
+        errors.append(error)
+
+    try:  # nats-py retries forever with max_reconnect_attempts=0: allow 1 retry, then give up
+        async with asyncio.timeout(CONNECT_TIMEOUT * 3):
+            nc = await connect(url, auth, connect_timeout=CONNECT_TIMEOUT,
+                               allow_reconnect=False, max_reconnect_attempts=1,
+                               reconnect_time_wait=0.2, error_cb=remember)
     except Exception as error:  # noqa: BLE001 - any failure to connect is the finding
+        error = errors[-1] if errors else error
         hint = ("Is the partner's nats-server running, and are the URL and the PACE_NATS_* "
                 "credentials right?" if partner_hint else
                 "Is the hub up, is the URL right, and can this machine reach it?")
@@ -97,7 +108,9 @@ def _describe(error: BaseException) -> str:
 
 
 async def _partner_checks(js: JetStreamContext, partner: str, consumers: dict[str, str],
-                          findings: list[Finding], samples: int, sample_every: float) -> None:
+                          findings: list[Finding], samples: int, sample_every: float
+                          ) -> int | None:
+    """JetStream, streams, consumers, dead letters; returns how many events were shared."""
     try:
         await js.account_info()
     except Exception as error:  # noqa: BLE001
@@ -105,20 +118,20 @@ async def _partner_checks(js: JetStreamContext, partner: str, consumers: dict[st
                                 f"({_describe(error)}): is the server started with JetStream "
                                 "(domain = the partner id) and does the user have "
                                 "$JS.API.INFO?"))
-        return
+        return None
     findings.append(Finding("ok", "JetStream", "JetStream answers"))
     streams = await _stream_checks(js, partner, findings)
     if subjects.PARTNER_EVENTS_STREAM in streams:
         findings += await check_consumers(js, consumers, samples, sample_every)
     if subjects.DEAD_LETTER_STREAM in streams:
         findings += await check_dead_letters(js, partner)
-    if subjects.shared_stream(partner) in streams:
-        findings.append(await check_hub_link(js, partner))
+    shared = streams.get(subjects.shared_stream(partner))
+    return None if shared is None else shared.state.last_seq
 
 
 async def _stream_checks(js: JetStreamContext, partner: str,
-                         findings: list[Finding]) -> set[str]:
-    present = set()
+                         findings: list[Finding]) -> dict[str, StreamInfo]:
+    present = {}
     for name in (subjects.PARTNER_EVENTS_STREAM, subjects.shared_stream(partner),
                  subjects.DEAD_LETTER_STREAM):
         try:
@@ -132,7 +145,7 @@ async def _stream_checks(js: JetStreamContext, partner: str,
             findings.append(Finding("fail", f"stream {name}", f"cannot read {name}: "
                                     f"{_describe(error)}"))
             continue
-        present.add(name)
+        present[name] = info
         findings.append(Finding("ok", f"stream {name}",
                                 f"{info.state.messages:,} messages"))
     return present
@@ -211,30 +224,33 @@ async def check_dead_letters(js: JetStreamContext, partner: str) -> list[Finding
             for subject, count in sorted(counts.items())]
 
 
-async def check_hub_link(js: JetStreamContext, partner: str) -> Finding:
-    """Is the hub sourcing PACE_SHARED_<PARTNER>? Seen from the consumer it creates here."""
-    stream = subjects.shared_stream(partner)
+async def check_leaf_link(monitor_url: str, timeout: float = 3.0) -> Finding:
+    """Is the partner's leaf node linked to the hub? From its monitoring endpoint (/leafz)."""
     what = "link to the hub"
+    url = monitor_url.rstrip("/") + "/leafz"
+
+    def fetch() -> dict:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            return orjson.loads(response.read())
+
     try:
-        sources = await js.consumers_info(stream)
-    except Exception as error:  # noqa: BLE001
-        return Finding("warn", what, f"cannot list the consumers of {stream}: "
-                       f"{_describe(error)}")
-    if not sources:
-        return Finding("warn", what, f"the hub is not reading {stream}: the leaf-node link "
-                       "to the hub is down, or the hub is. This partner keeps working and "
-                       "keeps its shared events; the hub catches up when the link is back "
-                       "(tens of seconds after a hub restart).")
-    backlog = max(s.num_pending or 0 for s in sources)
-    if backlog and all((_seconds_since(s.delivered.last_active) or 1e9) > HUB_STALE_SECONDS
-                       for s in sources):
-        return Finding("warn", what, f"the hub's source has {backlog:,} shared events "
-                       "waiting and took none lately: the link to the hub may be stuck")
-    return Finding("ok", what, f"the hub is reading {stream} ({backlog:,} waiting)")
+        leafz = await asyncio.to_thread(fetch)
+    except (OSError, ValueError) as error:
+        return Finding("warn", what, f"cannot read {url}: {_describe(error)}; is the "
+                       "server's monitoring port (http) enabled?")
+    links = leafz.get("leafs") or []
+    if not links:
+        return Finding("warn", what, "the leaf node has no link to the hub: the hub is down "
+                       "or unreachable from here (check the leafnodes remotes, the hub's "
+                       "address and its leaf port). This partner keeps working and keeps its "
+                       "shared events; the hub catches up when the link is back.")
+    hub = links[0]
+    return Finding("ok", what, f"linked to the hub at {hub.get('ip')}:{hub.get('port')} "
+                   f"(round trip {hub.get('rtt', '?')})")
 
 
 async def check_hub(hub_url: str, partner: str, auth: NatsAuth | None = None,
-                    timeout: float = 3.0) -> list[Finding]:
+                    timeout: float = 3.0, shared: int | None = None) -> list[Finding]:
     """Connect to the hub and ask its reporting service how many events it has received."""
     findings: list[Finding] = []
     nc = await _connect(hub_url, auth, findings, "hub")
@@ -253,11 +269,20 @@ async def check_hub(hub_url: str, partner: str, auth: NatsAuth | None = None,
         findings.append(Finding("fail", "hub reporting", f"the hub's reporting service did "
                                 f"not answer: {_describe(error)}"))
     else:
-        findings.append(Finding("ok", "hub reporting", f"the hub has received "
-                                f"{received.get(partner, 0):,} events from {partner}"))
+        findings.append(_hub_received(partner, received.get(partner, 0), shared))
     finally:
         await nc.close()
     return findings
+
+
+def _hub_received(partner: str, received: int, shared: int | None) -> Finding:
+    if shared is not None and received < shared:
+        return Finding("warn", "hub reporting", f"the hub holds {received:,} of the "
+                       f"{shared:,} events {partner} shared: it may still be catching up "
+                       "(check again); if the number does not move, the leaf-node link or "
+                       "the hub's sourcing is stuck")
+    return Finding("ok", "hub reporting", f"the hub has received all {received:,} events "
+                   f"{partner} shared")
 
 
 def failed(findings: Sequence[Finding]) -> bool:
