@@ -90,7 +90,7 @@ class ConsumerRunner:
         self.retry_delay = retry_delay
         self.handled = 0
         self.dead_lettered = 0
-        self._consumed = EVENTS_CONSUMED.labels(store.partner, durable)
+        self._consumed = EVENTS_CONSUMED.labels(getattr(store, "partner", "unknown"), durable)
         self._subscription: JetStreamContext.PullSubscription | None = None
         self._prefetch: asyncio.Future[list[Msg]] | None = None
 
@@ -223,7 +223,8 @@ class ConsumerRunner:
         await self.js.publish(self.dead_letter_subject, delivery.msg.data, headers=headers)
         await delivery.msg.ack()
         self.dead_lettered += 1
-        DEAD_LETTERS.labels(self.store.partner, self.durable, reason_kind(reason)).inc()
+        DEAD_LETTERS.labels(getattr(self.store, "partner", "unknown"), self.durable,
+                            reason_kind(reason)).inc()
         log.error("consumer.dead_lettered", consumer=self.durable, reason=reason,
                   subject=delivery.msg.subject)
 
