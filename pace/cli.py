@@ -330,6 +330,41 @@ def list_(
     show_list(what, partner, nats_url, params)
 
 
+@app.command("doctor")
+def doctor(
+    partner: str = typer.Option(..., "--partner", help="The partner id to check."),
+    nats_url: str = typer.Option(..., "--nats-url", envvar=["PACE_NATS_URL", "NATS_URL"],
+                                 help="The partner's NATS (its PACE_NATS_* credentials apply)."),
+    hub_url: str | None = typer.Option(None, "--hub-url", envvar="PACE_HUB_URL",
+                                       help="Also check that the hub answers (as the "
+                                            "PACE_HUB_NATS_* user, e.g. the coordinator)."),
+    monitor_url: str | None = typer.Option(
+        None, "--monitor-url", help="The partner nats-server's monitoring (e.g. "
+        "http://127.0.0.1:8222), to check its leaf-node link to the hub."),
+) -> None:
+    """Check a partner's NATS, streams, consumers, lag, dead letters and hub link; exit 1 on
+    any failure."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from pace.connection import NatsAuth
+    from pace.doctor import diagnose, failed
+
+    auth = NatsAuth.from_env()
+    hub_auth = NatsAuth.from_env(prefix="PACE_HUB_NATS_")
+    findings = asyncio.run(diagnose(partner, nats_url, auth, hub_url, hub_auth=hub_auth,
+                                    monitor_url=monitor_url))
+    colour = {"ok": "green", "warn": "yellow", "fail": "red"}
+    table = Table(title=f"pace doctor: {partner}")
+    for column in ("", "check", "what it means"):
+        table.add_column(column)
+    for finding in findings:
+        table.add_row(f"[{colour[finding.level]}]{finding.level}[/]", finding.what,
+                      finding.advice)
+    Console(width=120).print(table)
+    raise typer.Exit(1 if failed(findings) else 0)
+
+
 def _mount_web() -> None:
     from services.web.cli import app as web_app
 

@@ -13,6 +13,8 @@ an environment dump, and a NatsAuth never prints its password.
 | PACE_NATS_CA_FILE | CA certificate(s) to verify the server by (turns TLS on) |
 | PACE_NATS_CERT_FILE, PACE_NATS_KEY_FILE | client certificate and key (mutual TLS) |
 | PACE_NATS_INBOX_PREFIX | the prefix of this user's reply inboxes (hub users have their own) |
+
+`pace doctor --hub-url` reads the same names with PACE_HUB_NATS_ for its hub connection.
 """
 
 from __future__ import annotations
@@ -63,12 +65,17 @@ class NatsAuth:
                                           "its certificate")
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> NatsAuth:
-        """The PACE_NATS_* variables (see the module's table); none set means no options."""
+    def from_env(cls, environ: Mapping[str, str] | None = None, *,
+                 prefix: str = ENV_PREFIX) -> NatsAuth:
+        """The PACE_NATS_* variables (see the module's table); none set means no options.
+
+        Another `prefix` reads a second identity, e.g. PACE_HUB_NATS_* for `pace doctor`'s
+        look at the hub.
+        """
         env = os.environ if environ is None else environ
 
         def get(name: str) -> str | None:
-            return env.get(ENV_PREFIX + name) or None
+            return env.get(prefix + name) or None
 
         password = get("PASSWORD")
         if password is None and (path := get("PASSWORD_FILE")):

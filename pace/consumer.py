@@ -17,6 +17,7 @@ from contracts.base import DomainEvent
 from contracts.envelope import Envelope
 from contracts.registry import UnknownEventTypeError, decode
 from pace.logging import get_logger
+from pace.metrics import DEAD_LETTERS, EVENTS_CONSUMED
 from pace.store import EventStore, StoreTransaction, StoreUnavailableError
 
 log = get_logger(__name__)
@@ -56,6 +57,14 @@ def decode_delivery(msg: Msg) -> Delivery:
     return Delivery(msg, envelope, event)
 
 
+def reason_kind(reason: str) -> str:
+    """A dead letter's reason as a small label: handler_failed, or the problem's type."""
+    if reason.startswith("failed "):
+        return "handler_failed"
+    kind = reason.split(":", 1)[0]
+    return kind if kind.isidentifier() and len(kind) <= 40 else "unreadable"
+
+
 def _short(error: Exception, limit: int = 500) -> str:
     text = str(error).replace("\n", " ")
     return text if len(text) <= limit else text[:limit] + "..."
@@ -81,6 +90,7 @@ class ConsumerRunner:
         self.retry_delay = retry_delay
         self.handled = 0
         self.dead_lettered = 0
+        self._consumed = EVENTS_CONSUMED.labels(getattr(store, "partner", "unknown"), durable)
         self._subscription: JetStreamContext.PullSubscription | None = None
         self._prefetch: asyncio.Future[list[Msg]] | None = None
 
@@ -162,6 +172,7 @@ class ConsumerRunner:
         if deliveries:
             await self.store.in_transaction(self._apply_in, deliveries)
             self.handled += len(deliveries)
+            self._consumed.inc(len(deliveries))
 
     def _apply_in(self, tx: StoreTransaction, deliveries: list[Delivery]) -> None:
         """Inside the transaction: skip what this consumer already handled, handle, mark."""
@@ -212,6 +223,8 @@ class ConsumerRunner:
         await self.js.publish(self.dead_letter_subject, delivery.msg.data, headers=headers)
         await delivery.msg.ack()
         self.dead_lettered += 1
+        DEAD_LETTERS.labels(getattr(self.store, "partner", "unknown"), self.durable,
+                            reason_kind(reason)).inc()
         log.error("consumer.dead_lettered", consumer=self.durable, reason=reason,
                   subject=delivery.msg.subject)
 

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DBAPIError
 from contracts import subjects
 from contracts.envelope import Envelope
 from pace.logging import get_logger
+from pace.metrics import EVENTS_RELAYED
 from pace.store import EventStore, RecordedEvent, StoreError
 
 log = get_logger(__name__)
@@ -50,6 +51,7 @@ class Relay:
         self.ack_timeout = ack_timeout
         self.idle_wait = idle_wait
         self.published = 0
+        self._relayed = EVENTS_RELAYED.labels(store.partner, name)
         self._wake = asyncio.Event()
         store.on_append(lambda _position: self._wake.set())
 
@@ -62,6 +64,7 @@ class Relay:
         await self.publish(records)
         await self.store.save_cursor(self.name, records[-1].position)
         self.published += len(records)
+        self._relayed.inc(len(records))
         return len(records)
 
     async def publish(self, records: Sequence[RecordedEvent]) -> None:

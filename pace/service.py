@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner, Handler
 from pace.domain import DomainError
 from pace.logging import get_logger
+from pace.metrics import COMMAND_SECONDS, count_appends, outcome_of
 from pace.relay import Relay, event_subject_of
 from pace.store import ConcurrencyError, EventStore, RecordedEvent, StoreUnavailableError
 
@@ -177,17 +179,25 @@ class ServiceRunner:
         async def on_command(_body: Any, msg: NatsMessage) -> bytes:
             raw = msg.raw_message
             name = raw.subject.rsplit(".", 1)[-1]
-            headers = dict(raw.headers or {})
-            try:
-                clock = service.clock_for(headers)
-            except ValueError as error:
-                return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
-            try:
-                reply = await answer(routes, name, raw.data, headers, clock)
-            except Exception as error:  # noqa: BLE001 - a command always gets an answer
-                log.exception("command.failed", command=name)
-                reply = error_reply("internal_error", f"{name} failed: {type(error).__name__}")
+            started = time.perf_counter()
+            reply = await self._answer(service, routes, name, raw.data, dict(raw.headers or {}))
+            COMMAND_SECONDS.labels(service.partner, service.context,
+                                   name if name in routes else "unknown",
+                                   outcome_of(reply)).observe(time.perf_counter() - started)
             return orjson.dumps(reply)
+
+    @staticmethod
+    async def _answer(service: Service, routes: dict[str, CommandRoute], name: str,
+                      body: bytes, headers: dict[str, str]) -> dict[str, Any]:
+        try:
+            clock = service.clock_for(headers)
+        except ValueError as error:
+            return error_reply("invalid_input", f"{name}: {error}")
+        try:
+            return await answer(routes, name, body, headers, clock)
+        except Exception as error:  # noqa: BLE001 - a command always gets an answer
+            log.exception("command.failed", command=name)
+            return error_reply("internal_error", f"{name} failed: {type(error).__name__}")
 
     def _mount_queries(self, service: Service) -> None:
         subject = f"pace.{service.partner}.qry.{service.context}.*"
@@ -223,11 +233,13 @@ class ServiceRunner:
         for service in self.services:
             for tables in service.tables:
                 await service.store.db.write(tables.create_all)
+            count_appends(service.store, service.context, await service.store.last_position())
             if service.publishes:
                 relay = Relay(service.store, js, service.subject_for,
                               name=f"relay-{service.context}")
                 self.relays[service.context] = relay
-                self._tasks.append(asyncio.create_task(relay.run(self.stop_event)))
+                self._tasks.append(asyncio.create_task(relay.run(self.stop_event),
+                                                       name=f"relay {service.context}"))
             for reaction in service.reactions:
                 consumer = ConsumerRunner(
                     js, service.store, reaction.handler, stream=subjects.PARTNER_EVENTS_STREAM,
@@ -237,8 +249,18 @@ class ServiceRunner:
                     batch=100)
                 await consumer.start()
                 self.consumers[reaction.durable] = consumer
-                self._tasks.append(asyncio.create_task(consumer.run(self.stop_event)))
+                self._tasks.append(asyncio.create_task(consumer.run(self.stop_event),
+                                                       name=f"consumer {reaction.durable}"))
         await self.broker.start()
+
+    @property
+    def tasks(self) -> list[asyncio.Task[None]]:
+        """The relay and consumer tasks; each must stay alive while the runner is up."""
+        return list(self._tasks)
+
+    @property
+    def nc(self) -> nats.NATS | None:
+        return self._nc
 
     async def stop(self) -> None:
         self.stop_event.set()

@@ -107,6 +107,9 @@ class Settings(BaseSettings):
     health_port: int = Field(
         8080, ge=0, le=65535, description="Port of the health endpoints (liveness, "
         "readiness); 0 turns it off.")
+    ops_host: str = Field(
+        "127.0.0.1", description="Address the health and metrics endpoints listen on; "
+        "`0.0.0.0` in a container, so that probes and Prometheus reach them.")
 
     @field_validator("partner")
     @classmethod

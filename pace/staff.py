@@ -16,8 +16,12 @@ from rich.table import Table
 from contracts import commands as wire
 from pace.client import PartnerClient
 from pace.connection import NatsAuth, connect
+from pace.logging import get_logger
+from pace.ops import OpsServer
 from pace.service import command_name
 from pace.settings import Settings
+
+log = get_logger(__name__)
 
 console = Console()
 
@@ -153,16 +157,42 @@ async def partner_up(settings: Settings) -> None:
         auth = NatsAuth() if server is not None else settings.nats_auth()
         urls = {store: settings.database_url_for(store) for store in settings.stores}
         async with Partner(partner, data_dir, nats_url, auth=auth, only=settings.only,
-                           database_urls=urls):
-            what = settings.only or "intake, booking, trajectory and sharing"
-            console.print(f"[bold]{partner}[/] is up: {what} on {nats_url}")
-            if server is not None:
-                console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] then "
-                              "`pace command ...` and `pace list ...`. Ctrl-C stops everything.")
-            await until_stopped()
+                           database_urls=urls) as running:
+            ops = await _serve_ops(running, settings)
+            try:
+                what = settings.only or "intake, booking, trajectory and sharing"
+                console.print(f"[bold]{partner}[/] is up: {what} on {nats_url}")
+                if server is not None:
+                    console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] "
+                                  "then `pace command ...` and `pace list ...`. Ctrl-C stops "
+                                  "everything.")
+                await until_stopped()
+            finally:
+                await ops.close()
     finally:
         if server is not None:
             await server.stop()
+
+
+async def _serve_ops(target: object, settings: Settings) -> OpsServer:
+    """Health (/healthz, /readyz) and /metrics for a running partner or the hub.
+
+    A port already taken is reported and that endpoint left off: the services still run.
+    """
+    from pace.ops import serve_ops
+
+    try:
+        ops = await serve_ops(target, settings.health_port, settings.metrics_port,
+                              host=settings.ops_host)
+    except OSError as error:
+        log.error("ops.unavailable", host=settings.ops_host, health_port=settings.health_port,
+                  metrics_port=settings.metrics_port, problem=str(error))
+        console.print(f"[yellow]Health and metrics endpoints are off[/]: {error} "
+                      "(set PACE_HEALTH_PORT / PACE_METRICS_PORT, 0 for off)")
+        return OpsServer(None, None)
+    console.print(f"Health: http://{settings.ops_host}:{ops.health_port}/readyz  metrics: "
+                  f"http://{settings.ops_host}:{ops.metrics_port}/metrics")
+    return ops
 
 
 async def hub_up(settings: Settings) -> None:
@@ -186,11 +216,13 @@ async def hub_up(settings: Settings) -> None:
         reporting = await ReportingService(
             settings.nats_url, store, {p: registry.country_of(p) for p in partners},
             auth=auth).start()
+        ops = await _serve_ops(reporting, settings)
         try:
             console.print(f"The hub's reporting service is up on {settings.nats_url}: "
                           f"{len(partners)} partners sourced. Ctrl-C stops it.")
             await until_stopped()
         finally:
+            await ops.close()
             await reporting.stop()
     finally:
         await store.close()

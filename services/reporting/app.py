@@ -30,6 +30,7 @@ from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
 from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner
 from pace.logging import get_logger
+from pace.metrics import count_appends
 from pace.network.hub import hub_dead_letter_subject
 from pace.relay import Relay, sleep_unless
 from pace.service import error_reply
@@ -129,11 +130,12 @@ class ReportingService:
             dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500)
         await self.consumer.start()
         self.relay = Relay(self.store, js, figures_subject_of, name="relay-figures")
+        count_appends(self.store, "reporting", await self.store.last_position())
         self._tasks = [
-            asyncio.create_task(self.consumer.run(self.stop_event)),
-            asyncio.create_task(self.relay.run(self.stop_event)),
-            asyncio.create_task(self._follow()),
-            asyncio.create_task(self._publish_loop()),
+            asyncio.create_task(self.consumer.run(self.stop_event), name=f"consumer {CONSUMER}"),
+            asyncio.create_task(self.relay.run(self.stop_event), name="relay figures"),
+            asyncio.create_task(self._follow(), name="fold"),
+            asyncio.create_task(self._publish_loop(), name="figures publisher"),
         ]
         await self.broker.start()
         return self

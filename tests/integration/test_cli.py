@@ -73,6 +73,13 @@ def test_staff_refer_enrol_and_list_through_the_cli(partner_process, tmp_path) -
     assert code == 0
 
 
+def _get(url: str) -> str:
+    import urllib.request
+
+    with urllib.request.urlopen(url, timeout=5) as answer:
+        return answer.read().decode()
+
+
 def _wait_for(predicate, log: Path, process: subprocess.Popen, what: str) -> None:
     deadline = time.monotonic() + 30
     while not predicate():
@@ -89,7 +96,7 @@ async def test_one_service_runs_alone_with_credentials_and_tls_from_the_environm
     from contracts.commands import ReferFamily
     from pace.client import PartnerClient
     from pace.connection import NatsAuth, connect
-    from pace.nats_server import ManagedNatsServer
+    from pace.nats_server import ManagedNatsServer, free_ports
     from pace.network.configs import Tls
     from pace.network.permissions import Secret, authorization_lines, partner_user
     from pace.tls import TestAuthority
@@ -104,9 +111,11 @@ async def test_one_service_runs_alone_with_credentials_and_tls_from_the_environm
         authorization=authorization_lines([partner_user("gent", Secret.from_env("GENT_PW"))]),
         env={"GENT_PW": password}, client=auth)
     (tmp_path / "password").write_text(password)
+    (ops_port,) = free_ports(1)
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("PACE_")},
            "PACE_NATS_USER": "gent", "PACE_NATS_PASSWORD_FILE": str(tmp_path / "password"),
-           "PACE_NATS_CA_FILE": str(authority.ca_file), "PACE_LOG_FORMAT": "json"}
+           "PACE_NATS_CA_FILE": str(authority.ca_file), "PACE_LOG_FORMAT": "json",
+           "PACE_HEALTH_PORT": str(ops_port), "PACE_METRICS_PORT": str(ops_port)}
     async with server:
         log = tmp_path / "intake.log"
         with log.open("w") as out:
@@ -124,11 +133,15 @@ async def test_one_service_runs_alone_with_credentials_and_tls_from_the_environm
                     parents=[{"parent_id": "p-1", "gender": "male", "full_name": "Jan Peeters"}]))
             finally:
                 await nc.close()
+            ready = await asyncio.to_thread(_get, f"http://127.0.0.1:{ops_port}/readyz")
+            metrics = await asyncio.to_thread(_get, f"http://127.0.0.1:{ops_port}/metrics")
         finally:
             process.send_signal(signal.SIGTERM)
             code = await asyncio.to_thread(process.wait, 20)
     text = log.read_text()
     assert reply["ok"], reply
+    assert ready.startswith('{"ready": true') or '"ready":true' in ready, ready
+    assert 'pace_events_appended_total{context="intake",partner="gent"}' in metrics
     assert code == 0, text
     assert '"nats_user": "gent"' in text and '"tls": true' in text
     assert password not in text
