@@ -30,6 +30,25 @@ class BookingKind(StrEnum):
     FLEXIBLE = "flexible"
 
 
+class TrajectoryState(StrEnum):
+    """Where the family's trajectory stood when booking decided: what a place rested on."""
+
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    DROPPED = "dropped"
+
+
+class ReleaseReason(StrEnum):
+    """Why booking itself ended a place or a waiting entry (not the family's own cancel)."""
+
+    GRACE_PERIOD_ENDED = "grace_period_ended"
+    BRIDGING_ENDED = "bridging_ended"
+    TRAJECTORY_DROPPED = "trajectory_dropped"
+    HANDED_OVER = "handed_over"
+    CONSENT_WITHDRAWN = "consent_withdrawn"
+    FAMILY_ERASED = "family_erased"
+
+
 class HandoverDestination(StrEnum):
     """Where a child moves on to after flexible childcare."""
 
@@ -72,15 +91,23 @@ class DaypartCapacitySet(_SessionEvent):
         return self
 
 
-class SlotBooked(_BookingEvent):
-    """A child has a place in a session."""
+class _Decided(_BookingEvent):
+    """What a booking decision rested on; None in events recorded before it was kept."""
+
+    trajectory_state: TrajectoryState | None = public(default=None)
+    trajectory_ended_on: date | None = public(default=None)
+    bridging_ends_on: date | None = public(default=None)
+
+
+class SlotBooked(_Decided):
+    """A child has a place in a session, with the trajectory facts the decision rested on."""
 
     kind: BookingKind = public()
     hours: float = public(gt=0, le=12)
     booked_on: date = public()
 
 
-class SlotWaitlisted(_BookingEvent):
+class SlotWaitlisted(_Decided):
     """The session was full: the child waits for a place."""
 
     kind: BookingKind = public()
@@ -99,6 +126,7 @@ class BookingCancelled(_BookingEvent):
 
     cancelled_on: date = public()
     late: bool = public()
+    reason: ReleaseReason | None = public(default=None)  # set when booking cancelled it
 
 
 class ChildCheckedIn(_BookingEvent):
@@ -144,9 +172,10 @@ class BookingFlaggedForHandover(_BookingEvent):
 
 
 class BookingReleased(_BookingEvent):
-    """The grace period ended: the place is free for another child."""
+    """Booking ended the place or waiting entry (reason says why): free for another child."""
 
     released_on: date = public()
+    reason: ReleaseReason | None = public(default=None)  # None in events before reasons
 
 
 class ChildHandedOver(DomainEvent):
@@ -161,8 +190,16 @@ class ChildHandedOver(DomainEvent):
 
 
 EVENTS: tuple[type[DomainEvent], ...] = (
-    DaypartCapacitySet, SlotBooked, SlotWaitlisted, WaitlistPromoted, BookingCancelled,
-    ChildCheckedIn, ChildCheckedOut, NoShowRecorded, BookingFlaggedForHandover, BookingReleased,
+    DaypartCapacitySet,
+    SlotBooked,
+    SlotWaitlisted,
+    WaitlistPromoted,
+    BookingCancelled,
+    ChildCheckedIn,
+    ChildCheckedOut,
+    NoShowRecorded,
+    BookingFlaggedForHandover,
+    BookingReleased,
     ChildHandedOver,
 )
 SUPERSEDED: tuple[type[DomainEvent], ...] = (ChildCheckedOutV1,)

@@ -26,9 +26,9 @@ from services.booking.domain import (
     ReleaseBooking,
     Request,
     decider,
-    handover_decider,
     stream_id,
 )
+from services.booking.handover import handover_decider
 
 DEFAULT_GRACE_DAYS = 14
 
@@ -40,8 +40,14 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
     def session_command(model: type) -> CommandRoute:
         async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
             family = await facts(command.family_id) if hasattr(command, "family_id") else None
-            return await execute(store, decider, stream_id(command.session_id),
-                                 Request(command, meta.now, family), meta)
+            return await execute(
+                store,
+                decider,
+                stream_id(command.session_id),
+                Request(command, meta.now, family),
+                meta,
+            )
+
         return CommandRoute(command_name(model), model, handle)
 
     async def hand_over(command: HandOverChild, meta: CommandMeta) -> list[RecordedEvent]:
@@ -52,8 +58,12 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
         released: list[RecordedEvent] = []
         for row in await store.db.read(views.due_for_release, command.today):
             released += await execute(
-                store, decider, stream_id(row.session_id),
-                Request(ReleaseBooking(row.booking_id, command.today), meta.now), meta)
+                store,
+                decider,
+                stream_id(row.session_id),
+                Request(ReleaseBooking(row.booking_id, command.today), meta.now),
+                meta,
+            )
         return released
 
     def flag_on_trajectory_end(tx: Any, envelope: Any, event: Any) -> None:
@@ -63,10 +73,12 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
         ended_on = getattr(event, "completed_on", None) or event.dropped_on
         meta = reaction_meta(envelope, "booking-handover")
         for row in views.future_bookings(tx.connection, event.family_id, ended_on):
-            command = FlagForHandover(row.booking_id, ended_on,
-                                      ended_on + timedelta(days=grace_days))
-            decide_and_append(tx, decider, stream_id(row.session_id),
-                              Request(command, meta.now), meta)
+            command = FlagForHandover(
+                row.booking_id, ended_on, ended_on + timedelta(days=grace_days)
+            )
+            decide_and_append(
+                tx, decider, stream_id(row.session_id), Request(command, meta.now), meta
+            )
 
     async def sessions_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(views.sessions_with_places, params)
@@ -77,18 +89,41 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
     async def bookings_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(views.bookings_between, params)
 
-    routes = [session_command(m) for m in (SetDaypartCapacity, BookSlot, CancelBooking, CheckIn,
-                                            CheckOut, RecordNoShow)]
-    routes += [CommandRoute("hand_over_child", HandOverChild, hand_over),
-               CommandRoute("release_due_bookings", ReleaseDueBookings, release_due)]
-    reactions = [
-        Reaction("booking-families", [subjects.context_event_subjects(partner, "intake")],
-                 views.apply_intake),
-        Reaction("booking-bookings", [subjects.context_event_subjects(partner, "booking")],
-                 views.apply_booking),
-        Reaction("booking-handover", [subjects.context_event_subjects(partner, "trajectory")],
-                 flag_on_trajectory_end),
+    routes = [
+        session_command(m)
+        for m in (SetDaypartCapacity, BookSlot, CancelBooking, CheckIn, CheckOut, RecordNoShow)
     ]
-    return Service(partner, "booking", store, routes, reactions, tables=[views.metadata],
-                   queries={"sessions": sessions_query, "waitlist": waitlist_query,
-                            "bookings": bookings_query})
+    routes += [
+        CommandRoute("hand_over_child", HandOverChild, hand_over),
+        CommandRoute("release_due_bookings", ReleaseDueBookings, release_due),
+    ]
+    reactions = [
+        Reaction(
+            "booking-families",
+            [subjects.context_event_subjects(partner, "intake")],
+            views.apply_intake,
+        ),
+        Reaction(
+            "booking-bookings",
+            [subjects.context_event_subjects(partner, "booking")],
+            views.apply_booking,
+        ),
+        Reaction(
+            "booking-handover",
+            [subjects.context_event_subjects(partner, "trajectory")],
+            flag_on_trajectory_end,
+        ),
+    ]
+    return Service(
+        partner,
+        "booking",
+        store,
+        routes,
+        reactions,
+        tables=[views.metadata],
+        queries={
+            "sessions": sessions_query,
+            "waitlist": waitlist_query,
+            "bookings": bookings_query,
+        },
+    )

@@ -28,21 +28,24 @@ from services.booking.domain import FamilyFacts
 metadata = MetaData()
 
 families = Table(
-    "booking_families", metadata,
+    "booking_families",
+    metadata,
     Column("family_id", String(64), primary_key=True),
     Column("enrolled", Boolean, nullable=False, default=False),
     Column("childcare_consent", Boolean, nullable=False, default=False),
     Column("erased", Boolean, nullable=False, default=False),
 )
 children = Table(
-    "booking_children", metadata,
+    "booking_children",
+    metadata,
     Column("child_id", String(64), primary_key=True),
     Column("family_id", String(64), nullable=False, index=True),
     Column("birth_month", String(7), nullable=False),
     Column("handed_over", Boolean, nullable=False, default=False),
 )
 bookings = Table(
-    "booking_bookings", metadata,
+    "booking_bookings",
+    metadata,
     Column("booking_id", String(64), primary_key=True),
     Column("session_id", String(64), nullable=False, index=True),
     Column("location_id", String(40), nullable=False),
@@ -55,7 +58,8 @@ bookings = Table(
     Column("release_on", Date, nullable=True),
 )
 sessions = Table(
-    "booking_sessions", metadata,
+    "booking_sessions",
+    metadata,
     Column("session_id", String(64), primary_key=True),
     Column("location_id", String(40), nullable=False),
     Column("session_date", Date, nullable=False),
@@ -72,9 +76,12 @@ def family_facts(conn: Connection, family_id: str) -> FamilyFacts | None:
         return None
     kids = conn.execute(select(children).where(children.c.family_id == family_id)).all()
     return FamilyFacts(
-        enrolled=row.enrolled, childcare_consent=row.childcare_consent, erased=row.erased,
+        enrolled=row.enrolled,
+        childcare_consent=row.childcare_consent,
+        erased=row.erased,
         children={k.child_id: k.birth_month for k in kids},
-        handed_over=frozenset(k.child_id for k in kids if k.handed_over))
+        handed_over=frozenset(k.child_id for k in kids if k.handed_over),
+    )
 
 
 def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:
@@ -82,13 +89,28 @@ def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:
     conn = tx.connection
     match event:
         case intake.FamilyReferred():
-            conn.execute(insert(families), {"family_id": event.family_id, "enrolled": False,
-                                            "childcare_consent": False, "erased": False})
+            conn.execute(
+                insert(families),
+                {
+                    "family_id": event.family_id,
+                    "enrolled": False,
+                    "childcare_consent": False,
+                    "erased": False,
+                },
+            )
             if event.children:
-                conn.execute(insert(children), [
-                    {"child_id": c.child_id, "family_id": event.family_id,
-                     "birth_month": c.birth_month, "handed_over": False}
-                    for c in event.children])
+                conn.execute(
+                    insert(children),
+                    [
+                        {
+                            "child_id": c.child_id,
+                            "family_id": event.family_id,
+                            "birth_month": c.birth_month,
+                            "handed_over": False,
+                        }
+                        for c in event.children
+                    ],
+                )
         case intake.ConsentRecorded(purpose=ConsentPurpose.CHILDCARE):
             _set_family(conn, event.family_id, childcare_consent=True)
         case intake.ConsentWithdrawn(purpose=ConsentPurpose.CHILDCARE):
@@ -108,28 +130,52 @@ def apply_booking(tx: Any, _envelope: Any, event: Any) -> None:
     conn = tx.connection
     match event:
         case ev.DaypartCapacitySet():
-            changed = conn.execute(update(sessions).where(
-                sessions.c.session_id == event.session_id).values(capacity=event.capacity))
+            changed = conn.execute(
+                update(sessions)
+                .where(sessions.c.session_id == event.session_id)
+                .values(capacity=event.capacity)
+            )
             if changed.rowcount == 0:
-                conn.execute(insert(sessions), {
-                    "session_id": event.session_id, "location_id": event.location_id,
-                    "session_date": event.session_date, "daypart": event.daypart.value,
-                    "capacity": event.capacity})
+                conn.execute(
+                    insert(sessions),
+                    {
+                        "session_id": event.session_id,
+                        "location_id": event.location_id,
+                        "session_date": event.session_date,
+                        "daypart": event.daypart.value,
+                        "capacity": event.capacity,
+                    },
+                )
         case ev.SlotBooked() | ev.SlotWaitlisted():
             location, on, daypart = event.session_id.split(":")
-            known = conn.execute(select(sessions.c.session_id).where(
-                sessions.c.session_id == event.session_id)).first()
+            known = conn.execute(
+                select(sessions.c.session_id).where(sessions.c.session_id == event.session_id)
+            ).first()
             if known is None:  # booked without a capacity set: the default applies
-                conn.execute(insert(sessions), {
-                    "session_id": event.session_id, "location_id": location,
-                    "session_date": date.fromisoformat(on), "daypart": daypart,
-                    "capacity": ev.DEFAULT_CAPACITY})
-            conn.execute(insert(bookings), {
-                "booking_id": event.booking_id, "session_id": event.session_id,
-                "location_id": location, "session_date": date.fromisoformat(on),
-                "daypart": daypart, "family_id": event.family_id, "child_id": event.child_id,
-                "hours": event.hours,
-                "status": "booked" if isinstance(event, ev.SlotBooked) else "waitlisted"})
+                conn.execute(
+                    insert(sessions),
+                    {
+                        "session_id": event.session_id,
+                        "location_id": location,
+                        "session_date": date.fromisoformat(on),
+                        "daypart": daypart,
+                        "capacity": ev.DEFAULT_CAPACITY,
+                    },
+                )
+            conn.execute(
+                insert(bookings),
+                {
+                    "booking_id": event.booking_id,
+                    "session_id": event.session_id,
+                    "location_id": location,
+                    "session_date": date.fromisoformat(on),
+                    "daypart": daypart,
+                    "family_id": event.family_id,
+                    "child_id": event.child_id,
+                    "hours": event.hours,
+                    "status": "booked" if isinstance(event, ev.SlotBooked) else "waitlisted",
+                },
+            )
         case ev.WaitlistPromoted():
             _set_booking(conn, event.booking_id, status="booked")
         case ev.BookingCancelled():
@@ -145,8 +191,11 @@ def apply_booking(tx: Any, _envelope: Any, event: Any) -> None:
         case ev.BookingFlaggedForHandover():
             _set_booking(conn, event.booking_id, release_on=event.release_on)
         case ev.ChildHandedOver():
-            conn.execute(update(children).where(children.c.child_id == event.child_id)
-                         .values(handed_over=True))
+            conn.execute(
+                update(children)
+                .where(children.c.child_id == event.child_id)
+                .values(handed_over=True)
+            )
 
 
 def _set_booking(conn: Connection, booking_id: str, **values: Any) -> None:
@@ -154,42 +203,73 @@ def _set_booking(conn: Connection, booking_id: str, **values: Any) -> None:
 
 
 def future_bookings(conn: Connection, family_id: str, after: date) -> list[Any]:
-    return conn.execute(select(bookings).where(
-        bookings.c.family_id == family_id, bookings.c.session_date > after,
-        bookings.c.status.in_(ACTIVE))).all()
+    return conn.execute(
+        select(bookings).where(
+            bookings.c.family_id == family_id,
+            bookings.c.session_date > after,
+            bookings.c.status.in_(ACTIVE),
+        )
+    ).all()
 
 
 def due_for_release(conn: Connection, today: date) -> list[Any]:
-    return conn.execute(select(bookings).where(
-        bookings.c.release_on.is_not(None), bookings.c.release_on <= today,
-        bookings.c.status.in_(ACTIVE))).all()
+    return conn.execute(
+        select(bookings).where(
+            bookings.c.release_on.is_not(None),
+            bookings.c.release_on <= today,
+            bookings.c.status.in_(ACTIVE),
+        )
+    ).all()
 
 
 def sessions_with_places(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Sessions from a date on, with capacity, booked, waiting and free places."""
     start = date.fromisoformat(params.get("from", "1900-01-01"))
-    rows = conn.execute(select(sessions).where(sessions.c.session_date >= start)
-                        .order_by(sessions.c.session_date, sessions.c.location_id,
-                                  sessions.c.daypart).limit(int(params.get("limit", 200)))).all()
+    rows = conn.execute(
+        select(sessions)
+        .where(sessions.c.session_date >= start)
+        .order_by(sessions.c.session_date, sessions.c.location_id, sessions.c.daypart)
+        .limit(int(params.get("limit", 200)))
+    ).all()
     counts: dict[tuple[str, str], int] = {}
     for session_id, status in conn.execute(select(bookings.c.session_id, bookings.c.status)):
-        key = (session_id, "waiting" if status == "waitlisted" else
-               "taken" if status in ("booked", "checked_in", "attended", "no_show") else "other")
+        key = (
+            session_id,
+            "waiting"
+            if status == "waitlisted"
+            else "taken"
+            if status in ("booked", "checked_in", "attended", "no_show")
+            else "other",
+        )
         counts[key] = counts.get(key, 0) + 1
-    return [{"session_id": r.session_id, "location": r.location_id,
-             "date": r.session_date.isoformat(), "daypart": r.daypart, "capacity": r.capacity,
-             "taken": counts.get((r.session_id, "taken"), 0),
-             "waiting": counts.get((r.session_id, "waiting"), 0),
-             "free": max(r.capacity - counts.get((r.session_id, "taken"), 0), 0)}
-            for r in rows]
+    return [
+        {
+            "session_id": r.session_id,
+            "location": r.location_id,
+            "date": r.session_date.isoformat(),
+            "daypart": r.daypart,
+            "capacity": r.capacity,
+            "taken": counts.get((r.session_id, "taken"), 0),
+            "waiting": counts.get((r.session_id, "waiting"), 0),
+            "free": max(r.capacity - counts.get((r.session_id, "taken"), 0), 0),
+        }
+        for r in rows
+    ]
 
 
 def waitlist(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
     query = select(bookings).where(bookings.c.status == "waitlisted")
     if params.get("session_id"):
         query = query.where(bookings.c.session_id == params["session_id"])
-    return [{"booking_id": r.booking_id, "session_id": r.session_id, "family_id": r.family_id,
-             "child_id": r.child_id} for r in conn.execute(query.order_by(bookings.c.session_id))]
+    return [
+        {
+            "booking_id": r.booking_id,
+            "session_id": r.session_id,
+            "family_id": r.family_id,
+            "child_id": r.child_id,
+        }
+        for r in conn.execute(query.order_by(bookings.c.session_id))
+    ]
 
 
 def bookings_between(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
@@ -201,10 +281,21 @@ def bookings_between(conn: Connection, params: dict[str, Any]) -> list[dict[str,
         query = query.where(bookings.c.session_date >= date.fromisoformat(params["from"]))
     if params.get("to"):
         query = query.where(bookings.c.session_date <= date.fromisoformat(params["to"]))
-    rows = conn.execute(query.order_by(bookings.c.session_id)
-                        .limit(int(params.get("limit", 500)))).all()
-    return [{"booking_id": r.booking_id, "session_id": r.session_id, "location": r.location_id,
-             "date": r.session_date.isoformat(), "daypart": r.daypart,
-             "family_id": r.family_id, "child_id": r.child_id, "hours": r.hours,
-             "status": r.status,
-             "release_on": r.release_on.isoformat() if r.release_on else None} for r in rows]
+    rows = conn.execute(
+        query.order_by(bookings.c.session_id).limit(int(params.get("limit", 500)))
+    ).all()
+    return [
+        {
+            "booking_id": r.booking_id,
+            "session_id": r.session_id,
+            "location": r.location_id,
+            "date": r.session_date.isoformat(),
+            "daypart": r.daypart,
+            "family_id": r.family_id,
+            "child_id": r.child_id,
+            "hours": r.hours,
+            "status": r.status,
+            "release_on": r.release_on.isoformat() if r.release_on else None,
+        }
+        for r in rows
+    ]
