@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from nats.js.client import JetStreamContext
 
@@ -24,10 +24,12 @@ STORES = (*CONTEXTS, "sharing")
 
 def build_services(partner: str, stores: Mapping[str, EventStore], key: PseudonymKey,
                    vault_key: VaultKey, grace_days: int = 14,
-                   only: str | None = None) -> list[Service]:
+                   only: str | None = None,
+                   booking_settings: dict[str, Any] | None = None) -> list[Service]:
     """A partner's service set: intake, booking, trajectory, and sharing with the hub.
 
     `only` builds one of them (one process per service); `stores` needs only its store.
+    `booking_settings`: bridging_weeks, max_places_per_daypart, release_schedule.
     """
     from pace.network import sharing
     from services.booking.app import build as booking
@@ -36,7 +38,8 @@ def build_services(partner: str, stores: Mapping[str, EventStore], key: Pseudony
 
     builders: dict[str, Callable[[], Service]] = {
         "intake": lambda: intake(partner, stores["intake"], vault_key),
-        "booking": lambda: booking(partner, stores["booking"], grace_days),
+        "booking": lambda: booking(partner, stores["booking"], grace_days,
+                                   **booking_options(partner, booking_settings or {})),
         "trajectory": lambda: trajectory(partner, stores["trajectory"]),
         "sharing": lambda: sharing.build(partner, stores["sharing"], key),
     }
@@ -45,13 +48,28 @@ def build_services(partner: str, stores: Mapping[str, EventStore], key: Pseudony
     return [build() for context, build in builders.items() if only in (None, context)]
 
 
+def booking_options(partner: str, settings: dict[str, Any]) -> dict[str, Any]:
+    """The booking service's policy: the settings given and the partner's time zone."""
+    from pace.network.registry import load_registry
+    from services.booking.rules import Policy
+
+    registry = load_registry()
+    zone = registry[partner].time_zone if partner in registry else "UTC"
+    options = dict(settings)
+    schedule = options.pop("release_schedule", None)
+    policy = Policy(time_zone=zone, **options)
+    return {"policy": policy} if schedule is None else {"policy": policy,
+                                                        "release_schedule": schedule}
+
+
 class Partner:
     """Opens the three stores, builds the services and runs them on one NATS connection."""
 
     def __init__(self, partner: str, data_dir: Path, nats_url: str, *,
                  database_urls: dict[str, str] | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
-                 auth: NatsAuth | None = None, only: str | None = None) -> None:
+                 auth: NatsAuth | None = None, only: str | None = None,
+                 booking: dict[str, Any] | None = None) -> None:
         self.partner = partner
         self.auth = auth or NatsAuth()
         if only is not None and only not in STORES:
@@ -62,6 +80,7 @@ class Partner:
         self.database_urls = database_urls or {
             c: str(data_dir / f"{partner}-{c}.db") for c in STORES}
         self.grace_days = grace_days
+        self.booking = booking  # booking's policy settings (pace.settings.booking_settings)
         self.clock = clock
         self.history_mode = history_mode  # commands may carry their own time: demos only
         self.stores: dict[str, EventStore] = {}
@@ -81,7 +100,7 @@ class Partner:
                if self.only in (None, "sharing") else None)
         services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
                                   self.vault_key, self.grace_days,  # type: ignore[arg-type]
-                                  self.only)
+                                  self.only, self.booking)
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode

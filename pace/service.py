@@ -26,6 +26,7 @@ from pace.domain import DomainError
 from pace.logging import get_logger
 from pace.metrics import COMMAND_SECONDS, count_appends, outcome_of
 from pace.relay import Relay, event_subject_of
+from pace.schedules import Schedule, ScheduleRunner
 from pace.store import ConcurrencyError, EventStore, RecordedEvent, StoreUnavailableError
 
 log = get_logger(__name__)
@@ -135,6 +136,7 @@ class Service:
     # History mode (demos, calibrated histories): a command may say when it happens, in the
     # Pace-History-At header, so a booking "in 2019" is judged as of 2019. Off in deployments.
     history_mode: bool = False
+    schedules: list[Schedule] = field(default_factory=list)  # time-driven work (pace.schedules)
 
     def clock_for(self, headers: Mapping[str, str]) -> Callable[[], datetime]:
         at = headers.get(HISTORY_AT_HEADER) if self.history_mode else None
@@ -163,6 +165,7 @@ class ServiceRunner:
         self._nc: nats.NATS | None = None
         self.consumers: dict[str, ConsumerRunner] = {}
         self.relays: dict[str, Relay] = {}
+        self.schedules: dict[str, ScheduleRunner] = {}
         for service in self.services:
             if service.routes:
                 self._mount(service)
@@ -251,6 +254,12 @@ class ServiceRunner:
                 self.consumers[reaction.durable] = consumer
                 self._tasks.append(asyncio.create_task(consumer.run(self.stop_event),
                                                        name=f"consumer {reaction.durable}"))
+            for schedule in service.schedules:
+                ticks = ScheduleRunner(js, service.partner, schedule)
+                await ticks.start()
+                self.schedules[schedule.name] = ticks
+                self._tasks.append(asyncio.create_task(ticks.run(self.stop_event),
+                                                       name=f"schedule {schedule.name}"))
         await self.broker.start()
 
     @property

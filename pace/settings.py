@@ -94,6 +94,19 @@ class Settings(BaseSettings):
         None, description="Master key of intake's vault (secret).")
     vault_key_file: Path | None = Field(
         None, description="File holding the vault master key, instead of PACE_VAULT_KEY.")
+    grace_days: int = Field(
+        14, ge=0, le=365, description="Days a place stays after a dropped trajectory before "
+        "booking releases it.")
+    bridging_weeks: int = Field(
+        8, ge=0, le=52, description="Weeks after a completed trajectory during which the "
+        "family keeps its places and may book sessions before the bridge ends.")
+    max_places_per_daypart: int = Field(
+        15, ge=1, le=60, description="Most children per day-part (the PACE rule is 15); a "
+        "larger capacity for a session is refused.")
+    release_schedule: str = Field(
+        "0 5 0 * * *", description="When booking releases places that are due: a 6-field "
+        "cron (seconds first) on the partner's time zone, or `@every 1m`; kept by "
+        "nats-server as a JetStream message schedule.")
     stream_replicas: int = Field(
         1, ge=1, le=5, description="Replicas of the JetStream streams this process creates "
         "(3 on the 3-node hub cluster).")
@@ -143,6 +156,12 @@ class Settings(BaseSettings):
         return self
 
     # -- derived values ------------------------------------------------------------------
+
+    def booking_settings(self) -> dict[str, Any]:
+        """The partner's booking policy, as `Partner(booking=...)` takes it."""
+        return {"bridging_weeks": self.bridging_weeks,
+                "max_places_per_daypart": self.max_places_per_daypart,
+                "release_schedule": self.release_schedule}
 
     def secret(self, name: str) -> str | None:
         """A secret's value, from its variable or its file (stripped); None when unset."""

@@ -157,7 +157,8 @@ async def partner_up(settings: Settings) -> None:
         auth = NatsAuth() if server is not None else settings.nats_auth()
         urls = {store: settings.database_url_for(store) for store in settings.stores}
         async with Partner(partner, data_dir, nats_url, auth=auth, only=settings.only,
-                           database_urls=urls) as running:
+                           database_urls=urls, grace_days=settings.grace_days,
+                           booking=settings.booking_settings()) as running:
             ops = await _serve_ops(running, settings)
             try:
                 what = settings.only or "intake, booking, trajectory and sharing"

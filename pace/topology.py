@@ -7,6 +7,7 @@ from nats.js.client import JetStreamContext
 from nats.js.errors import NotFoundError
 
 from contracts import subjects
+from pace.schedules import schedules_stream
 
 DUPLICATE_WINDOW_SECONDS = 15 * 60  # the relay's retries after a crash fall well inside this
 
@@ -41,6 +42,7 @@ def partner_streams(partner: str) -> list[StreamConfig]:
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
             description=f"Messages partner {partner}'s consumers could not apply, with reasons",
         ),
+        schedules_stream(partner),
     ]
 
 

@@ -53,6 +53,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from contracts import subjects
+from pace.schedules import SCHEDULES_STREAM
 
 DEFAULT_INBOX = "_INBOX"
 REPORTING_USER = "reporting"
@@ -207,7 +208,7 @@ def inbox(prefix: str) -> str:
 def partner_streams(partner: str) -> list[str]:
     """The names of a partner's own streams on its leaf (see pace.topology.partner_streams)."""
     return [subjects.PARTNER_EVENTS_STREAM, subjects.shared_stream(partner),
-            subjects.DEAD_LETTER_STREAM]
+            subjects.DEAD_LETTER_STREAM, SCHEDULES_STREAM]
 
 
 def partner_permissions(partner: str, *, streams: Sequence[str] | None = None,

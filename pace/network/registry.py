@@ -6,12 +6,15 @@ import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from contracts.subjects import check_partner
 
 DEFAULT_REGISTRY = Path(__file__).resolve().parents[2] / "deploy" / "partners.toml"
 COUNTRIES = ("BE", "NL", "FR", "UK")
 LANGUAGES = ("nl", "fr", "en")
+COUNTRY_TIME_ZONES = {"BE": "Europe/Brussels", "NL": "Europe/Amsterdam",
+                      "FR": "Europe/Paris", "UK": "Europe/London"}
 
 
 class Role(StrEnum):
@@ -33,6 +36,7 @@ class PartnerInfo:
     language: str
     role: Role
     lead: bool = False
+    time_zone: str = "Europe/Brussels"  # IANA name: the partner's "today" and its cut-offs
 
     @property
     def delivers(self) -> bool:
@@ -95,7 +99,7 @@ def _partner(entry: object, index: int) -> PartnerInfo:
     missing = [f for f in _FIELDS if not isinstance(entry.get(f), str) or not entry.get(f)]
     if missing:
         raise RegistryError(f"{where}: missing or empty: {', '.join(missing)}")
-    unknown = sorted(set(entry) - {*_FIELDS, "lead"})
+    unknown = sorted(set(entry) - {*_FIELDS, "lead", "time_zone"})
     if unknown:
         raise RegistryError(f"{where}: unknown keys: {', '.join(unknown)}")
     try:
@@ -110,5 +114,10 @@ def _partner(entry: object, index: int) -> PartnerInfo:
     lead = entry.get("lead", False)
     if not isinstance(lead, bool):
         raise RegistryError(f"{where}: lead must be true or false")
+    zone = entry.get("time_zone", COUNTRY_TIME_ZONES[entry["country"]])
+    try:
+        ZoneInfo(zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
+        raise RegistryError(f"{where}: time_zone {zone!r} is not a known time zone") from error
     return PartnerInfo(entry["id"], entry["name"], entry["city"], entry["country"],
-                       entry["language"], role, lead)
+                       entry["language"], role, lead, zone)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import uuid
+from dataclasses import replace
+from datetime import date, datetime
 from typing import Any
 
 from contracts import subjects
-from contracts import trajectory as traj
 from contracts.commands import (
     BookSlot,
     CancelBooking,
@@ -17,68 +18,61 @@ from contracts.commands import (
     ReleaseDueBookings,
     SetDaypartCapacity,
 )
-from pace.commands import CommandMeta, decide_and_append, execute, reaction_meta
+from pace.commands import CommandMeta, execute
+from pace.schedules import Schedule
 from pace.service import CommandRoute, Reaction, Service, command_name
 from pace.store import EventStore, RecordedEvent
-from services.booking import views
-from services.booking.domain import (
-    FlagForHandover,
-    ReleaseBooking,
-    Request,
-    decider,
-    stream_id,
-)
+from services.booking import reactions, views
+from services.booking.domain import ReleaseBooking, Request, decider, stream_id
 from services.booking.handover import handover_decider
+from services.booking.rules import DEFAULT_GRACE_DAYS, Policy
 
-DEFAULT_GRACE_DAYS = 14
+RELEASE_SCHEDULE = "booking-release"
+DEFAULT_RELEASE_CRON = "0 5 0 * * *"  # every day at 00:05 on the partner's clock
+RELEASE_NAMESPACE = uuid.UUID("6f1c2a1e-4d1b-4a53-9a57-2c0d6f0b9e11")
 
 
-def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS) -> Service:
+def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS,
+          policy: Policy | None = None, release_schedule: str = DEFAULT_RELEASE_CRON
+          ) -> Service:
+    policy = replace(policy or Policy(), grace_days=grace_days)
+
     async def facts(family_id: str):
         return await store.db.read(views.family_facts, family_id)
 
     def session_command(model: type) -> CommandRoute:
         async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
             family = await facts(command.family_id) if hasattr(command, "family_id") else None
-            return await execute(
-                store,
-                decider,
-                stream_id(command.session_id),
-                Request(command, meta.now, family),
-                meta,
-            )
+            waiting = await store.db.read(views.waiting_facts, command.session_id)
+            request = Request(command, meta.now, family, waiting, policy)
+            return await execute(store, decider, stream_id(command.session_id), request, meta)
 
         return CommandRoute(command_name(model), model, handle)
 
     async def hand_over(command: HandOverChild, meta: CommandMeta) -> list[RecordedEvent]:
-        request = Request(command, meta.now, await facts(command.family_id))
+        request = Request(command, meta.now, await facts(command.family_id), policy=policy)
         return await execute(store, handover_decider, f"child-{command.child_id}", request, meta)
 
     async def release_due(command: ReleaseDueBookings, meta: CommandMeta) -> list[RecordedEvent]:
+        """Release every flagged place due by `today`, never in a session already past."""
         released: list[RecordedEvent] = []
         for row in await store.db.read(views.due_for_release, command.today):
-            released += await execute(
-                store,
-                decider,
-                stream_id(row.session_id),
-                Request(ReleaseBooking(row.booking_id, command.today), meta.now),
-                meta,
-            )
+            family = await facts(row.family_id)
+            reason = reactions.release_reason(family)
+            waiting = await store.db.read(views.waiting_facts, row.session_id)
+            request = Request(ReleaseBooking(row.booking_id, command.today, reason), meta.now,
+                              family, waiting, policy)
+            one = replace(meta, command_id=uuid.uuid5(meta.command_id, row.booking_id))
+            released += await execute(store, decider, stream_id(row.session_id), request, one)
         return released
 
-    def flag_on_trajectory_end(tx: Any, envelope: Any, event: Any) -> None:
-        """A trajectory ended: the family's future places go to handover after a grace period."""
-        if not isinstance(event, traj.TrajectoryCompleted | traj.TrajectoryDropped):
-            return
-        ended_on = getattr(event, "completed_on", None) or event.dropped_on
-        meta = reaction_meta(envelope, "booking-handover")
-        for row in views.future_bookings(tx.connection, event.family_id, ended_on):
-            command = FlagForHandover(
-                row.booking_id, ended_on, ended_on + timedelta(days=grace_days)
-            )
-            decide_and_append(
-                tx, decider, stream_id(row.session_id), Request(command, meta.now), meta
-            )
+    service: Service
+
+    async def on_release_tick(_ticked_at: datetime) -> None:
+        """The server's daily tick: release what is due today on the partner's clock."""
+        now = service.clock()
+        today = policy.local(now).date()
+        await release_due(ReleaseDueBookings(today=today), release_meta(partner, today, now))
 
     async def sessions_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(views.sessions_with_places, params)
@@ -87,7 +81,20 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
         return await store.db.read(views.waitlist, params)
 
     async def bookings_query(params: dict[str, Any]) -> list[dict[str, Any]]:
-        return await store.db.read(views.bookings_between, params)
+        rows = await store.db.read(views.bookings_between, params)
+        return [{**row, "bridging_ends_on": bridge_end(row)} for row in rows]
+
+    def bridge_end(row: dict[str, Any]) -> str | None:
+        if row["trajectory"] != "completed" or not row["trajectory_ended_on"]:
+            return None
+        return policy.bridge_end(date.fromisoformat(row["trajectory_ended_on"])).isoformat()
+
+    async def policy_query(_params: dict[str, Any]) -> list[dict[str, Any]]:
+        local = policy.local(service.clock())
+        return [{"bridging_weeks": policy.bridging_weeks, "grace_days": policy.grace_days,
+                 "max_places_per_daypart": policy.max_places_per_daypart,
+                 "time_zone": policy.time_zone, "today": local.date().isoformat(),
+                 "release_schedule": release_schedule}]
 
     routes = [
         session_command(m)
@@ -97,33 +104,33 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS)
         CommandRoute("hand_over_child", HandOverChild, hand_over),
         CommandRoute("release_due_bookings", ReleaseDueBookings, release_due),
     ]
-    reactions = [
-        Reaction(
-            "booking-families",
-            [subjects.context_event_subjects(partner, "intake")],
-            views.apply_intake,
-        ),
-        Reaction(
-            "booking-bookings",
-            [subjects.context_event_subjects(partner, "booking")],
-            views.apply_booking,
-        ),
-        Reaction(
-            "booking-handover",
-            [subjects.context_event_subjects(partner, "trajectory")],
-            flag_on_trajectory_end,
-        ),
-    ]
-    return Service(
+    booking_events = subjects.context_event_subjects(partner, "booking")
+    service = Service(
         partner,
         "booking",
         store,
         routes,
-        reactions,
+        [
+            Reaction("booking-families", [subjects.context_event_subjects(partner, "intake")],
+                     reactions.on_intake(policy)),
+            Reaction("booking-bookings", [booking_events], views.apply_booking),
+            Reaction("booking-handover", [subjects.context_event_subjects(partner, "trajectory")],
+                     reactions.on_trajectory(policy)),
+            Reaction("booking-handover-places",
+                     [booking_events.replace("*", "ChildHandedOver")],
+                     reactions.on_handover(policy)),
+        ],
         tables=[views.metadata],
-        queries={
-            "sessions": sessions_query,
-            "waitlist": waitlist_query,
-            "bookings": bookings_query,
-        },
+        queries={"sessions": sessions_query, "waitlist": waitlist_query,
+                 "bookings": bookings_query, "policy": policy_query},
+        schedules=[Schedule(RELEASE_SCHEDULE, release_schedule, on_release_tick,
+                            policy.time_zone)],
     )
+    return service
+
+
+def release_meta(partner: str, today: date, now: datetime) -> CommandMeta:
+    """The same ids for every tick of one day: a repeated tick releases nothing twice."""
+    command_id = uuid.uuid5(RELEASE_NAMESPACE, f"{partner}:release:{today.isoformat()}")
+    return CommandMeta(command_id=command_id, correlation_id=command_id,
+                       actor="schedule:booking-release", now=now)

@@ -22,8 +22,11 @@ from sqlalchemy import (
 
 from contracts import booking as ev
 from contracts import intake
+from contracts import trajectory as traj
+from contracts.booking import TrajectoryState
 from contracts.intake import ConsentPurpose
-from services.booking.domain import FamilyFacts
+from services.booking.places import free_places, taken_places
+from services.booking.rules import FamilyFacts
 
 metadata = MetaData()
 
@@ -67,21 +70,83 @@ sessions = Table(
     Column("capacity", Integer, nullable=False),
 )
 
+trajectories = Table(
+    "booking_trajectories",
+    metadata,
+    Column("family_id", String(64), primary_key=True),
+    Column("state", String(20), nullable=False),
+    Column("ended_on", Date, nullable=True),
+)
+handovers = Table(
+    "booking_handovers",
+    metadata,
+    Column("child_id", String(64), primary_key=True),
+    Column("family_id", String(64), nullable=False, index=True),
+    Column("handed_over_on", Date, nullable=False),
+)
+
 ACTIVE = ("booked", "waitlisted")
 
 
 def family_facts(conn: Connection, family_id: str) -> FamilyFacts | None:
-    row = conn.execute(select(families).where(families.c.family_id == family_id)).first()
-    if row is None:
-        return None
-    kids = conn.execute(select(children).where(children.c.family_id == family_id)).all()
-    return FamilyFacts(
-        enrolled=row.enrolled,
-        childcare_consent=row.childcare_consent,
-        erased=row.erased,
-        children={k.child_id: k.birth_month for k in kids},
-        handed_over=frozenset(k.child_id for k in kids if k.handed_over),
-    )
+    """Everything booking knows of one family, from its own views."""
+    return families_facts(conn, [family_id]).get(family_id)
+
+
+def families_facts(conn: Connection, family_ids: list[str]) -> dict[str, FamilyFacts]:
+    """The facts of several families at once (the waiting families of a session)."""
+    if not family_ids:
+        return {}
+    rows = conn.execute(select(families).where(families.c.family_id.in_(family_ids))).all()
+    kids = conn.execute(select(children).where(children.c.family_id.in_(family_ids))).all()
+    paths = {r.family_id: r for r in conn.execute(
+        select(trajectories).where(trajectories.c.family_id.in_(family_ids)))}
+    dates = {r.child_id: r.handed_over_on for r in conn.execute(
+        select(handovers).where(handovers.c.family_id.in_(family_ids)))}
+    found = {}
+    for row in rows:
+        own = [k for k in kids if k.family_id == row.family_id]
+        path = paths.get(row.family_id)
+        found[row.family_id] = FamilyFacts(
+            enrolled=row.enrolled,
+            childcare_consent=row.childcare_consent,
+            erased=row.erased,
+            children={k.child_id: k.birth_month for k in own},
+            handed_over=frozenset(k.child_id for k in own if k.handed_over),
+            trajectory=TrajectoryState(path.state) if path else None,
+            trajectory_ended_on=path.ended_on if path else None,
+            handed_over_on={k.child_id: dates[k.child_id] for k in own if k.child_id in dates},
+        )
+    return found
+
+
+def waiting_facts(conn: Connection, session_id: str) -> dict[str, FamilyFacts]:
+    """The facts of the families waiting in a session: promotion checks them again."""
+    waiting = conn.execute(select(bookings.c.family_id).where(
+        bookings.c.session_id == session_id, bookings.c.status == "waitlisted")).scalars()
+    return families_facts(conn, sorted(set(waiting)))
+
+
+def apply_trajectory(tx: Any, _envelope: Any, event: Any) -> None:
+    """Keep booking's view of each family's trajectory: active, completed or dropped, and when."""
+    match event:
+        case traj.TrajectoryStarted():
+            _set_trajectory(tx.connection, event.family_id, TrajectoryState.ACTIVE, None)
+        case traj.TrajectoryCompleted():
+            _set_trajectory(tx.connection, event.family_id, TrajectoryState.COMPLETED,
+                            event.completed_on)
+        case traj.TrajectoryDropped():
+            _set_trajectory(tx.connection, event.family_id, TrajectoryState.DROPPED,
+                            event.dropped_on)
+
+
+def _set_trajectory(conn: Connection, family_id: str, state: TrajectoryState,
+                    ended_on: date | None) -> None:
+    values = {"state": state.value, "ended_on": ended_on}
+    changed = conn.execute(update(trajectories).where(
+        trajectories.c.family_id == family_id).values(**values))
+    if changed.rowcount == 0:
+        conn.execute(insert(trajectories), {"family_id": family_id, **values})
 
 
 def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:
@@ -196,6 +261,11 @@ def apply_booking(tx: Any, _envelope: Any, event: Any) -> None:
                 .where(children.c.child_id == event.child_id)
                 .values(handed_over=True)
             )
+            if conn.execute(select(handovers.c.child_id).where(
+                    handovers.c.child_id == event.child_id)).first() is None:
+                conn.execute(insert(handovers), {"child_id": event.child_id,
+                                                 "family_id": event.family_id,
+                                                 "handed_over_on": event.handed_over_on})
 
 
 def _set_booking(conn: Connection, booking_id: str, **values: Any) -> None:
@@ -203,6 +273,7 @@ def _set_booking(conn: Connection, booking_id: str, **values: Any) -> None:
 
 
 def future_bookings(conn: Connection, family_id: str, after: date) -> list[Any]:
+    """A family's active bookings for sessions after a date."""
     return conn.execute(
         select(bookings).where(
             bookings.c.family_id == family_id,
@@ -212,13 +283,26 @@ def future_bookings(conn: Connection, family_id: str, after: date) -> list[Any]:
     ).all()
 
 
+def child_bookings_after(conn: Connection, child_id: str, after: date) -> list[Any]:
+    """A child's active bookings for sessions after a date (its handover date)."""
+    return conn.execute(
+        select(bookings).where(
+            bookings.c.child_id == child_id,
+            bookings.c.session_date > after,
+            bookings.c.status.in_(ACTIVE),
+        )
+    ).all()
+
+
 def due_for_release(conn: Connection, today: date) -> list[Any]:
+    """Flagged places due by today, in sessions not yet past."""
     return conn.execute(
         select(bookings).where(
             bookings.c.release_on.is_not(None),
             bookings.c.release_on <= today,
+            bookings.c.session_date >= today,
             bookings.c.status.in_(ACTIVE),
-        )
+        ).order_by(bookings.c.session_date, bookings.c.booking_id)
     ).all()
 
 
@@ -231,17 +315,9 @@ def sessions_with_places(conn: Connection, params: dict[str, Any]) -> list[dict[
         .order_by(sessions.c.session_date, sessions.c.location_id, sessions.c.daypart)
         .limit(int(params.get("limit", 200)))
     ).all()
-    counts: dict[tuple[str, str], int] = {}
+    statuses: dict[str, list[str]] = {}
     for session_id, status in conn.execute(select(bookings.c.session_id, bookings.c.status)):
-        key = (
-            session_id,
-            "waiting"
-            if status == "waitlisted"
-            else "taken"
-            if status in ("booked", "checked_in", "attended", "no_show")
-            else "other",
-        )
-        counts[key] = counts.get(key, 0) + 1
+        statuses.setdefault(session_id, []).append(status)
     return [
         {
             "session_id": r.session_id,
@@ -249,9 +325,9 @@ def sessions_with_places(conn: Connection, params: dict[str, Any]) -> list[dict[
             "date": r.session_date.isoformat(),
             "daypart": r.daypart,
             "capacity": r.capacity,
-            "taken": counts.get((r.session_id, "taken"), 0),
-            "waiting": counts.get((r.session_id, "waiting"), 0),
-            "free": max(r.capacity - counts.get((r.session_id, "taken"), 0), 0),
+            "taken": taken_places(statuses.get(r.session_id, [])),
+            "waiting": statuses.get(r.session_id, []).count("waitlisted"),
+            "free": free_places(r.capacity, statuses.get(r.session_id, [])),
         }
         for r in rows
     ]
@@ -273,8 +349,9 @@ def waitlist(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def bookings_between(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
-    """Bookings of one session, or of every session between two dates, in booking order."""
-    query = select(bookings)
+    """Bookings of one session, or of every session between two dates, with the trajectory."""
+    query = select(bookings, trajectories.c.state, trajectories.c.ended_on).outerjoin(
+        trajectories, trajectories.c.family_id == bookings.c.family_id)
     if params.get("session_id"):
         query = query.where(bookings.c.session_id == params["session_id"])
     if params.get("from"):
@@ -296,6 +373,8 @@ def bookings_between(conn: Connection, params: dict[str, Any]) -> list[dict[str,
             "hours": r.hours,
             "status": r.status,
             "release_on": r.release_on.isoformat() if r.release_on else None,
+            "trajectory": r.state,
+            "trajectory_ended_on": r.ended_on.isoformat() if r.ended_on else None,
         }
         for r in rows
     ]

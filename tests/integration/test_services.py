@@ -235,7 +235,7 @@ async def test_attendance_no_show_and_handover(staff) -> None:
     assert handover[0]["event_type"] == "ChildHandedOver"
 
 
-async def test_trajectory_end_hands_bookings_over_after_the_grace_period(staff) -> None:
+async def test_a_dropped_trajectory_hands_bookings_over_after_the_grace_period(staff) -> None:
     later = session(TODAY + timedelta(days=30))
     await staff.do("booking", SetDaypartCapacity(**later, capacity=1))
     for n in (6, 7):
@@ -247,9 +247,8 @@ async def test_trajectory_end_hands_bookings_over_after_the_grace_period(staff) 
                                                  child_id="chi-007"))
     await eventually(lambda: staff.query("trajectory", "trajectories", status="ongoing"))
 
-    await staff.do("trajectory", CompleteTrajectory(family_id="fam-006",
-                                                    outcome=CompletionOutcome.JOB,
-                                                    completed_on=TODAY))
+    await staff.do("trajectory", DropTrajectory(family_id="fam-006",
+                                                reason=DropReason.MOVED_AWAY, dropped_on=TODAY))
 
     async def flagged_and_released():
         reply = await staff.do("booking", ReleaseDueBookings(today=TODAY + timedelta(days=14)))
