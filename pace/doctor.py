@@ -26,6 +26,7 @@ from nats.js.errors import NotFoundError
 
 from contracts import subjects
 from pace.connection import NatsAuth, connect
+from pace.schedules import SCHEDULES_STREAM, durable_name, last_run
 
 Level = Literal["ok", "warn", "fail"]
 
@@ -35,12 +36,15 @@ PARTNER_CONSUMERS: dict[str, str] = {
     "booking-families": "booking",
     "booking-bookings": "booking",
     "booking-handover": "booking",
+    "booking-handover-places": "booking",
     "trajectory-enrolment": "trajectory",
     "trajectory-list": "trajectory",
     "sharing": "sharing",
 }
 CONNECT_TIMEOUT = 3.0
 LAG_WARNING = 1000  # pending messages of a consumer that is being pulled
+RELEASE_SCHEDULE = "booking-release"  # booking's daily release of places that are due
+RELEASE_LATE_HOURS = 26  # a daily release not seen for longer than this is late
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +129,7 @@ async def _partner_checks(js: JetStreamContext, partner: str, consumers: dict[st
         findings += await check_consumers(js, consumers, samples, sample_every)
     if subjects.DEAD_LETTER_STREAM in streams:
         findings += await check_dead_letters(js, partner)
+    findings.append(await check_release(js))
     shared = streams.get(subjects.shared_stream(partner))
     return None if shared is None else shared.state.last_seq
 
@@ -208,6 +213,29 @@ def _seconds_since(moment: datetime | None) -> float | None:
 def _ago(moment: datetime | None) -> str:
     seconds = _seconds_since(moment)
     return "never" if seconds is None else f"{seconds:,.0f} s ago"
+
+
+async def check_release(js: JetStreamContext) -> Finding:
+    """When booking last released the places that were due (its daily schedule's last tick)."""
+    what = "release of places"
+    try:
+        ran = await last_run(js, RELEASE_SCHEDULE)
+    except Exception as error:  # noqa: BLE001
+        return Finding("warn", what, f"cannot tell when it last ran: {_describe(error)}")
+    if ran is None:
+        try:
+            await js.consumer_info(SCHEDULES_STREAM, durable_name(RELEASE_SCHEDULE))
+        except NotFoundError:
+            return Finding("warn", what, "has never run on this NATS: the booking service "
+                           "sets its daily schedule when it starts (PACE_RELEASE_SCHEDULE)")
+        return Finding("ok", what, "scheduled, has not run yet (it runs daily, "
+                       "PACE_RELEASE_SCHEDULE)")
+    seconds = _seconds_since(ran) or 0.0
+    when = f"last ran {ran:%Y-%m-%d %H:%M} UTC ({_ago(ran)})"
+    if seconds > RELEASE_LATE_HOURS * 3600:
+        return Finding("warn", what, f"{when}: more than a day ago; is the booking service "
+                       "running? A missed day is caught up when it comes back")
+    return Finding("ok", what, when)
 
 
 async def check_dead_letters(js: JetStreamContext, partner: str) -> list[Finding]:

@@ -81,7 +81,7 @@ async def test_a_healthy_partner_linked_to_its_hub_is_all_ok(linked) -> None:
     assert {f"consumer {d}" for d in PARTNER_CONSUMERS} <= set(by_what(findings))
     assert {"mechelen's NATS", "JetStream", "stream PACE_EVENTS", "stream PACE_SHARED_MECHELEN",
             "stream PACE_DEAD_LETTERS", "dead letters", "link to the hub", "hub",
-            "hub reporting"} <= set(by_what(findings))
+            "hub reporting", "release of places"} <= set(by_what(findings))
 
 
 async def test_a_stopped_hub_shows_as_a_missing_link_and_an_unreachable_hub(linked) -> None:
@@ -171,3 +171,22 @@ async def test_dead_letters_are_reported_per_consumer(partner, nats_url) -> None
     dead = by_what(findings)["dead letters of booking-bookings"]
     assert dead.level == "warn"
     assert "1 messages could not be applied" in dead.advice
+
+
+async def test_doctor_says_when_the_release_of_places_last_ran(tmp_path, nats_url) -> None:
+    before = by_what(await diagnose("mechelen", nats_url, samples=1))
+    async with Partner("mechelen", tmp_path, nats_url,
+                       booking={"release_schedule": "0 0 3 1 1 *"}):
+        never = by_what(await diagnose("mechelen", nats_url, samples=1))
+    async with Partner("mechelen", tmp_path, nats_url,
+                       booking={"release_schedule": "@every 1s"}) as running:
+        ticks = running.runner.schedules["booking-release"]
+        await eventually(lambda: asyncio.sleep(0.2, ticks.handled))
+        ran = by_what(await diagnose("mechelen", nats_url, samples=1))
+
+    assert before["release of places"].level == "warn"
+    assert "has never run" in before["release of places"].advice
+    assert never["release of places"].level == "ok"
+    assert "has not run yet" in never["release of places"].advice
+    assert ran["release of places"].level == "ok"
+    assert ran["release of places"].advice.startswith("last ran ")
