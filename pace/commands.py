@@ -14,6 +14,7 @@ from typing import Any
 from contracts.base import DomainEvent
 from contracts.registry import decode
 from pace.domain import Decider
+from pace.metrics import COMMAND_CONFLICTS
 from pace.store import ConcurrencyError, EventStore, NewEvent, RecordedEvent
 
 MAX_CONFLICT_RETRIES = 20
@@ -78,6 +79,7 @@ async def _execute(store: EventStore, decider: Decider[Any, Any], stream_id: str
             return await store.append(stream_id, new, expected_version=len(records))
         except ConcurrencyError as error:
             conflict = error
+            COMMAND_CONFLICTS.labels(store.partner).inc()
     assert conflict is not None
     raise conflict
 

@@ -34,6 +34,9 @@ DEAD_LETTERS = Counter(
 CONSUMER_LAG = Gauge(
     "pace_consumer_lag", "Messages of a durable consumer not yet delivered (num_pending) "
     "plus delivered but not yet acknowledged (num_ack_pending).", ["partner", "durable"])
+COMMAND_CONFLICTS = Counter(
+    "pace_command_conflicts", "Appends refused because another process moved the stream "
+    "first; the command was decided again.", ["partner"])
 COMMAND_SECONDS = Histogram(
     "pace_command_seconds", "Time to answer a command, by outcome "
     "(ok, refused, unavailable, error).", ["partner", "context", "command", "outcome"],

@@ -124,6 +124,8 @@ class StoreTransaction:
         if request.expected_version is not None and request.expected_version != current:
             if not check_ids and self._already_stored(request):
                 return  # a re-sent append: the same events, already stored
+            if self._head_moved():  # another process appended: judge on fresh versions
+                raise StaleHeadError("the chain head moved: another writer appended")
             request.error = ConcurrencyError(request.stream_id, request.expected_version, current)
             return
         for offset, new in enumerate(request.events, start=1):
@@ -137,6 +139,11 @@ class StoreTransaction:
             request.result.append(RecordedEvent.from_row(row))
         self._versions[request.stream_id] = current + len(request.events)
         self.last_position = self.position
+
+    def _head_moved(self) -> bool:
+        """Whether another writer moved the chain head since this process's cache saw it."""
+        position, _hash = self.connection.execute(HEAD_SELECT).one()
+        return position != self.start_position
 
     def _already_stored(self, request: Append) -> bool:
         self.flush()
