@@ -24,6 +24,7 @@ from pace.client import CommandRefusedError, PartnerClient
 from pace.connection import NatsAuth, connect
 from pace.staff import COMMANDS
 from services.web.auth import Role, Sessions, User
+from services.web.childcare_release import bridging, release_router
 from services.web.common import (
     ChildcareUser,
     FamiliesUser,
@@ -133,6 +134,7 @@ def create_partner_app(
         home,
     )
     default_locations = list(locations or ["centre"])
+    app.include_router(release_router(partner))
 
     def client(request: Request, user: User) -> PartnerClient:
         return PartnerClient(request.app.state.nc, partner, actor=user.username)
@@ -293,9 +295,18 @@ def create_partner_app(
             if i < 5 or any(s["date"] == (start + timedelta(days=i)).isoformat() for s in rows)
         ]
         places = sorted(set(default_locations) | {s["location"] for s in rows})
+        week_bookings = await ask(
+            request,
+            user,
+            "booking",
+            "bookings",
+            **{"from": start.isoformat(), "to": end.isoformat(), "limit": 2000},
+        )
         return render(
             request,
             "week.html",
+            bridging=bridging(week_bookings),
+            is_admin=user.role is Role.PARTNER_ADMIN,
             start=start,
             days=days,
             locations=places,
