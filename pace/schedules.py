@@ -86,8 +86,7 @@ async def define(js: JetStreamContext, partner: str, schedule: Schedule) -> bool
         current = await js.get_last_msg(SCHEDULES_STREAM, subject)
     except NotFoundError:
         current = None
-    if current is not None and all((current.headers or {}).get(k) == v
-                                   for k, v in wanted.items()):
+    if current is not None and all((current.headers or {}).get(k) == v for k, v in wanted.items()):
         return False
     await js.publish(subject, b"", stream=SCHEDULES_STREAM, headers=wanted)
     return True
@@ -96,8 +95,9 @@ async def define(js: JetStreamContext, partner: str, schedule: Schedule) -> bool
 class ScheduleRunner:
     """Hands each tick of one schedule to its handler; ack after success, retry on failure."""
 
-    def __init__(self, js: JetStreamContext, partner: str, schedule: Schedule,
-                 retry_delay: float = 5.0) -> None:
+    def __init__(
+        self, js: JetStreamContext, partner: str, schedule: Schedule, retry_delay: float = 5.0
+    ) -> None:
         self.js = js
         self.partner = partner
         self.schedule = schedule
@@ -109,12 +109,17 @@ class ScheduleRunner:
     async def start(self) -> None:
         await define(self.js, self.partner, self.schedule)
         config = ConsumerConfig(
-            durable_name=self.durable, ack_policy=AckPolicy.EXPLICIT,
-            deliver_policy=DeliverPolicy.ALL, ack_wait=300,
-            filter_subject=tick_subject(self.partner, self.schedule.name), max_deliver=-1)
+            durable_name=self.durable,
+            ack_policy=AckPolicy.EXPLICIT,
+            deliver_policy=DeliverPolicy.ALL,
+            ack_wait=300,
+            filter_subject=tick_subject(self.partner, self.schedule.name),
+            max_deliver=-1,
+        )
         await self.js.add_consumer(SCHEDULES_STREAM, config)
-        self._subscription = await self.js.pull_subscribe_bind(self.durable,
-                                                               stream=SCHEDULES_STREAM)
+        self._subscription = await self.js.pull_subscribe_bind(
+            self.durable, stream=SCHEDULES_STREAM
+        )
 
     async def run_once(self, timeout: float = 1.0) -> int:
         """Handle the ticks waiting now; returns how many were handled."""
@@ -141,8 +146,7 @@ class ScheduleRunner:
             try:
                 await self.run_once()
             except (nats.errors.Error, OSError) as error:
-                log.warning("schedule.unavailable", schedule=self.schedule.name,
-                            error=str(error))
+                log.warning("schedule.unavailable", schedule=self.schedule.name, error=str(error))
                 await asyncio.sleep(1.0)
 
 

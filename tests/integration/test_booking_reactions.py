@@ -39,9 +39,15 @@ async def places(staff, family: int, waiting: int) -> None:
     for day in (FIRST, SECOND):
         await staff.do("booking", SetDaypartCapacity(**session(day), capacity=1))
         for n in (family, waiting):
-            await staff.do("booking", BookSlot(**session(day), booking_id=f"b-{day}-{n}",
-                                               family_id=f"fam-{n:03d}",
-                                               child_id=f"chi-{n:03d}"))
+            await staff.do(
+                "booking",
+                BookSlot(
+                    **session(day),
+                    booking_id=f"b-{day}-{n}",
+                    family_id=f"fam-{n:03d}",
+                    child_id=f"chi-{n:03d}",
+                ),
+            )
 
 
 async def statuses(staff) -> dict[str, str]:
@@ -52,17 +58,26 @@ async def statuses(staff) -> dict[str, str]:
 async def test_withdrawn_childcare_consent_cancels_the_familys_places(staff, partner) -> None:
     await places(staff, 21, 22)
 
-    await staff.do("intake", WithdrawConsent(family_id="fam-021",
-                                             purpose=ConsentPurpose.CHILDCARE,
-                                             withdrawn_on=TODAY))
+    await staff.do(
+        "intake",
+        WithdrawConsent(family_id="fam-021", purpose=ConsentPurpose.CHILDCARE, withdrawn_on=TODAY),
+    )
 
     async def done():
         now = await statuses(staff)
-        return now if list(now.values()).count("cancelled") == 2 and list(
-            now.values()).count("booked") == 2 else None
+        return (
+            now
+            if list(now.values()).count("cancelled") == 2
+            and list(now.values()).count("booked") == 2
+            else None
+        )
+
     assert await eventually(done) == {
-        f"b-{FIRST}-21": "cancelled", f"b-{FIRST}-22": "booked",
-        f"b-{SECOND}-21": "cancelled", f"b-{SECOND}-22": "booked"}
+        f"b-{FIRST}-21": "cancelled",
+        f"b-{FIRST}-22": "booked",
+        f"b-{SECOND}-21": "cancelled",
+        f"b-{SECOND}-22": "booked",
+    }
     stored = await partner.stores["booking"].read_all(0, 10_000)
     cancelled = [r.envelope.payload for r in stored if r.event_type == "BookingCancelled"]
     assert [(c["late"], c["reason"]) for c in cancelled] == [(False, "consent_withdrawn")] * 2
@@ -71,17 +86,26 @@ async def test_withdrawn_childcare_consent_cancels_the_familys_places(staff, par
 async def test_a_handover_releases_the_childs_later_places(staff, partner) -> None:
     await places(staff, 23, 24)
 
-    await staff.do("booking", HandOverChild(family_id="fam-023", child_id="chi-023",
-                                            destination="preschool",
-                                            handed_over_on=FIRST + timedelta(days=1)))
+    await staff.do(
+        "booking",
+        HandOverChild(
+            family_id="fam-023",
+            child_id="chi-023",
+            destination="preschool",
+            handed_over_on=FIRST + timedelta(days=1),
+        ),
+    )
 
     async def done():
         now = await statuses(staff)
         return now if now.get(f"b-{SECOND}-24") == "booked" else None
+
     assert await eventually(done) == {
-        f"b-{FIRST}-23": "booked", f"b-{FIRST}-24": "waitlisted",
-        f"b-{SECOND}-23": "released", f"b-{SECOND}-24": "booked"}
+        f"b-{FIRST}-23": "booked",
+        f"b-{FIRST}-24": "waitlisted",
+        f"b-{SECOND}-23": "released",
+        f"b-{SECOND}-24": "booked",
+    }
     stored = await partner.stores["booking"].read_all(0, 10_000)
     released = [r.envelope.payload for r in stored if r.event_type == "BookingReleased"]
-    assert [(r["booking_id"], r["reason"]) for r in released] == [
-        (f"b-{SECOND}-23", "handed_over")]
+    assert [(r["booking_id"], r["reason"]) for r in released] == [(f"b-{SECOND}-23", "handed_over")]

@@ -27,8 +27,11 @@ from tests.integration.test_services import bookable, eventually, referral, sess
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(150)]
 
 TODAY = datetime.now(ZoneInfo("Europe/Brussels")).date()  # mechelen's own today
-PAST, SOON, LATER = (TODAY - timedelta(days=2), TODAY + timedelta(days=3),
-                     TODAY + timedelta(days=5))
+PAST, SOON, LATER = (
+    TODAY - timedelta(days=2),
+    TODAY + timedelta(days=3),
+    TODAY + timedelta(days=5),
+)
 SETTINGS = {"release_schedule": "@every 1s", "bridging_weeks": 1}
 
 
@@ -42,22 +45,38 @@ async def family(staff: PartnerClient, n: int) -> None:
 
     await staff.do("intake", referral(n))
     for purpose in (ConsentPurpose.TRAJECTORY, ConsentPurpose.CHILDCARE):
-        await staff.do("intake", RecordConsent(family_id=f"fam-{n:03d}", purpose=purpose,
-                                               given_on=TODAY - timedelta(days=30)))
-    await staff.do("intake", EnrolFamily(family_id=f"fam-{n:03d}", coach_id="coach-1",
-                                         enrolled_on=TODAY - timedelta(days=30)))
+        await staff.do(
+            "intake",
+            RecordConsent(
+                family_id=f"fam-{n:03d}", purpose=purpose, given_on=TODAY - timedelta(days=30)
+            ),
+        )
+    await staff.do(
+        "intake",
+        EnrolFamily(
+            family_id=f"fam-{n:03d}", coach_id="coach-1", enrolled_on=TODAY - timedelta(days=30)
+        ),
+    )
     await bookable(staff, n)
 
 
 async def book(staff: PartnerClient, day, n: int, **at) -> str:
-    events = await staff.do("booking", BookSlot(**session(day), booking_id=f"b-{day}-{n}",
-                                                family_id=f"fam-{n:03d}",
-                                                child_id=f"chi-{n:03d}"), **at)
+    events = await staff.do(
+        "booking",
+        BookSlot(
+            **session(day),
+            booking_id=f"b-{day}-{n}",
+            family_id=f"fam-{n:03d}",
+            child_id=f"chi-{n:03d}",
+        ),
+        **at,
+    )
     return events[0]["event_type"]
 
 
 async def test_the_schedule_releases_places_after_the_bridge_once_across_a_restart(
-        tmp_path, nats_url) -> None:
+    tmp_path, nats_url
+) -> None:
     nc = await nats.connect(nats_url)
     staff = PartnerClient(nc, "mechelen")
     before = {"at": datetime.combine(PAST - timedelta(days=3), time(10), UTC)}
@@ -72,9 +91,14 @@ async def test_the_schedule_releases_places_after_the_bridge_once_across_a_resta
             kinds += [await book(staff, day, 1), await book(staff, day, waiting)]
         assert kinds == ["SlotBooked", "SlotWaitlisted"] * 3
 
-        await staff.do("trajectory", CompleteTrajectory(
-            family_id="fam-001", outcome=CompletionOutcome.JOB,
-            completed_on=TODAY - timedelta(days=10)))
+        await staff.do(
+            "trajectory",
+            CompleteTrajectory(
+                family_id="fam-001",
+                outcome=CompletionOutcome.JOB,
+                completed_on=TODAY - timedelta(days=10),
+            ),
+        )
         await running.stop()  # the service goes down before (or while) the flags are made
         running = await partner(tmp_path, nats_url).start()
 
@@ -89,17 +113,29 @@ async def test_the_schedule_releases_places_after_the_bridge_once_across_a_resta
         await running.stop()
         await nc.close()
 
-    assert statuses == again == {
-        f"b-{PAST}-1": "booked", f"b-{PAST}-2": "waitlisted",
-        f"b-{SOON}-1": "released", f"b-{SOON}-2": "booked",
-        f"b-{LATER}-1": "released", f"b-{LATER}-3": "booked"}
+    assert (
+        statuses
+        == again
+        == {
+            f"b-{PAST}-1": "booked",
+            f"b-{PAST}-2": "waitlisted",
+            f"b-{SOON}-1": "released",
+            f"b-{SOON}-2": "booked",
+            f"b-{LATER}-1": "released",
+            f"b-{LATER}-3": "booked",
+        }
+    )
     released = [e for e in events if e.event_type == "BookingReleased"]
     promoted = [e for e in events if e.event_type == "WaitlistPromoted"]
     assert sorted(e.envelope.payload["booking_id"] for e in released) == [
-        f"b-{SOON}-1", f"b-{LATER}-1"]
+        f"b-{SOON}-1",
+        f"b-{LATER}-1",
+    ]
     assert {e.envelope.payload["reason"] for e in released} == {"bridging_ended"}
     assert sorted(e.envelope.payload["booking_id"] for e in promoted) == [
-        f"b-{SOON}-2", f"b-{LATER}-3"]
+        f"b-{SOON}-2",
+        f"b-{LATER}-3",
+    ]
     assert ran is not None
 
 

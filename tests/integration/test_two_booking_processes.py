@@ -32,20 +32,38 @@ FAMILIES = range(100, 150)
 
 
 def start_booking(data_dir: Path, url: str, metrics_port: int, log: Path) -> subprocess.Popen:
-    env = {**os.environ, "PACE_NATS_URL": url, "PACE_ONLY": "booking",
-           "PACE_METRICS_PORT": str(metrics_port), "PACE_HEALTH_PORT": "0"}
+    env = {
+        **os.environ,
+        "PACE_NATS_URL": url,
+        "PACE_ONLY": "booking",
+        "PACE_METRICS_PORT": str(metrics_port),
+        "PACE_HEALTH_PORT": "0",
+    }
     return subprocess.Popen(
-        [sys.executable, "-m", "pace.cli", "partner", "up", "--partner", "mechelen",
-         "--data-dir", str(data_dir)], env=env, stdout=log.open("ab"),
-        stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "pace.cli",
+            "partner",
+            "up",
+            "--partner",
+            "mechelen",
+            "--data-dir",
+            str(data_dir),
+        ],
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
 
 
 def metric(port: int, name: str) -> float:
     """The sum of a counter's samples on a process's /metrics page."""
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=3) as page:
         text = page.read().decode()
-    return sum(float(value) for value in re.findall(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text,
-                                                    re.MULTILINE))
+    return sum(
+        float(value) for value in re.findall(rf"^{name}(?:{{[^}}]*}})? (\S+)$", text, re.MULTILINE)
+    )
 
 
 async def answered(port: int) -> float:
@@ -64,8 +82,10 @@ async def test_two_processes_book_fifty_children_into_fifteen_places(tmp_path, n
     processes: list[subprocess.Popen] = []
     nc = await nats.connect(nats_url)
     staff = PartnerClient(nc, "mechelen")
-    others = [await Partner("mechelen", tmp_path / "mechelen", nats_url, only=only).start()
-              for only in ("intake", "trajectory")]
+    others = [
+        await Partner("mechelen", tmp_path / "mechelen", nats_url, only=only).start()
+        for only in ("intake", "trajectory")
+    ]
     try:
         for port in ports:  # one after the other: the second finds the tables made
             processes.append(start_booking(tmp_path, nats_url, port, tmp_path / f"{port}.log"))
@@ -75,15 +95,27 @@ async def test_two_processes_book_fifty_children_into_fifteen_places(tmp_path, n
         await staff.do("booking", SetDaypartCapacity(**session(), capacity=15))
         served_before = [await answered(port) for port in ports]
 
-        replies = await asyncio.gather(*(
-            staff.do("booking", BookSlot(**session(), booking_id=f"b-{n}",
-                                         family_id=f"fam-{n:03d}", child_id=f"chi-{n:03d}"))
-            for n in FAMILIES))
+        replies = await asyncio.gather(
+            *(
+                staff.do(
+                    "booking",
+                    BookSlot(
+                        **session(),
+                        booking_id=f"b-{n}",
+                        family_id=f"fam-{n:03d}",
+                        child_id=f"chi-{n:03d}",
+                    ),
+                )
+                for n in FAMILIES
+            )
+        )
 
-        served = [await answered(port) - before for port, before in zip(ports, served_before,
-                                                                         strict=True)]
-        conflicts = [await asyncio.to_thread(metric, p, "pace_command_conflicts_total")
-                     for p in ports]
+        served = [
+            await answered(port) - before for port, before in zip(ports, served_before, strict=True)
+        ]
+        conflicts = [
+            await asyncio.to_thread(metric, p, "pace_command_conflicts_total") for p in ports
+        ]
     finally:
         for process in processes:
             process.terminate()

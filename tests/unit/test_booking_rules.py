@@ -303,3 +303,22 @@ def test_a_cancellation_after_midnight_in_brussels_on_the_session_day_is_late():
     events = given(decider, *history).when(Request(command, now, policy=BRUSSELS))._decide()
 
     assert (events[0].late, events[0].cancelled_on) == (True, day)
+
+
+# -- old events stay readable ------------------------------------------------------------------
+
+
+def test_a_booking_recorded_before_the_trajectory_was_kept_still_reads():
+    from contracts.registry import decode
+
+    old = {**ids(1), "kind": "occasional", "hours": 4.0, "booked_on": "2020-03-02"}
+    released = {**ids(1), "released_on": "2020-03-03"}
+
+    event = decode("SlotBooked", 1, old)
+
+    assert (event.trajectory_state, event.trajectory_ended_on, event.bridging_ends_on) == (
+        None,
+        None,
+        None,
+    )
+    assert decode("BookingReleased", 1, released).reason is None

@@ -37,17 +37,22 @@ async def seed(staff: PartnerClient) -> None:
     """Lotte's family completed its trajectory today (bridging), Milan's family dropped out."""
     await three_families(staff)
     await eventually(lambda: staff.query("trajectory", "trajectories"))
-    await staff.do("trajectory", CompleteTrajectory(
-        family_id="fam-001", outcome=CompletionOutcome.JOB, completed_on=TODAY))
-    await staff.do("trajectory", DropTrajectory(
-        family_id="fam-002", reason=DropReason.MOVED_AWAY, dropped_on=TODAY))
+    await staff.do(
+        "trajectory",
+        CompleteTrajectory(family_id="fam-001", outcome=CompletionOutcome.JOB, completed_on=TODAY),
+    )
+    await staff.do(
+        "trajectory",
+        DropTrajectory(family_id="fam-002", reason=DropReason.MOVED_AWAY, dropped_on=TODAY),
+    )
     await staff.do("booking", SetDaypartCapacity(**WHERE, capacity=3))
 
     async def lotte_booked_while_bridging() -> bool:
         try:
-            events = await staff.do("booking", BookSlot(**WHERE, booking_id="bk-lotte",
-                                                        family_id="fam-001",
-                                                        child_id="chd-001"))
+            events = await staff.do(
+                "booking",
+                BookSlot(**WHERE, booking_id="bk-lotte", family_id="fam-001", child_id="chd-001"),
+            )
         except CommandRefusedError:
             return False
         return events[0]["event_type"] == "SlotBooked"
@@ -59,8 +64,10 @@ async def seed(staff: PartnerClient) -> None:
         return any(r["booking_id"] == "bk-lotte" and r["bridging_ends_on"] for r in rows)
 
     async def milan_refused() -> bool:
-        reply = await staff.send("booking", BookSlot(**WHERE, booking_id="bk-probe",
-                                                     family_id="fam-002", child_id="chd-002"))
+        reply = await staff.send(
+            "booking",
+            BookSlot(**WHERE, booking_id="bk-probe", family_id="fam-002", child_id="chd-002"),
+        )
         return not reply["ok"] and "dropped" in reply["error"]["message"]
 
     await eventually(shown_as_bridging)
@@ -68,7 +75,8 @@ async def seed(staff: PartnerClient) -> None:
 
 
 async def test_bridging_marked_dropped_refused_and_release_now(
-        tmp_path, nats_url, sessions, serve, browser, artifacts):
+    tmp_path, nats_url, sessions, serve, browser, artifacts
+):
     assert FAMILIES[1][2] == "Milan"
     async with Partner("mechelen", tmp_path, nats_url):
         nc = await nats.connect(nats_url)
@@ -98,8 +106,7 @@ async def test_bridging_marked_dropped_refused_and_release_now(
         message = await page.inner_text("#flash")
         assert f"the trajectory of family fam-002 was dropped on {TODAY}" in message
         assert await page.locator('tr[data-child="Milan"]').count() == 0
-        await page.screenshot(path=artifacts / "trajectory-2-dropped-refused.png",
-                              full_page=True)
+        await page.screenshot(path=artifacts / "trajectory-2-dropped-refused.png", full_page=True)
 
         # a partner admin releases what is due now (nothing yet: the grace period runs)
         await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
