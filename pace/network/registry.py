@@ -13,8 +13,12 @@ from contracts.subjects import check_partner
 DEFAULT_REGISTRY = Path(__file__).resolve().parents[2] / "deploy" / "partners.toml"
 COUNTRIES = ("BE", "NL", "FR", "UK")
 LANGUAGES = ("nl", "fr", "en")
-COUNTRY_TIME_ZONES = {"BE": "Europe/Brussels", "NL": "Europe/Amsterdam",
-                      "FR": "Europe/Paris", "UK": "Europe/London"}
+COUNTRY_TIME_ZONES = {
+    "BE": "Europe/Brussels",
+    "NL": "Europe/Amsterdam",
+    "FR": "Europe/Paris",
+    "UK": "Europe/London",
+}
 
 
 class Role(StrEnum):
@@ -119,5 +123,13 @@ def _partner(entry: object, index: int) -> PartnerInfo:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError, TypeError) as error:
         raise RegistryError(f"{where}: time_zone {zone!r} is not a known time zone") from error
-    return PartnerInfo(entry["id"], entry["name"], entry["city"], entry["country"],
-                       entry["language"], role, lead, zone)
+    return PartnerInfo(
+        entry["id"],
+        entry["name"],
+        entry["city"],
+        entry["country"],
+        entry["language"],
+        role,
+        lead,
+        zone,
+    )

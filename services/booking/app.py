@@ -32,9 +32,13 @@ DEFAULT_RELEASE_CRON = "0 5 0 * * *"  # every day at 00:05 on the partner's cloc
 RELEASE_NAMESPACE = uuid.UUID("6f1c2a1e-4d1b-4a53-9a57-2c0d6f0b9e11")
 
 
-def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS,
-          policy: Policy | None = None, release_schedule: str = DEFAULT_RELEASE_CRON
-          ) -> Service:
+def build(
+    partner: str,
+    store: EventStore,
+    grace_days: int = DEFAULT_GRACE_DAYS,
+    policy: Policy | None = None,
+    release_schedule: str = DEFAULT_RELEASE_CRON,
+) -> Service:
     policy = replace(policy or Policy(), grace_days=grace_days)
 
     async def facts(family_id: str):
@@ -60,8 +64,13 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS,
             family = await facts(row.family_id)
             reason = reactions.release_reason(family)
             waiting = await store.db.read(views.waiting_facts, row.session_id)
-            request = Request(ReleaseBooking(row.booking_id, command.today, reason), meta.now,
-                              family, waiting, policy)
+            request = Request(
+                ReleaseBooking(row.booking_id, command.today, reason),
+                meta.now,
+                family,
+                waiting,
+                policy,
+            )
             one = replace(meta, command_id=uuid.uuid5(meta.command_id, row.booking_id))
             released += await execute(store, decider, stream_id(row.session_id), request, one)
         return released
@@ -91,10 +100,16 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS,
 
     async def policy_query(_params: dict[str, Any]) -> list[dict[str, Any]]:
         local = policy.local(service.clock())
-        return [{"bridging_weeks": policy.bridging_weeks, "grace_days": policy.grace_days,
-                 "max_places_per_daypart": policy.max_places_per_daypart,
-                 "time_zone": policy.time_zone, "today": local.date().isoformat(),
-                 "release_schedule": release_schedule}]
+        return [
+            {
+                "bridging_weeks": policy.bridging_weeks,
+                "grace_days": policy.grace_days,
+                "max_places_per_daypart": policy.max_places_per_daypart,
+                "time_zone": policy.time_zone,
+                "today": local.date().isoformat(),
+                "release_schedule": release_schedule,
+            }
+        ]
 
     routes = [
         session_command(m)
@@ -111,20 +126,31 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS,
         store,
         routes,
         [
-            Reaction("booking-families", [subjects.context_event_subjects(partner, "intake")],
-                     reactions.on_intake(policy)),
+            Reaction(
+                "booking-families",
+                [subjects.context_event_subjects(partner, "intake")],
+                reactions.on_intake(policy),
+            ),
             Reaction("booking-bookings", [booking_events], views.apply_booking),
-            Reaction("booking-handover", [subjects.context_event_subjects(partner, "trajectory")],
-                     reactions.on_trajectory(policy)),
-            Reaction("booking-handover-places",
-                     [booking_events.replace("*", "ChildHandedOver")],
-                     reactions.on_handover(policy)),
+            Reaction(
+                "booking-handover",
+                [subjects.context_event_subjects(partner, "trajectory")],
+                reactions.on_trajectory(policy),
+            ),
+            Reaction(
+                "booking-handover-places",
+                [booking_events.replace("*", "ChildHandedOver")],
+                reactions.on_handover(policy),
+            ),
         ],
         tables=[views.metadata],
-        queries={"sessions": sessions_query, "waitlist": waitlist_query,
-                 "bookings": bookings_query, "policy": policy_query},
-        schedules=[Schedule(RELEASE_SCHEDULE, release_schedule, on_release_tick,
-                            policy.time_zone)],
+        queries={
+            "sessions": sessions_query,
+            "waitlist": waitlist_query,
+            "bookings": bookings_query,
+            "policy": policy_query,
+        },
+        schedules=[Schedule(RELEASE_SCHEDULE, release_schedule, on_release_tick, policy.time_zone)],
     )
     return service
 
@@ -132,5 +158,6 @@ def build(partner: str, store: EventStore, grace_days: int = DEFAULT_GRACE_DAYS,
 def release_meta(partner: str, today: date, now: datetime) -> CommandMeta:
     """The same ids for every tick of one day: a repeated tick releases nothing twice."""
     command_id = uuid.uuid5(RELEASE_NAMESPACE, f"{partner}:release:{today.isoformat()}")
-    return CommandMeta(command_id=command_id, correlation_id=command_id,
-                       actor="schedule:booking-release", now=now)
+    return CommandMeta(
+        command_id=command_id, correlation_id=command_id, actor="schedule:booking-release", now=now
+    )

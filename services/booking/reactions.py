@@ -54,8 +54,13 @@ def on_trajectory(policy: Policy) -> Handler:
         meta = reaction_meta(envelope, "booking-handover")
         for row in views.future_bookings(tx.connection, event.family_id, after):
             command = FlagForHandover(row.booking_id, ended, release_on)
-            decide_and_append(tx, decider, stream_id(row.session_id),
-                              Request(command, meta.now, policy=policy), meta)
+            decide_and_append(
+                tx,
+                decider,
+                stream_id(row.session_id),
+                Request(command, meta.now, policy=policy),
+                meta,
+            )
 
     return handle
 
@@ -68,10 +73,14 @@ def on_handover(policy: Policy) -> Handler:
             return
         meta = reaction_meta(envelope, "booking-handover-places")
         today = max(event.handed_over_on, policy.local(envelope.occurred_at).date())
-        for row in views.child_bookings_after(tx.connection, event.child_id,
-                                              event.handed_over_on):
-            _end(tx, row, ReleaseBooking(row.booking_id, today, ReleaseReason.HANDED_OVER),
-                 meta, policy)
+        for row in views.child_bookings_after(tx.connection, event.child_id, event.handed_over_on):
+            _end(
+                tx,
+                row,
+                ReleaseBooking(row.booking_id, today, ReleaseReason.HANDED_OVER),
+                meta,
+                policy,
+            )
 
     return handle
 
@@ -81,13 +90,13 @@ def on_intake(policy: Policy) -> Handler:
 
     def handle(tx: Any, envelope: Any, event: Any) -> None:
         views.apply_intake(tx, envelope, event)
-        if not (isinstance(event, intake.ConsentWithdrawn)
-                and event.purpose is ConsentPurpose.CHILDCARE):
+        if not (
+            isinstance(event, intake.ConsentWithdrawn) and event.purpose is ConsentPurpose.CHILDCARE
+        ):
             return
         meta = reaction_meta(envelope, "booking-families")
         today = policy.local(envelope.occurred_at).date()
-        for row in views.future_bookings(tx.connection, event.family_id,
-                                         today - timedelta(days=1)):
+        for row in views.future_bookings(tx.connection, event.family_id, today - timedelta(days=1)):
             _end(tx, row, WithdrawBooking(row.booking_id, today), meta, policy)
 
     return handle
@@ -97,5 +106,3 @@ def _end(tx: Any, row: Any, command: Any, meta: Any, policy: Policy) -> None:
     waiting = views.waiting_facts(tx.connection, row.session_id)
     request = Request(command, meta.now, waiting=waiting, policy=policy)
     decide_and_append(tx, decider, stream_id(row.session_id), request, meta)
-
-

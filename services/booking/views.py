@@ -99,10 +99,14 @@ def families_facts(conn: Connection, family_ids: list[str]) -> dict[str, FamilyF
         return {}
     rows = conn.execute(select(families).where(families.c.family_id.in_(family_ids))).all()
     kids = conn.execute(select(children).where(children.c.family_id.in_(family_ids))).all()
-    paths = {r.family_id: r for r in conn.execute(
-        select(trajectories).where(trajectories.c.family_id.in_(family_ids)))}
-    dates = {r.child_id: r.handed_over_on for r in conn.execute(
-        select(handovers).where(handovers.c.family_id.in_(family_ids)))}
+    paths = {
+        r.family_id: r
+        for r in conn.execute(select(trajectories).where(trajectories.c.family_id.in_(family_ids)))
+    }
+    dates = {
+        r.child_id: r.handed_over_on
+        for r in conn.execute(select(handovers).where(handovers.c.family_id.in_(family_ids)))
+    }
     found = {}
     for row in rows:
         own = [k for k in kids if k.family_id == row.family_id]
@@ -122,8 +126,11 @@ def families_facts(conn: Connection, family_ids: list[str]) -> dict[str, FamilyF
 
 def waiting_facts(conn: Connection, session_id: str) -> dict[str, FamilyFacts]:
     """The facts of the families waiting in a session: promotion checks them again."""
-    waiting = conn.execute(select(bookings.c.family_id).where(
-        bookings.c.session_id == session_id, bookings.c.status == "waitlisted")).scalars()
+    waiting = conn.execute(
+        select(bookings.c.family_id).where(
+            bookings.c.session_id == session_id, bookings.c.status == "waitlisted"
+        )
+    ).scalars()
     return families_facts(conn, sorted(set(waiting)))
 
 
@@ -133,18 +140,22 @@ def apply_trajectory(tx: Any, _envelope: Any, event: Any) -> None:
         case traj.TrajectoryStarted():
             _set_trajectory(tx.connection, event.family_id, TrajectoryState.ACTIVE, None)
         case traj.TrajectoryCompleted():
-            _set_trajectory(tx.connection, event.family_id, TrajectoryState.COMPLETED,
-                            event.completed_on)
+            _set_trajectory(
+                tx.connection, event.family_id, TrajectoryState.COMPLETED, event.completed_on
+            )
         case traj.TrajectoryDropped():
-            _set_trajectory(tx.connection, event.family_id, TrajectoryState.DROPPED,
-                            event.dropped_on)
+            _set_trajectory(
+                tx.connection, event.family_id, TrajectoryState.DROPPED, event.dropped_on
+            )
 
 
-def _set_trajectory(conn: Connection, family_id: str, state: TrajectoryState,
-                    ended_on: date | None) -> None:
+def _set_trajectory(
+    conn: Connection, family_id: str, state: TrajectoryState, ended_on: date | None
+) -> None:
     values = {"state": state.value, "ended_on": ended_on}
-    changed = conn.execute(update(trajectories).where(
-        trajectories.c.family_id == family_id).values(**values))
+    changed = conn.execute(
+        update(trajectories).where(trajectories.c.family_id == family_id).values(**values)
+    )
     if changed.rowcount == 0:
         conn.execute(insert(trajectories), {"family_id": family_id, **values})
 
@@ -261,11 +272,20 @@ def apply_booking(tx: Any, _envelope: Any, event: Any) -> None:
                 .where(children.c.child_id == event.child_id)
                 .values(handed_over=True)
             )
-            if conn.execute(select(handovers.c.child_id).where(
-                    handovers.c.child_id == event.child_id)).first() is None:
-                conn.execute(insert(handovers), {"child_id": event.child_id,
-                                                 "family_id": event.family_id,
-                                                 "handed_over_on": event.handed_over_on})
+            if (
+                conn.execute(
+                    select(handovers.c.child_id).where(handovers.c.child_id == event.child_id)
+                ).first()
+                is None
+            ):
+                conn.execute(
+                    insert(handovers),
+                    {
+                        "child_id": event.child_id,
+                        "family_id": event.family_id,
+                        "handed_over_on": event.handed_over_on,
+                    },
+                )
 
 
 def _set_booking(conn: Connection, booking_id: str, **values: Any) -> None:
@@ -297,12 +317,14 @@ def child_bookings_after(conn: Connection, child_id: str, after: date) -> list[A
 def due_for_release(conn: Connection, today: date) -> list[Any]:
     """Flagged places due by today, in sessions not yet past."""
     return conn.execute(
-        select(bookings).where(
+        select(bookings)
+        .where(
             bookings.c.release_on.is_not(None),
             bookings.c.release_on <= today,
             bookings.c.session_date >= today,
             bookings.c.status.in_(ACTIVE),
-        ).order_by(bookings.c.session_date, bookings.c.booking_id)
+        )
+        .order_by(bookings.c.session_date, bookings.c.booking_id)
     ).all()
 
 
@@ -351,7 +373,8 @@ def waitlist(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
 def bookings_between(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
     """Bookings of one session, or of every session between two dates, with the trajectory."""
     query = select(bookings, trajectories.c.state, trajectories.c.ended_on).outerjoin(
-        trajectories, trajectories.c.family_id == bookings.c.family_id)
+        trajectories, trajectories.c.family_id == bookings.c.family_id
+    )
     if params.get("session_id"):
         query = query.where(bookings.c.session_id == params["session_id"])
     if params.get("from"):
