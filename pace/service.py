@@ -261,6 +261,9 @@ class ServiceRunner:
                 self._tasks.append(asyncio.create_task(ticks.run(self.stop_event),
                                                        name=f"schedule {schedule.name}"))
         await self.broker.start()
+        # the command subscriptions reach the server before start returns: a request sent
+        # right after it must find a responder
+        await self.broker.connection.flush()
 
     @property
     def tasks(self) -> list[asyncio.Task[None]]:
