@@ -501,11 +501,13 @@ def generated(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS
               ) -> dict[str, str]:
     """Relative path -> text of every file the CLI writes, with the production defaults.
 
-    `tls` moves the certificate paths (tests point them at test certificates).
+    `tls` moves the certificate paths, the routes' too (tests point them at test certificates).
     """
     registry = registry if registry is not None else load_registry()
+    cluster_tls = CLUSTER_TLS if tls == PRODUCTION_TLS else tls
     files = {HUB_FILE: hub_config(**hub_security(registry, tls))}  # type: ignore[arg-type]
-    nodes = hub_cluster_configs(**hub_security(registry, tls, cluster=True))  # type: ignore[arg-type]
+    nodes = hub_cluster_configs(**hub_security(registry, tls, cluster=True,  # type: ignore[arg-type]
+                                               cluster_tls=cluster_tls))
     for node, text in nodes.items():
         files[f"{CLUSTER_DIR}/{node}.conf"] = text
     urls = [f"${name}" for name in hub_leaf_url_envs(len(HUB_NODES))]
