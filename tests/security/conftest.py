@@ -43,8 +43,14 @@ async def _quiet(_error: Exception) -> None:
 async def refused(url: str, auth: NatsAuth) -> BaseException:
     """The error a connection attempt ends with; fails the test if it gets through."""
     try:
-        nc = await connect(url, auth, connect_timeout=3, allow_reconnect=False,
-                           max_reconnect_attempts=0, error_cb=_quiet)
+        nc = await connect(
+            url,
+            auth,
+            connect_timeout=3,
+            allow_reconnect=False,
+            max_reconnect_attempts=0,
+            error_cb=_quiet,
+        )
     except (nats.errors.Error, OSError, ssl.SSLError) as error:
         return error
     await nc.close()

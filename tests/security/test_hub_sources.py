@@ -36,8 +36,9 @@ from tests.integration.test_relay_and_consumer import referral
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(150)]
 
 FORGED = subjects.shared_subject("mechelen", "FamilyReferred")
-ADMIN = User("admin", Permissions(publish=(">",), subscribe=(">",)),
-             password=Secret.value("pwadmin"))
+ADMIN = User(
+    "admin", Permissions(publish=(">",), subscribe=(">",)), password=Secret.value("pwadmin")
+)
 AS_ADMIN = NatsAuth(user="admin", password="pwadmin")
 LINKS = [leaf_user(p, Secret.value("pwlink")) for p in ("mechelen", "gent")]
 OWN = subjects.shared_subject("gent", "FamilyReferred")
@@ -69,22 +70,39 @@ async def until(check, timeout: float = 60.0, what: str = "") -> object:
 async def attack(tmp_path: Path, *, filtered: bool) -> tuple[dict, int, str | None]:
     """Gent forges a Mechelen event in its shared stream; returns what the hub counted,
     PACE_NETWORK's size and the reporting service's dead-letter reason, if any."""
-    hub = ManagedNatsServer(tmp_path / "hub", name="hub", domain="hub", leaf_listen=True,
-                            authorization=authorization_lines([ADMIN, *LINKS]), client=AS_ADMIN)
+    hub = ManagedNatsServer(
+        tmp_path / "hub",
+        name="hub",
+        domain="hub",
+        leaf_listen=True,
+        authorization=authorization_lines([ADMIN, *LINKS]),
+        client=AS_ADMIN,
+    )
     async with hub:
-        leaves = [ManagedNatsServer(tmp_path / p, name=p, domain=p, leaf_remotes=[
-                      hub.leaf_url.replace("://", f"://leaf-{p}:pwlink@", 1)])
-                  for p in ("mechelen", "gent")]
+        leaves = [
+            ManagedNatsServer(
+                tmp_path / p,
+                name=p,
+                domain=p,
+                leaf_remotes=[hub.leaf_url.replace("://", f"://leaf-{p}:pwlink@", 1)],
+            )
+            for p in ("mechelen", "gent")
+        ]
         async with leaves[0], leaves[1]:
             for leaf, partner in zip(leaves, ("mechelen", "gent"), strict=True):
                 nc = await nats.connect(leaf.url)
                 js = nc.jetstream()
                 await ensure_streams(js, partner_streams(partner))
                 if partner == "gent":  # the attacker widens its own shared stream
-                    await js.update_stream(StreamConfig(
-                        name=subjects.shared_stream("gent"),
-                        subjects=[subjects.partner_shared_subjects("gent"),
-                                  subjects.partner_shared_subjects("mechelen")]))
+                    await js.update_stream(
+                        StreamConfig(
+                            name=subjects.shared_stream("gent"),
+                            subjects=[
+                                subjects.partner_shared_subjects("gent"),
+                                subjects.partner_shared_subjects("mechelen"),
+                            ],
+                        )
+                    )
                     await js.publish(OWN, await envelope_bytes(tmp_path, "gent"))
                     await js.publish(FORGED, await envelope_bytes(tmp_path, "mechelen"))
                 await nc.close()
@@ -97,9 +115,11 @@ async def attack(tmp_path: Path, *, filtered: bool) -> tuple[dict, int, str | No
                 sources = [replace(s, filter_subject=None) for s in network.sources or []]
                 await ensure_streams(js, [replace(network, sources=sources), *others])
             store = await EventStore.open(tmp_path / "hub.db", "hub")
-            reporting = await ReportingService(hub.url, store, {"mechelen": "BE", "gent": "BE"},
-                                               auth=AS_ADMIN).start()
+            reporting = await ReportingService(
+                hub.url, store, {"mechelen": "BE", "gent": "BE"}, auth=AS_ADMIN
+            ).start()
             try:
+
                 async def gent_counted() -> dict:
                     status = await reporting.answer("status", {})
                     return status["received"] if status["received"].get("gent") else {}
@@ -108,9 +128,12 @@ async def attack(tmp_path: Path, *, filtered: bool) -> tuple[dict, int, str | No
                 size = (await js.stream_info(subjects.NETWORK_STREAM)).state.messages
                 reason = None
                 if not filtered:
-                    dead = await until(lambda: js.get_last_msg(
-                        subjects.DEAD_LETTER_STREAM, HUB_DEAD_LETTERS.replace("*", "reporting")),
-                        what="the forged event's dead letter")
+                    dead = await until(
+                        lambda: js.get_last_msg(
+                            subjects.DEAD_LETTER_STREAM, HUB_DEAD_LETTERS.replace("*", "reporting")
+                        ),
+                        what="the forged event's dead letter",
+                    )
                     reason = dead.headers[REASON_HEADER]
                     received = (await reporting.answer("status", {}))["received"]
             finally:
@@ -127,8 +150,7 @@ async def test_a_partners_source_carries_only_its_own_subjects(tmp_path):
     assert size == 1  # the forged Mechelen event never left Gent's leaf
 
 
-async def test_an_event_through_another_partners_source_is_dead_lettered_with_the_reason(
-        tmp_path):
+async def test_an_event_through_another_partners_source_is_dead_lettered_with_the_reason(tmp_path):
     received, size, reason = await attack(tmp_path, filtered=False)
 
     assert size == 2  # it reached PACE_NETWORK...
@@ -137,16 +159,23 @@ async def test_an_event_through_another_partners_source_is_dead_lettered_with_th
     assert "PACE_SHARED_GENT" in reason and "PACE_SHARED_MECHELEN" in reason
 
 
-async def test_the_hubs_end_of_a_leaf_link_cannot_read_a_partners_events_or_dead_letters(
-        tmp_path):
+async def test_the_hubs_end_of_a_leaf_link_cannot_read_a_partners_events_or_dead_letters(tmp_path):
     """Whoever controls the hub asks through Mechelen's link: only sourcing gets through."""
-    hub = ManagedNatsServer(tmp_path / "hub", name="hub", domain="hub", leaf_listen=True,
-                            authorization=authorization_lines([ADMIN, LINKS[0]]),
-                            client=AS_ADMIN)
+    hub = ManagedNatsServer(
+        tmp_path / "hub",
+        name="hub",
+        domain="hub",
+        leaf_listen=True,
+        authorization=authorization_lines([ADMIN, LINKS[0]]),
+        client=AS_ADMIN,
+    )
     async with hub:
-        leaf = ManagedNatsServer(tmp_path / "mechelen", name="mechelen", domain="mechelen",
-                                 leaf_remotes=[hub.leaf_url.replace(
-                                     "://", "://leaf-mechelen:pwlink@", 1)])
+        leaf = ManagedNatsServer(
+            tmp_path / "mechelen",
+            name="mechelen",
+            domain="mechelen",
+            leaf_remotes=[hub.leaf_url.replace("://", "://leaf-mechelen:pwlink@", 1)],
+        )
         async with leaf:
             nc = await nats.connect(leaf.url)
             js = nc.jetstream()
@@ -166,13 +195,19 @@ async def test_the_hubs_end_of_a_leaf_link_cannot_read_a_partners_events_or_dead
                 assert await until(sourced, what="sourcing through the link") == 1
                 api = subjects.external_api("mechelen")
                 for stream in (subjects.PARTNER_EVENTS_STREAM, subjects.DEAD_LETTER_STREAM):
-                    for request in (f"STREAM.INFO.{stream}", f"STREAM.MSG.GET.{stream}",
-                                    f"DIRECT.GET.{stream}", f"CONSUMER.CREATE.{stream}",
-                                    f"CONSUMER.CREATE.{stream}.thief",
-                                    f"STREAM.PURGE.{stream}", f"STREAM.DELETE.{stream}"):
+                    for request in (
+                        f"STREAM.INFO.{stream}",
+                        f"STREAM.MSG.GET.{stream}",
+                        f"DIRECT.GET.{stream}",
+                        f"CONSUMER.CREATE.{stream}",
+                        f"CONSUMER.CREATE.{stream}.thief",
+                        f"STREAM.PURGE.{stream}",
+                        f"STREAM.DELETE.{stream}",
+                    ):
                         with pytest.raises((nats.errors.Error, TimeoutError)):
-                            reply = await hub_nc.request(f"{api}.{request}", b'{"seq": 1}',
-                                                         timeout=1)
+                            reply = await hub_nc.request(
+                                f"{api}.{request}", b'{"seq": 1}', timeout=1
+                            )
                             raise AssertionError(f"{request} answered: {reply.data[:200]!r}")
             finally:
                 await hub_nc.close()

@@ -35,9 +35,14 @@ async def network(tmp_path_factory):
 
 def auths(network: LocalNetwork) -> dict:
     security = network.security
-    return {"web": security.web(P), "booking": security.user(P, "booking"),
-            "staff": security.partner(P), "intake": security.user(P, "intake"),
-            "trajectory": security.user(P, "trajectory"), "ops": security.ops(P)}
+    return {
+        "web": security.web(P),
+        "booking": security.user(P, "booking"),
+        "staff": security.partner(P),
+        "intake": security.user(P, "intake"),
+        "trajectory": security.user(P, "trajectory"),
+        "ops": security.ops(P),
+    }
 
 
 async def shared_messages(network: LocalNetwork) -> int:
@@ -90,8 +95,9 @@ async def test_web_and_booking_cannot_create_update_or_delete_a_stream(network):
         js = nc.jetstream(timeout=1)
         try:
             for attempt in (
-                js.update_stream(StreamConfig(name=subjects.PARTNER_EVENTS_STREAM,
-                                              subjects=[f"pace.{P}.>"])),
+                js.update_stream(
+                    StreamConfig(name=subjects.PARTNER_EVENTS_STREAM, subjects=[f"pace.{P}.>"])
+                ),
                 js.add_stream(StreamConfig(name="PACE_STOLEN", subjects=[f"pace.{P}.cmd.>"])),
                 js.delete_stream(subjects.DEAD_LETTER_STREAM),
             ):
@@ -134,14 +140,26 @@ async def test_web_and_booking_cannot_answer_another_services_commands(network):
 async def test_the_services_still_work_each_as_its_own_user(network):
     staff = await connect(network.partner_url(P), network.partner_auth(P))
     try:
-        reply = await PartnerClient(staff, P).send("intake", wire.ReferFamily(
-            family_id="fam-1", referral_source="social_services", referred_on=date(2024, 3, 1),
-            parents=[{"parent_id": "par-1", "gender": "female", "full_name": "Least Privilege"}],
-            children=[{"child_id": "child-1", "first_name": "Lea", "birth_month": "2021-02"}]))
+        reply = await PartnerClient(staff, P).send(
+            "intake",
+            wire.ReferFamily(
+                family_id="fam-1",
+                referral_source="social_services",
+                referred_on=date(2024, 3, 1),
+                parents=[
+                    {"parent_id": "par-1", "gender": "female", "full_name": "Least Privilege"}
+                ],
+                children=[{"child_id": "child-1", "first_name": "Lea", "birth_month": "2021-02"}],
+            ),
+        )
         assert reply["ok"], reply
     finally:
         await staff.close()
     received = await network.wait_for_hub(timeout=60)
     assert received[P] >= 1
     assert {runner.auth.user for runner in network.partners[P].runner.runners} == {
-        "intake", "booking", "trajectory", "sharing"}
+        "intake",
+        "booking",
+        "trajectory",
+        "sharing",
+    }
