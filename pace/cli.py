@@ -226,6 +226,10 @@ def partner_up(
     only: str | None = typer.Option(None, envvar="PACE_ONLY",
                                     help="Run only this service: intake, booking, trajectory "
                                          "or sharing (one process or container each)."),
+    secure: bool = typer.Option(True, help="Its own NATS as deployed: TLS and a random user "
+                                "and password per service and role (staff settings in a "
+                                "0600 file). --no-secure: plain and anonymous, for trying "
+                                "things out only."),
 ) -> None:
     """Run a partner's services: intake, booking, trajectory and sharing with the hub.
 
@@ -238,7 +242,7 @@ def partner_up(
     settings = _settings(role="partner", partner=partner, data_dir=data_dir,
                          nats_url=nats_url, only=only)
     try:
-        asyncio.run(run(settings))
+        asyncio.run(run(settings, secure=secure))
     except KeyboardInterrupt:
         typer.echo("stopped")
 
