@@ -83,19 +83,25 @@ class Hardening:
             return
         static = scope["path"].startswith("/static/")
         received = 0
-        started = False
+        started = too_large = False
 
         async def limited_receive() -> Message:
-            nonlocal received
+            nonlocal received, too_large
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.max_body:
+                    too_large = True  # whatever the app answers to this, it becomes a 413
                     raise BodyTooLargeError
             return message
 
         async def send_with_headers(message: Message) -> None:
             nonlocal started
+            if too_large:
+                if not started:
+                    started = True
+                    await _refuse(send, 413, f"request body over {self.max_body} bytes")
+                return
             if message["type"] == "http.response.start":
                 started = True
                 replaced = {*dict(SECURITY_HEADERS), *([] if static else [NO_STORE[0]])}
