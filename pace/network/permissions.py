@@ -8,11 +8,18 @@ nkey users give their public key (`U...`), which is not a secret.
 
 The users, each with an allow-list (everything not listed is refused):
 
-- `partner_user(partner)`: a partner's services on its own leaf node. Publish and subscribe
-  only within `pace.<partner>.>`, answer requests (`allow_responses`), JetStream API calls
-  only on the partner's own streams (PACE_EVENTS, PACE_SHARED_<PARTNER>, PACE_DEAD_LETTERS) in
-  the local domain (`$JS.API...`; never `$JS.<other domain>.API`, which would travel over the
-  leaf link), acks (`$JS.ACK.<stream>.>`) on those streams, replies on its inbox prefix.
+- A partner's leaf node has one user per service and role (`partner_role_users`,
+  `PARTNER_USERS`), each with its own reply inbox `_INBOX.<user>`:
+  - `intake`, `booking`, `trajectory` (`service_permissions`): answer only their own
+    commands and queries (`pace.<p>.cmd|qry.<context>.*`), publish only their own context's
+    events (`pace.<p>.evt.<context>.*`), consume PACE_EVENTS (consumers, acks, dead letters);
+  - `sharing`: the only user that may publish `pace.<p>.net.>` (into PACE_SHARED_<P>);
+  - `web` and `staff` (`client_permissions`): send commands and queries, nothing else;
+  - `ops`: creates, updates and reads the partner's streams (`pace partner up`, `pace doctor`).
+  No user may use `$JS.<other domain>.API` (which would travel over the leaf link).
+- `partner_user(partner)`: the former single user of all a partner's services (publish and
+  subscribe within `pace.<partner>.>`, manage its streams); kept for the isolation tests of
+  accounts, not generated into any config.
 - `reporting_user()`: the hub's reporting service. Reads PACE_NETWORK (a consumer on it),
   publishes `pace.network.figures.>` (PACE_FIGURES) and its dead letters, answers
   `pace.network.qry.>`; manages the hub streams (create/update/info).
@@ -38,9 +45,11 @@ per connection for command subjects.
   as a user of the hub's `authorization` block (the hub's `leafnodes` has none of its own)
   carries that user's permissions, seen from the hub: "publish" is what the leaf may send
   into the hub, "subscribe" what the hub may send down to the leaf. Sourcing PACE_SHARED_<P>
-  needs only (read off a trace of nats-server 2.15.1): down, the JetStream API requests for
-  the partner's domain (`$JS.<p>.API.>`) and flow control (`$JS.FC...`); up, the source
-  consumer's deliveries (`$JS.S.>`) and its API replies (`$JSC.R.>`). So a leaf cannot reach
+  needs only (read off a trace of nats-server 2.15.1): down, the consumer API calls on that
+  one stream (`$JS.<p>.API.CONSUMER.CREATE|INFO|DELETE.PACE_SHARED_<P>...`, plus its
+  `STREAM.INFO`) and flow control (`$JS.FC...`); up, the source consumer's deliveries
+  (`$JS.S.>`) and its API replies (`$JSC.R.>`). So whoever controls the hub cannot read or
+  delete the partner's PACE_EVENTS or dead letters through the link, and a leaf cannot reach
   the hub's JetStream, another partner's domain, figures or queries, and nothing but its own
   domain's API requests reaches it. The reply and delivery subjects carry random tokens that
   another leaf cannot subscribe to, so it cannot learn them.
