@@ -247,6 +247,22 @@ def partner_up(
         typer.echo("stopped")
 
 
+@partner_app.command("streams")
+def partner_streams(
+    partner: str = typer.Option("mechelen", envvar="PACE_PARTNER",
+                                help="The partner id (lowercase)."),
+    nats_url: str = typer.Option(..., "--nats-url", envvar=["PACE_NATS_URL", "NATS_URL"],
+                                 help="The partner's NATS."),
+) -> None:
+    """Create or update the partner's streams as the PACE_NATS_* user (its `ops` user), then
+    exit: run it before the services, which as their own users may not touch a stream."""
+    from pace.connection import NatsAuth
+    from pace.network.local_partner import make_streams
+
+    names = asyncio.run(make_streams(partner, nats_url, NatsAuth.from_env()))
+    typer.echo(f"{partner}: streams ready: {', '.join(names)}")
+
+
 hub_app = typer.Typer(help="Run the hub's reporting service.", no_args_is_help=True)
 app.add_typer(hub_app, name="hub")
 

@@ -122,3 +122,87 @@ def test_no_secure_says_loudly_what_it_turns_off(tmp_path):
     assert "NOT SECURE" in output
     assert "anonymously" in output and "no TLS" in output
     assert not (tmp_path / "var" / "gent" / "staff.env").exists()
+
+
+async def test_deployed_services_run_as_their_own_users_after_ops_made_the_streams(tmp_path):
+    """As compose runs them: `pace partner streams` as ops, then a service as its own user."""
+    from pace.nats_server import ManagedNatsServer
+    from pace.network.security import LocalSecurity
+
+    security = LocalSecurity(tmp_path / "tls", ["gent"])
+    server = ManagedNatsServer(
+        tmp_path / "nats", name="gent", domain="gent", **security.leaf_server_options("gent")
+    )
+    async with server:
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("PACE_", "NATS_"))}
+
+        def as_user(user: str) -> dict[str, str]:
+            auth = security.user("gent", user)
+            return {
+                **base,
+                "PACE_NATS_URL": server.url,
+                "PACE_NATS_USER": user,
+                "PACE_NATS_PASSWORD": auth.password or "",
+                "PACE_NATS_CA_FILE": auth.ca_file or "",
+                "PACE_NATS_INBOX_PREFIX": auth.inbox_prefix or "",
+                "PACE_HEALTH_PORT": "0",
+                "PACE_METRICS_PORT": "0",
+            }
+
+        denied = subprocess.run(
+            [*PACE, "partner", "streams", "--partner", "gent"],
+            env=as_user("intake"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        made = subprocess.run(
+            [*PACE, "partner", "streams", "--partner", "gent"],
+            env=as_user("ops"),
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert denied.returncode != 0  # a service's user may not make streams
+        assert made.returncode == 0 and "PACE_EVENTS" in made.stdout, made.stderr
+        log_path = tmp_path / "intake.log"
+        with log_path.open("wb") as log:
+            process = subprocess.Popen(
+                [
+                    *PACE,
+                    "partner",
+                    "up",
+                    "--partner",
+                    "gent",
+                    "--only",
+                    "intake",
+                    "--data-dir",
+                    str(tmp_path / "var"),
+                ],
+                env=as_user("intake"),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            deadline = time.monotonic() + 40
+            while "is up" not in log_path.read_text() and time.monotonic() < deadline:
+                assert process.poll() is None, log_path.read_text()
+                time.sleep(0.2)
+            nc = await connect(server.url, security.partner("gent"))
+            try:
+                reply = await PartnerClient(nc, "gent").send(
+                    "intake",
+                    wire.ReferFamily(
+                        family_id="fam-1",
+                        referral_source="self",
+                        referred_on=date(2026, 1, 5),
+                        parents=[
+                            {"parent_id": "p-1", "gender": "male", "full_name": "Jan Peeters"}
+                        ],
+                    ),
+                )
+                assert reply["ok"], reply
+            finally:
+                await nc.close()
+        finally:
+            stop(process)
