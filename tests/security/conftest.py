@@ -8,6 +8,7 @@ import ssl
 import nats
 
 from pace.connection import NatsAuth, connect
+from tests.web.conftest import browser, serve  # noqa: F401 - fixtures for the web tests
 
 
 class Refusals:

@@ -21,7 +21,6 @@ from services.web import passwords
 from services.web.auth import Sessions
 from services.web.partner_app import create_partner_app
 from services.web.users import Role, User, UsersStore, add_user
-from tests.web.conftest import serve  # noqa: F401 - the fixture
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(240)]
 
@@ -42,7 +41,7 @@ def users_file(tmp_path: Path, known_hash: str) -> Path:
 
 
 @pytest_asyncio.fixture
-async def web(serve, nats_url, users_file):  # noqa: F811 - the fixture
+async def web(serve, nats_url, users_file):
     sessions = Sessions(UsersStore(users_file), b"s" * 32)
     return await serve(create_partner_app("mechelen", nats_url, sessions))
 
