@@ -4,14 +4,20 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser lock
 
-$(BIN)/.installed: pyproject.toml
+# Every dependency from requirements.lock (pinned, hash-checked), then the project itself.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("PACE needs Python 3.11 or newer") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e '.[dev]'
 	touch $@
+
+# Re-resolve requirements.lock after changing the dependencies in pyproject.toml.
+lock: $(BIN)/.installed
+	$(BIN)/python tools/lock.py
 
 demo: $(BIN)/.installed
 	$(BIN)/pace demo

@@ -226,6 +226,10 @@ def partner_up(
     only: str | None = typer.Option(None, envvar="PACE_ONLY",
                                     help="Run only this service: intake, booking, trajectory "
                                          "or sharing (one process or container each)."),
+    secure: bool = typer.Option(True, help="Its own NATS as deployed: TLS and a random user "
+                                "and password per service and role (staff settings in a "
+                                "0600 file). --no-secure: plain and anonymous, for trying "
+                                "things out only."),
 ) -> None:
     """Run a partner's services: intake, booking, trajectory and sharing with the hub.
 
@@ -238,9 +242,25 @@ def partner_up(
     settings = _settings(role="partner", partner=partner, data_dir=data_dir,
                          nats_url=nats_url, only=only)
     try:
-        asyncio.run(run(settings))
+        asyncio.run(run(settings, secure=secure))
     except KeyboardInterrupt:
         typer.echo("stopped")
+
+
+@partner_app.command("streams")
+def partner_streams(
+    partner: str = typer.Option("mechelen", envvar="PACE_PARTNER",
+                                help="The partner id (lowercase)."),
+    nats_url: str = typer.Option(..., "--nats-url", envvar=["PACE_NATS_URL", "NATS_URL"],
+                                 help="The partner's NATS."),
+) -> None:
+    """Create or update the partner's streams as the PACE_NATS_* user (its `ops` user), then
+    exit: run it before the services, which as their own users may not touch a stream."""
+    from pace.connection import NatsAuth
+    from pace.network.local_partner import make_streams
+
+    names = asyncio.run(make_streams(partner, nats_url, NatsAuth.from_env()))
+    typer.echo(f"{partner}: streams ready: {', '.join(names)}")
 
 
 hub_app = typer.Typer(help="Run the hub's reporting service.", no_args_is_help=True)

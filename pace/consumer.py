@@ -24,6 +24,8 @@ log = get_logger(__name__)
 
 Handler = Callable[[StoreTransaction, Envelope, DomainEvent], None]
 """A plain function run inside the consumer's transaction; raise to refuse the event."""
+Screen = Callable[[Msg, Envelope], str | None]
+"""Checks a decoded message before it is handled; a problem returned dead-letters it."""
 
 TRANSIENT = (StoreUnavailableError, OperationalError, InterfaceError, OSError)
 REASON_HEADER = "Pace-Dead-Letter-Reason"
@@ -76,8 +78,10 @@ class ConsumerRunner:
     def __init__(self, js: JetStreamContext, store: EventStore, handler: Handler, *,
                  stream: str, durable: str, filter_subjects: Sequence[str],
                  dead_letter_subject: str, batch: int = 200, max_attempts: int = 6,
-                 ack_wait: float = 10.0, retry_delay: float = 1.0) -> None:
+                 ack_wait: float = 10.0, retry_delay: float = 1.0,
+                 screen: Screen | None = None) -> None:
         self.js = js
+        self.screen = screen
         self.store = store
         self.handler = handler
         self.stream = stream
@@ -124,7 +128,13 @@ class ConsumerRunner:
             msgs = await self._subscription.fetch(self.batch, timeout=timeout)
         except (nats.errors.TimeoutError, TimeoutError):
             return []
-        return [decode_delivery(msg) for msg in msgs]
+        return [self._screened(decode_delivery(msg)) for msg in msgs]
+
+    def _screened(self, delivery: Delivery) -> Delivery:
+        if self.screen is None or delivery.envelope is None:
+            return delivery
+        problem = self.screen(delivery.msg, delivery.envelope)
+        return delivery if problem is None else Delivery(delivery.msg, problem=problem)
 
     async def stop(self) -> None:
         """Let an outstanding fetch finish and hand its messages back for prompt redelivery."""

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import nats
 from nats.js.client import JetStreamContext
 
 from pace.clock import Clock, wall_clock
-from pace.connection import NatsAuth
+from pace.connection import NatsAuth, connect
+from pace.consumer import ConsumerRunner
+from pace.relay import Relay
 from pace.service import Service, ServiceRunner
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
@@ -62,16 +67,62 @@ def booking_options(partner: str, settings: dict[str, Any]) -> dict[str, Any]:
                                                         "release_schedule": schedule}
 
 
+class Runners:
+    """Several ServiceRunners (one per NATS user) seen as one: relays, consumers, tasks."""
+
+    def __init__(self, runners: list[ServiceRunner]) -> None:
+        self.runners = runners
+
+    @property
+    def relays(self) -> dict[str, Relay]:
+        return {k: v for r in self.runners for k, v in r.relays.items()}
+
+    @property
+    def consumers(self) -> dict[str, ConsumerRunner]:
+        return {k: v for r in self.runners for k, v in r.consumers.items()}
+
+    @property
+    def tasks(self) -> list[asyncio.Task[None]]:
+        return [t for r in self.runners for t in r.tasks]
+
+    @property
+    def nc(self) -> nats.NATS | None:
+        return self.runners[0].nc if self.runners else None
+
+    async def stop(self) -> None:
+        for runner in self.runners:
+            await runner.stop()
+
+
+def create_sqlite_files(urls: Mapping[str, str]) -> None:
+    """Make each SQLite file 0600 before SQLite opens it (its WAL and journal follow)."""
+    for url in urls.values():
+        if "://" in url or url == ":memory:":
+            continue
+        path = Path(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        path.chmod(0o600)
+
+
 class Partner:
-    """Opens the three stores, builds the services and runs them on one NATS connection."""
+    """Opens the stores, builds the services and runs them on NATS: one connection for all,
+    or (given a user per service) one connection per service; streams made by `ops_auth`."""
 
     def __init__(self, partner: str, data_dir: Path, nats_url: str, *,
                  database_urls: dict[str, str] | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
-                 auth: NatsAuth | None = None, only: str | None = None,
+                 auth: NatsAuth | Mapping[str, NatsAuth] | None = None,
+                 ops_auth: NatsAuth | None = None, create_streams: bool = True,
+                 only: str | None = None,
                  booking: dict[str, Any] | None = None) -> None:
+        """`auth`: one user for every service, or a user per service (context -> auth);
+        `ops_auth`: the user that creates the streams (else the services' own connection,
+        unless `create_streams` is off: then they must exist)."""
         self.partner = partner
         self.auth = auth or NatsAuth()
+        self.ops_auth = ops_auth
+        self.create_streams = create_streams
         if only is not None and only not in STORES:
             raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
         self.only = only  # run just this one service of the set
@@ -84,12 +135,14 @@ class Partner:
         self.clock = clock
         self.history_mode = history_mode  # commands may carry their own time: demos only
         self.stores: dict[str, EventStore] = {}
-        self.runner: ServiceRunner | None = None
+        self.runner: Runners | None = None
 
     async def start(self) -> Partner:
         from pace.network.sharing import PseudonymKey
         from services.intake.vault import VaultKey
 
+        create_sqlite_files({c: u for c, u in self.database_urls.items()
+                             if self.only in (None, c)})
         for context in STORES if self.only is None else (self.only,):
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
@@ -104,8 +157,21 @@ class Partner:
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode
-        self.runner = ServiceRunner(self.nats_url, services, self.auth)
-        await self.runner.start(self._streams)
+        setup = self._streams if self.create_streams and self.ops_auth is None else None
+        if self.create_streams and self.ops_auth is not None:
+            nc = await connect(self.nats_url, self.ops_auth)
+            try:
+                await self._streams(nc.jetstream())
+            finally:
+                await nc.close()
+        if isinstance(self.auth, NatsAuth):
+            runners = [ServiceRunner(self.nats_url, services, self.auth)]
+        else:
+            runners = [ServiceRunner(self.nats_url, [s], self.auth[s.context]) for s in services]
+        self.runner = Runners(runners)
+        for runner in runners:
+            await runner.start(setup)
+            setup = None
         return self
 
     async def _streams(self, js: JetStreamContext) -> None:

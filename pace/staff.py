@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -135,44 +136,63 @@ async def until_stopped() -> None:
             loop.remove_signal_handler(sig)
 
 
-async def partner_up(settings: Settings) -> None:
+async def partner_up(settings: Settings, *, secure: bool = True) -> None:
     """Run a partner's services (all, or `settings.only`) until interrupted.
 
-    With no NATS URL, starts a plain loopback nats-server of its own (trying things out);
-    with one, connects as the PACE_NATS_* user.
+    With no NATS URL, starts a nats-server of its own: secure (TLS from a CA made for the
+    run, a random user and password per service and role, the staff's and the web app's
+    settings in 0600 files) unless `secure` is off. With one, connects as the PACE_NATS_*
+    user (streams made by the PACE_OPS_NATS_* user when given).
     """
-    from pace.nats_server import ManagedNatsServer
+    from pace.network.local_partner import local_partner_server, service_auths
     from pace.partner import Partner
 
     partner = str(settings.partner)
     data_dir = settings.data_dir / partner
-    data_dir.mkdir(parents=True, exist_ok=True)
-    server = None
+    data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+    server, security = None, None
     nats_url = settings.nats_url
     if not nats_url:
-        server = await ManagedNatsServer(data_dir / "nats", name=partner, domain=partner).start()
+        server, security = await local_partner_server(partner, data_dir, secure=secure)
         nats_url = server.url
     try:
-        # A NATS of our own is plain loopback; a given one takes the PACE_NATS_* settings.
-        auth = NatsAuth() if server is not None else settings.nats_auth()
+        auth, ops, create = service_auths(partner, security, settings.nats_auth(), server)
         urls = {store: settings.database_url_for(store) for store in settings.stores}
-        async with Partner(partner, data_dir, nats_url, auth=auth, only=settings.only,
+        async with Partner(partner, data_dir, nats_url, auth=auth, ops_auth=ops,
+                           create_streams=create, only=settings.only,
                            database_urls=urls, grace_days=settings.grace_days,
                            booking=settings.booking_settings()) as running:
-            ops = await _serve_ops(running, settings)
+            ops_server = await _serve_ops(running, settings)
             try:
                 what = settings.only or "intake, booking, trajectory and sharing"
                 console.print(f"[bold]{partner}[/] is up: {what} on {nats_url}")
                 if server is not None:
-                    console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] "
-                                  "then `pace command ...` and `pace list ...`. Ctrl-C stops "
-                                  "everything.")
+                    _tell_staff(partner, data_dir, nats_url, security)
                 await until_stopped()
             finally:
-                await ops.close()
+                await ops_server.close()
     finally:
         if server is not None:
             await server.stop()
+
+
+def _tell_staff(partner: str, data_dir: Path, nats_url: str, security: Any) -> None:
+    """How staff tools connect: a 0600 settings file to source, or a loud warning."""
+    from pace.network.local_partner import write_staff_files
+
+    if security is None:
+        console.print("[bold red]NOT SECURE (--no-secure)[/]: no TLS and no NATS users. "
+                      "Anyone who can reach this port can connect anonymously, send any "
+                      "command, read every reply (names included) and change or delete the "
+                      "streams. Use it only to try things out on a machine of your own.")
+        console.print(f"In another terminal: [cyan]export NATS_URL={nats_url}[/] then "
+                      "`pace command ...` and `pace list ...`. Ctrl-C stops everything.")
+        return
+    staff, web = write_staff_files(partner, data_dir, nats_url, security)
+    console.print(f"TLS and a NATS user per service. Staff settings (0600): [cyan]{staff}[/]; "
+                  f"the web app's: [cyan]{web}[/]")
+    console.print(f"In another terminal: [cyan]set -a; . {staff}; set +a[/] then "
+                  "`pace command ...` and `pace list ...`. Ctrl-C stops everything.")
 
 
 async def _serve_ops(target: object, settings: Settings) -> OpsServer:

@@ -23,9 +23,13 @@ nats-server resolves from its environment:
   ($PACE_NATS_PASSWORD_COORDINATOR) and one `leaf-<partner>` per delivery partner
   ($PACE_LEAF_PASSWORD_<PARTNER>, e.g. PACE_LEAF_PASSWORD_SAINT_MARTIN), the login of that
   partner's leaf-node link;
-- leaf (a partner's): the partner's services user `<partner>` ($PACE_NATS_PASSWORD_PARTNER),
-  and the link's URLs as `$PACE_HUB_LEAF_URL_1`.. (one per hub node), each holding the
-  login: `nats-leaf://leaf-<partner>:<password>@hub-1:7422`.
+- leaf (a partner's): a user per service and role (pace.network.permissions.PARTNER_USERS:
+  intake, booking, trajectory, sharing, web, staff, ops), each password in
+  $PACE_NATS_PASSWORD_<USER> (PACE_NATS_PASSWORD_INTAKE ...), and the link's URLs as
+  `$PACE_HUB_LEAF_URL_1`.. (one per hub node), each holding the login:
+  `nats-leaf://leaf-<partner>:<password>@hub-1:7422`;
+- hub cluster routes: mutual TLS under a CA of their own (`CLUSTER_TLS`: cluster-ca.pem,
+  cluster.pem, cluster-key.pem), not the network CA that signs the partners' certificates.
 
 The config functions themselves write no users and no TLS unless given (`authorization=`,
 `Tls`); `hub_security()` and `leaf_security()` give the options `generated()` uses. Every
@@ -52,7 +56,7 @@ from pace.network.permissions import (
     authorization_lines,
     coordinator_user,
     leaf_user,
-    partner_user,
+    partner_role_users,
     reporting_user,
 )
 from pace.network.registry import Registry, load_registry
@@ -74,7 +78,7 @@ LEAF_URL_SCHEMES = ("nats-leaf", "nats", "tls", "ws", "wss")
 TLS_DIR = "/etc/nats/tls"
 REPORTING_PASSWORD_ENV = "PACE_NATS_PASSWORD_REPORTING"
 COORDINATOR_PASSWORD_ENV = "PACE_NATS_PASSWORD_COORDINATOR"
-PARTNER_PASSWORD_ENV = "PACE_NATS_PASSWORD_PARTNER"
+PARTNER_PASSWORD_ENV_PREFIX = "PACE_NATS_PASSWORD_"
 LEAF_PASSWORD_ENV_PREFIX = "PACE_LEAF_PASSWORD_"
 HUB_LEAF_URL_ENV_PREFIX = "PACE_HUB_LEAF_URL_"
 
@@ -143,11 +147,21 @@ class TlsFiles:
 
 
 PRODUCTION_TLS = TlsFiles()
+# The hub cluster's routes trust only a CA of their own: the network CA also signs every
+# partner's leaf certificate, and any of those would otherwise be accepted as a route.
+CLUSTER_TLS = TlsFiles(ca_file=f"{TLS_DIR}/cluster-ca.pem",
+                       cert_file=f"{TLS_DIR}/cluster.pem",
+                       key_file=f"{TLS_DIR}/cluster-key.pem")
 
 
 def env_suffix(name: str) -> str:
     """`saint-martin` -> `SAINT_MARTIN`, for environment variable names."""
     return re.sub(r"[^A-Za-z0-9]", "_", name).upper()
+
+
+def partner_password_env(user: str) -> str:
+    """A leaf's variable holding one of its users' passwords: PACE_NATS_PASSWORD_INTAKE."""
+    return PARTNER_PASSWORD_ENV_PREFIX + env_suffix(user)
 
 
 def leaf_password_env(partner: str) -> str:
@@ -455,22 +469,29 @@ def hub_users(registry: Registry | None = None) -> list[User]:
 
 
 def hub_security(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS, *,
-                 cluster: bool = False) -> dict[str, object]:
+                 cluster: bool = False, cluster_tls: TlsFiles = CLUSTER_TLS
+                 ) -> dict[str, object]:
     """Options of hub_config (or, `cluster`, hub_cluster_configs) as deployed: TLS for
-    clients, mutual TLS for leaf nodes (and routes), the hub's users."""
+    clients, mutual TLS for leaf nodes, routes by mutual TLS under the cluster's own CA,
+    the hub's users."""
     options: dict[str, object] = {"client_tls": tls.serving(),
                                   "leaf_tls": tls.serving(verify=True),
                                   "authorization": hub_users(registry)}
     if cluster:
-        options["route_tls"] = tls.serving(verify=True)
+        options["route_tls"] = cluster_tls.serving(verify=True)
     return options
 
 
+def leaf_users(partner: str) -> list[User]:
+    """A leaf's users, one per service and role, each password from $PACE_NATS_PASSWORD_<USER>."""
+    return partner_role_users(partner, lambda user: Secret.from_env(partner_password_env(user)))
+
+
 def leaf_security(partner: str, tls: TlsFiles = PRODUCTION_TLS) -> dict[str, object]:
-    """Options of leaf_config as deployed: TLS for clients, mutual TLS towards the hub, the
-    partner's services user."""
+    """Options of leaf_config as deployed: TLS for clients, mutual TLS towards the hub, a
+    user per service and role."""
     return {"client_tls": tls.serving(), "hub_tls": tls.dialing(),
-            "authorization": [partner_user(partner, Secret.from_env(PARTNER_PASSWORD_ENV))]}
+            "authorization": leaf_users(partner)}
 
 
 # -- the checked-in files ------------------------------------------------------------------
@@ -480,11 +501,13 @@ def generated(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS
               ) -> dict[str, str]:
     """Relative path -> text of every file the CLI writes, with the production defaults.
 
-    `tls` moves the certificate paths (tests point them at test certificates).
+    `tls` moves the certificate paths, the routes' too (tests point them at test certificates).
     """
     registry = registry if registry is not None else load_registry()
+    cluster_tls = CLUSTER_TLS if tls == PRODUCTION_TLS else tls
     files = {HUB_FILE: hub_config(**hub_security(registry, tls))}  # type: ignore[arg-type]
-    nodes = hub_cluster_configs(**hub_security(registry, tls, cluster=True))  # type: ignore[arg-type]
+    nodes = hub_cluster_configs(**hub_security(registry, tls, cluster=True,  # type: ignore[arg-type]
+                                               cluster_tls=cluster_tls))
     for node, text in nodes.items():
         files[f"{CLUSTER_DIR}/{node}.conf"] = text
     urls = [f"${name}" for name in hub_leaf_url_envs(len(HUB_NODES))]

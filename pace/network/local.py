@@ -62,8 +62,16 @@ class LocalNetwork:
         return self.leaves[partner].url
 
     def partner_auth(self, partner: str) -> NatsAuth:
-        """How a partner's own staff tools connect to its leaf node."""
+        """How a partner's own staff tools connect to its leaf node (commands, queries)."""
         return self.security.partner(partner) if self.security else NatsAuth()
+
+    def ops_auth(self, partner: str) -> NatsAuth:
+        """The partner's operations user: its streams (create, update, read)."""
+        return self.security.ops(partner) if self.security else NatsAuth()
+
+    def web_auth(self, partner: str) -> NatsAuth:
+        """The partner's web app: commands and queries, like the staff tools."""
+        return self.security.web(partner) if self.security else NatsAuth()
 
     @property
     def reporting_auth(self) -> NatsAuth:
@@ -134,10 +142,12 @@ class LocalNetwork:
                 self.data_dir / partner / "nats", name=partner, domain=partner,
                 **options)  # type: ignore[arg-type]
         await leaf.start()
+        # each service as its own user; the ops user makes the streams
+        auth = self.security.services(partner) if self.security else None
         running = self.partners[partner] = await Partner(
             partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days,
-            clock=self.clock, history_mode=self.history_mode,
-            auth=self.partner_auth(partner)).start()
+            clock=self.clock, history_mode=self.history_mode, auth=auth,
+            ops_auth=self.security.ops(partner) if self.security else None).start()
         return running
 
     async def stop(self) -> None:

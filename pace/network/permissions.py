@@ -8,11 +8,18 @@ nkey users give their public key (`U...`), which is not a secret.
 
 The users, each with an allow-list (everything not listed is refused):
 
-- `partner_user(partner)`: a partner's services on its own leaf node. Publish and subscribe
-  only within `pace.<partner>.>`, answer requests (`allow_responses`), JetStream API calls
-  only on the partner's own streams (PACE_EVENTS, PACE_SHARED_<PARTNER>, PACE_DEAD_LETTERS) in
-  the local domain (`$JS.API...`; never `$JS.<other domain>.API`, which would travel over the
-  leaf link), acks (`$JS.ACK.<stream>.>`) on those streams, replies on its inbox prefix.
+- A partner's leaf node has one user per service and role (`partner_role_users`,
+  `PARTNER_USERS`), each with its own reply inbox `_INBOX.<user>`:
+  - `intake`, `booking`, `trajectory` (`service_permissions`): answer only their own
+    commands and queries (`pace.<p>.cmd|qry.<context>.*`), publish only their own context's
+    events (`pace.<p>.evt.<context>.*`), consume PACE_EVENTS (consumers, acks, dead letters);
+  - `sharing`: the only user that may publish `pace.<p>.net.>` (into PACE_SHARED_<P>);
+  - `web` and `staff` (`client_permissions`): send commands and queries, nothing else;
+  - `ops`: creates, updates and reads the partner's streams (`pace partner up`, `pace doctor`).
+  No user may use `$JS.<other domain>.API` (which would travel over the leaf link).
+- `partner_user(partner)`: the former single user of all a partner's services (publish and
+  subscribe within `pace.<partner>.>`, manage its streams); kept for the isolation tests of
+  accounts, not generated into any config.
 - `reporting_user()`: the hub's reporting service. Reads PACE_NETWORK (a consumer on it),
   publishes `pace.network.figures.>` (PACE_FIGURES) and its dead letters, answers
   `pace.network.qry.>`; manages the hub streams (create/update/info).
@@ -38,9 +45,11 @@ per connection for command subjects.
   as a user of the hub's `authorization` block (the hub's `leafnodes` has none of its own)
   carries that user's permissions, seen from the hub: "publish" is what the leaf may send
   into the hub, "subscribe" what the hub may send down to the leaf. Sourcing PACE_SHARED_<P>
-  needs only (read off a trace of nats-server 2.15.1): down, the JetStream API requests for
-  the partner's domain (`$JS.<p>.API.>`) and flow control (`$JS.FC...`); up, the source
-  consumer's deliveries (`$JS.S.>`) and its API replies (`$JSC.R.>`). So a leaf cannot reach
+  needs only (read off a trace of nats-server 2.15.1): down, the consumer API calls on that
+  one stream (`$JS.<p>.API.CONSUMER.CREATE|INFO|DELETE.PACE_SHARED_<P>...`, plus its
+  `STREAM.INFO`) and flow control (`$JS.FC...`); up, the source consumer's deliveries
+  (`$JS.S.>`) and its API replies (`$JSC.R.>`). So whoever controls the hub cannot read or
+  delete the partner's PACE_EVENTS or dead letters through the link, and a leaf cannot reach
   the hub's JetStream, another partner's domain, figures or queries, and nothing but its own
   domain's API requests reaches it. The reply and delivery subjects carry random tokens that
   another leaf cannot subscribe to, so it cannot learn them.
@@ -49,7 +58,7 @@ per connection for command subjects.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from contracts import subjects
@@ -226,9 +235,12 @@ def leaf_link_permissions(partner: str) -> Permissions:
     """What a partner's leaf node may send up to the hub and receive from it (see above)."""
     partner = subjects.check_partner(partner)
     shared = _stream(subjects.shared_stream(partner))
+    api = subjects.external_api(partner)
     return Permissions(
         publish=("$JS.S.>", "$JSC.R.>"),
-        subscribe=(f"{subjects.external_api(partner)}.>", f"$JS.FC.{shared}.>",
+        subscribe=(f"{api}.STREAM.INFO.{shared}", f"{api}.CONSUMER.CREATE.{shared}",
+                   f"{api}.CONSUMER.CREATE.{shared}.>", f"{api}.CONSUMER.INFO.{shared}.*",
+                   f"{api}.CONSUMER.DELETE.{shared}.*", f"$JS.FC.{shared}.>",
                    f"$JS.FC.{partner}.*.{shared}.>"))
 
 
@@ -255,6 +267,89 @@ def coordinator_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATO
                  *jetstream_api(figures), *acks(figures)),
         subscribe=(subjects.figures_subject(subjects.NETWORK_SCOPE).rsplit(".", 1)[0] + ".>",
                    inbox(inbox_prefix)))
+
+
+# -- a partner's users: one per service and per role (one leaf node per partner) ---------------
+
+SERVICE_CONTEXTS = ("intake", "booking", "trajectory")
+SHARING_USER = "sharing"
+WEB_USER = "web"
+STAFF_USER = "staff"
+OPS_USER = "ops"
+CLIENT_USERS = (WEB_USER, STAFF_USER)
+PARTNER_USERS = (*SERVICE_CONTEXTS, SHARING_USER, *CLIENT_USERS, OPS_USER)
+
+
+def inbox_of(user: str) -> str:
+    """A user's private reply-inbox prefix: `_INBOX.<user>` (its client connects with it)."""
+    return f"{DEFAULT_INBOX}.{_subject(user)}"
+
+
+def _consuming(partner: str) -> list[str]:
+    """Durable consumers on the partner's PACE_EVENTS, their acks, and their dead letters."""
+    events = [subjects.PARTNER_EVENTS_STREAM]
+    return [*jetstream_api(events), *acks(events), subjects.dead_letter_subject(partner, "*")]
+
+
+def _scheduling(partner: str, context: str) -> list[str]:
+    """A service's own schedules (`pace.<p>.schedule.<context>-*`) and reading their ticks."""
+    own = [SCHEDULES_STREAM]
+    return [f"pace.{partner}.schedule.{context}-*", *jetstream_api(own), *acks(own)]
+
+
+def service_permissions(partner: str, context: str) -> Permissions:
+    """intake, booking or trajectory: answers its own commands and queries, publishes only
+    its own context's events, consumes PACE_EVENTS; never manages a stream."""
+    if context not in SERVICE_CONTEXTS:
+        raise PermissionsError(f"{context!r} is not a service; one of {SERVICE_CONTEXTS}")
+    return Permissions(
+        publish=(subjects.context_event_subjects(partner, context), *_consuming(partner),
+                 *_scheduling(partner, context)),
+        subscribe=(subjects.command_subject(partner, context, "*"),
+                   f"pace.{partner}.qry.{context}.*", inbox(inbox_of(context))),
+        allow_responses=True)
+
+
+def sharing_permissions(partner: str) -> Permissions:
+    """The only user that may publish the shared subjects `pace.<partner>.net.>`."""
+    return Permissions(
+        publish=(subjects.partner_shared_subjects(partner), *_consuming(partner)),
+        subscribe=(inbox(inbox_of(SHARING_USER)),))
+
+
+def client_permissions(partner: str, user: str = STAFF_USER) -> Permissions:
+    """The web app or the staff CLI: sends commands and queries; never touches a stream."""
+    partner = subjects.check_partner(partner)
+    return Permissions(publish=(f"pace.{partner}.cmd.>", f"pace.{partner}.qry.>"),
+                       subscribe=(inbox(inbox_of(user)),))
+
+
+def ops_permissions(partner: str) -> Permissions:
+    """Operations: creates and updates the partner's streams, reads them (pace doctor)."""
+    streams = partner_streams(partner)
+    return Permissions(
+        publish=(*jetstream_api(streams, manage=True), "$JS.API.STREAM.NAMES",
+                 "$JS.API.STREAM.LIST", *acks(streams)),
+        subscribe=(inbox(inbox_of(OPS_USER)),))
+
+
+def role_permissions(partner: str, user: str) -> Permissions:
+    """The allow-list of one of PARTNER_USERS."""
+    if user in SERVICE_CONTEXTS:
+        return service_permissions(partner, user)
+    if user == SHARING_USER:
+        return sharing_permissions(partner)
+    if user in CLIENT_USERS:
+        return client_permissions(partner, user)
+    if user == OPS_USER:
+        return ops_permissions(partner)
+    raise PermissionsError(f"{user!r} is no partner user; one of {', '.join(PARTNER_USERS)}")
+
+
+def partner_role_users(partner: str, password_of: Callable[[str], Secret]) -> list[User]:
+    """Every user of a partner's leaf node, each with its own password."""
+    return [User(user, role_permissions(partner, user), password=password_of(user))
+            for user in PARTNER_USERS]
 
 
 def partner_user(partner: str, password: Secret | None = None, *, nkey: str | None = None,

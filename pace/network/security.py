@@ -2,16 +2,18 @@
 
 A private CA (pace.tls) signs one certificate for loopback, used by every nats-server for
 its clients and on the leaf-node link in both directions (mutual TLS, as deployed).
-Every user (a partner's services, each partner's leaf link, the hub's reporting service, the
-coordinator) gets a random password held only in memory: a nats-server is handed the
-passwords it checks through its own environment (`$VAR` in its config), a leaf its link URL
-the same way, so no password is ever written to a file. The users and their allow-lists
-are those of pace.network.permissions, under the variable names and TLS layout of the
-generated production configs (pace.network.configs: TlsFiles, *_PASSWORD_ENV).
+Every user gets a random password held only in memory: on a partner's leaf, one user per
+service and role (intake, booking, trajectory, sharing, web, staff, ops; see
+pace.network.permissions), at the hub each partner's leaf link, the reporting service and
+the coordinator. A nats-server is handed the passwords it checks through its own
+environment (`$VAR` in its config), a leaf its link URL the same way, so no password is
+written to a file unless asked (`write_env_file`, 0600, for staff tools). The variable names
+and TLS layout are those of the generated production configs (pace.network.configs).
 """
 
 from __future__ import annotations
 
+import os
 import secrets
 from collections.abc import Sequence
 from pathlib import Path
@@ -20,21 +22,27 @@ from contracts import subjects
 from pace.connection import NatsAuth
 from pace.network.configs import (
     COORDINATOR_PASSWORD_ENV,
-    PARTNER_PASSWORD_ENV,
     REPORTING_PASSWORD_ENV,
     TlsFiles,
     leaf_password_env,
+    partner_password_env,
 )
 from pace.network.permissions import (
     COORDINATOR_USER,
-    DEFAULT_INBOX,
+    OPS_USER,
+    PARTNER_USERS,
     REPORTING_USER,
+    SERVICE_CONTEXTS,
+    SHARING_USER,
+    STAFF_USER,
+    WEB_USER,
     Secret,
     User,
     authorization_lines,
     coordinator_user,
+    inbox_of,
     leaf_user,
-    partner_user,
+    partner_role_users,
     reporting_user,
 )
 from pace.tls import TestAuthority
@@ -50,7 +58,13 @@ def _env_name(user: str) -> str:
         return COORDINATOR_PASSWORD_ENV
     if user.startswith("leaf-"):
         return leaf_password_env(user.removeprefix("leaf-"))
-    return PARTNER_PASSWORD_ENV  # a leaf has one services user: its partner's
+    return partner_password_env(user.split("/", 1)[1])  # <partner>/<role user>
+
+
+def _password() -> str:
+    # nats-server parses a variable's value as config: letters first, then hex, reads as a
+    # plain string (a value starting with a digit would be read as a number)
+    return f"pw{secrets.token_hex(24)}"
 
 
 class LocalSecurity:
@@ -60,11 +74,10 @@ class LocalSecurity:
         self.authority = TestAuthority(directory)
         self.server = self.authority.issue("nats-server", ["127.0.0.1", "localhost"])
         self.partners = [subjects.check_partner(p) for p in partners]
-        names = [REPORTING_USER, COORDINATOR_USER, *self.partners,
+        names = [REPORTING_USER, COORDINATOR_USER,
+                 *(f"{p}/{u}" for p in self.partners for u in PARTNER_USERS),
                  *(f"leaf-{p}" for p in self.partners)]
-        # nats-server parses a variable's value as config: letters first, then hex, reads
-        # as a plain string (a value starting with a digit would be read as a number)
-        self._passwords = {name: f"pw{secrets.token_hex(24)}" for name in names}
+        self._passwords = {name: _password() for name in names}
 
     def __repr__(self) -> str:
         return f"LocalSecurity(partners={self.partners}, passwords=***)"
@@ -84,48 +97,66 @@ class LocalSecurity:
         """A leaf's `tls { }` towards the hub: check it by our CA, show our certificate."""
         return self.files.dialing().lines()
 
-    def _secret(self, user: str) -> Secret:
-        return Secret.from_env(_env_name(user))
-
     def hub_users(self) -> list[User]:
-        return [reporting_user(self._secret(REPORTING_USER)),
-                coordinator_user(self._secret(COORDINATOR_USER)),
-                *(leaf_user(p, self._secret(f"leaf-{p}")) for p in self.partners)]
+        return [reporting_user(Secret.from_env(_env_name(REPORTING_USER))),
+                coordinator_user(Secret.from_env(_env_name(COORDINATOR_USER))),
+                *(leaf_user(p, Secret.from_env(_env_name(f"leaf-{p}"))) for p in self.partners)]
 
     def hub_server_options(self) -> dict[str, object]:
         """Options of the hub's ManagedNatsServer."""
         users = self.hub_users()
+        names = [REPORTING_USER, COORDINATOR_USER, *(f"leaf-{p}" for p in self.partners)]
         return {"tls": self.server_tls(), "leaf_tls": self.server_tls(verify=True),
                 "authorization": authorization_lines(users),
-                "env": {_env_name(u.name): self._passwords[u.name] for u in users},
+                "env": {_env_name(n): self._passwords[n] for n in names},
                 "client": self.reporting()}
 
-    def leaf_server_options(self, partner: str, hub_leaf_url: str) -> dict[str, object]:
-        """Options of a partner's leaf ManagedNatsServer: its users, TLS, its link's login."""
-        login = hub_leaf_url.replace("://", f"://leaf-{partner}:"
-                                     f"{self._passwords[f'leaf-{partner}']}@", 1)
-        return {"tls": self.server_tls(), "remote_tls": self.remote_tls(),
-                "leaf_remotes": [f"${LEAF_URL_ENV}"],
-                "authorization": authorization_lines([partner_user(
-                    partner, self._secret(partner))]),
-                "env": {_env_name(partner): self._passwords[partner],
-                        LEAF_URL_ENV: f'"{login}"'},  # quoted: a URL is no bare config word
-                "client": self.partner(partner)}
+    def leaf_server_options(self, partner: str, hub_leaf_url: str | None = None
+                            ) -> dict[str, object]:
+        """Options of a partner's ManagedNatsServer: its users, TLS, and (given the hub's
+        leaf URL) its link's login."""
+        users = partner_role_users(partner, lambda u: Secret.from_env(partner_password_env(u)))
+        env = {partner_password_env(u): self._passwords[f"{partner}/{u}"] for u in PARTNER_USERS}
+        options: dict[str, object] = {"tls": self.server_tls(),
+                                      "authorization": authorization_lines(users),
+                                      "env": env, "client": self.ops(partner)}
+        if hub_leaf_url is not None:
+            login = hub_leaf_url.replace("://", f"://leaf-{partner}:"
+                                         f"{self._passwords[f'leaf-{partner}']}@", 1)
+            options |= {"remote_tls": self.remote_tls(), "leaf_remotes": [f"${LEAF_URL_ENV}"]}
+            env[LEAF_URL_ENV] = f'"{login}"'  # quoted: a URL is no bare config word
+        return options
 
     # -- clients -------------------------------------------------------------------------
 
-    def _auth(self, user: str, inbox: str = DEFAULT_INBOX) -> NatsAuth:
-        return NatsAuth(user=user, password=self._passwords[user],
-                        ca_file=str(self.authority.ca_file), inbox_prefix=inbox)
+    def _auth(self, key: str, user: str) -> NatsAuth:
+        return NatsAuth(user=user, password=self._passwords[key],
+                        ca_file=str(self.authority.ca_file), inbox_prefix=inbox_of(user))
+
+    def user(self, partner: str, user: str) -> NatsAuth:
+        """One of a partner's users (pace.network.permissions.PARTNER_USERS)."""
+        return self._auth(f"{partner}/{user}", user)
+
+    def services(self, partner: str) -> dict[str, NatsAuth]:
+        """Each service's own user: intake, booking, trajectory, sharing."""
+        return {u: self.user(partner, u) for u in (*SERVICE_CONTEXTS, SHARING_USER)}
 
     def partner(self, partner: str) -> NatsAuth:
-        return self._auth(partner)
+        """The staff tools' user: commands and queries only."""
+        return self.user(partner, STAFF_USER)
+
+    def web(self, partner: str) -> NatsAuth:
+        return self.user(partner, WEB_USER)
+
+    def ops(self, partner: str) -> NatsAuth:
+        """The user that creates and updates the partner's streams."""
+        return self.user(partner, OPS_USER)
 
     def reporting(self) -> NatsAuth:
-        return self._auth(REPORTING_USER, f"{DEFAULT_INBOX}.{REPORTING_USER}")
+        return self._auth(REPORTING_USER, REPORTING_USER)
 
     def coordinator(self) -> NatsAuth:
-        return self._auth(COORDINATOR_USER, f"{DEFAULT_INBOX}.{COORDINATOR_USER}")
+        return self._auth(COORDINATOR_USER, COORDINATOR_USER)
 
     def leaf_password(self, partner: str) -> str:
         return self._passwords[f"leaf-{partner}"]
@@ -133,3 +164,16 @@ class LocalSecurity:
     def secrets(self) -> list[str]:
         """Every password, for tests that check no log or file shows one."""
         return list(self._passwords.values())
+
+
+def write_env_file(path: Path, url: str, auth: NatsAuth) -> Path:
+    """A 0600 file of PACE_NATS_* settings for staff tools (`set -a; . FILE; set +a`)."""
+    lines = [f"NATS_URL={url}", f"PACE_NATS_USER={auth.user}",
+             f"PACE_NATS_PASSWORD={auth.password}", f"PACE_NATS_CA_FILE={auth.ca_file}",
+             f"PACE_NATS_INBOX_PREFIX={auth.inbox_prefix}"]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as out:
+        out.write("\n".join(lines) + "\n")
+    path.chmod(0o600)
+    return path

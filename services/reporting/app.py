@@ -31,7 +31,7 @@ from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner
 from pace.logging import get_logger
 from pace.metrics import count_appends
-from pace.network.hub import hub_dead_letter_subject
+from pace.network.hub import hub_dead_letter_subject, source_problem
 from pace.relay import Relay, sleep_unless
 from pace.service import error_reply
 from pace.store import EventStore, NewEvent, RecordedEvent
@@ -127,7 +127,8 @@ class ReportingService:
                                                                              envelope),
             stream=subjects.NETWORK_STREAM, durable=CONSUMER,
             filter_subjects=["pace.*.net.>"],
-            dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500)
+            dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500,
+            screen=source_problem)
         await self.consumer.start()
         self.relay = Relay(self.store, js, figures_subject_of, name="relay-figures")
         count_appends(self.store, "reporting", await self.store.last_position())

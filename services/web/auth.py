@@ -1,14 +1,11 @@
-"""Staff logins: a TOML users file with scrypt hashes, roles, and a signed session cookie.
+"""Staff logins: users from a users file (services.web.users), signed session cookies.
 
-The users file (never in the repository) lists one `[[user]]` table per login:
-
-    [[user]]
-    username = "anna"            # also the coach id sent with enrolments
-    role = "coach"               # coach | childcare_worker | partner_admin | coordinator
-    password_hash = "scrypt$16384$8$1$<salt>$<hash>"   # from `hash_password`
-
-The session cookie holds the username, role and expiry, signed with HMAC-SHA256 under a
-secret from $PACE_WEB_SECRET or the file $PACE_WEB_SECRET_FILE.
+The session cookie holds the username, role, the user's session version and an expiry,
+signed with HMAC-SHA256 under a secret from $PACE_WEB_SECRET or the file
+$PACE_WEB_SECRET_FILE. Logout and a password change raise the session version, so every
+cookie issued before stops working. Served over TLS (`secure`), the cookie is `Secure`
+and named with the `__Host-` prefix. Logins hash in a thread pool (services.web.passwords)
+and are throttled per user and per address (services.web.throttle).
 """
 
 from __future__ import annotations
@@ -17,88 +14,28 @@ import base64
 import hashlib
 import hmac
 import os
-import secrets
 import time
-import tomllib
-from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 
 import orjson
 
-from contracts.intake import ID_PATTERN
+from services.web.passwords import Hasher, check_password, hash_password, needs_upgrade
+from services.web.throttle import Throttle, ThrottledError
+from services.web.users import AREAS, Role, User, UsersStore, parse_users
+
+__all__ = ["AREAS", "PARTNER_ROLES", "SESSION_COOKIE", "SESSION_SECONDS", "Role", "Sessions",
+           "ThrottledError", "User", "check_password", "hash_password", "load_secret",
+           "load_users"]
 
 SESSION_COOKIE = "pace_session"
+SECURE_SESSION_COOKIE = "__Host-pace_session"
 SESSION_SECONDS = 8 * 3600
-_SCRYPT = (2**14, 8, 1)
-
-
-class Role(StrEnum):
-    """What a login may do; each page and API route names the roles it admits."""
-
-    COACH = "coach"
-    CHILDCARE_WORKER = "childcare_worker"
-    PARTNER_ADMIN = "partner_admin"
-    COORDINATOR = "coordinator"
-
-
-# area -> the roles admitted; enforced on the server for every route
-AREAS: dict[str, frozenset[Role]] = {
-    "families": frozenset({Role.COACH, Role.PARTNER_ADMIN}),
-    "erase": frozenset({Role.PARTNER_ADMIN}),
-    "childcare": frozenset({Role.CHILDCARE_WORKER, Role.PARTNER_ADMIN}),
-    "trajectories": frozenset({Role.COACH, Role.PARTNER_ADMIN}),
-    "figures": frozenset({Role.COORDINATOR}),
-}
 PARTNER_ROLES = frozenset({Role.COACH, Role.CHILDCARE_WORKER, Role.PARTNER_ADMIN})
 
 
-@dataclass(frozen=True)
-class User:
-    username: str
-    role: Role
-    password_hash: str
-
-    def may(self, area: str) -> bool:
-        return self.role in AREAS[area]
-
-
-def hash_password(password: str, salt: bytes | None = None) -> str:
-    """A scrypt hash: `scrypt$n$r$p$<salt b64>$<hash b64>`."""
-    salt = salt or secrets.token_bytes(16)
-    n, r, p = _SCRYPT
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
-    return "$".join(["scrypt", str(n), str(r), str(p),
-                     base64.b64encode(salt).decode(), base64.b64encode(digest).decode()])
-
-
-def check_password(password: str, stored: str) -> bool:
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-    except ValueError:
-        return False
-    if scheme != "scrypt":
-        return False
-    computed = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n),
-                              r=int(r), p=int(p), dklen=32)
-    return hmac.compare_digest(computed, base64.b64decode(digest))
-
-
 def load_users(path: Path) -> dict[str, User]:
-    """The users of a users file; refuses plaintext passwords, unknown roles, odd names."""
-    import re
-
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    users = {}
-    for entry in data.get("user", []):
-        if "password" in entry:
-            raise ValueError(f"{path}: user {entry.get('username')!r} has a plaintext "
-                             "password; store password_hash only")
-        username = str(entry["username"])
-        if not re.match(ID_PATTERN, username):
-            raise ValueError(f"{path}: username {username!r}: letters, digits, . _ : - only")
-        users[username] = User(username, Role(entry["role"]), str(entry["password_hash"]))
-    return users
+    """The users of a users file (see services.web.users)."""
+    return parse_users(path.read_text(encoding="utf-8"), str(path))
 
 
 def load_secret(secret_file: Path | None = None) -> bytes:
@@ -117,25 +54,55 @@ def load_secret(secret_file: Path | None = None) -> bytes:
 
 
 class Sessions:
-    """Signs and checks session cookies; a cookie names a user still in the users file."""
+    """Logs users in and signs and checks session cookies against the current users file."""
 
-    def __init__(self, users: dict[str, User], secret: bytes) -> None:
-        self.users = users
+    def __init__(self, users: dict[str, User] | UsersStore, secret: bytes, *,
+                 secure: bool = False, hasher: Hasher | None = None,
+                 throttle: Throttle | None = None) -> None:
+        self.store = users if isinstance(users, UsersStore) else UsersStore(users=users)
         self.secret = secret
+        self.secure = secure
+        self.hasher = hasher or Hasher()
+        self.throttle = throttle or Throttle()
 
-    def login(self, username: str, password: str) -> User | None:
-        user = self.users.get(username)
-        if user is None:
-            check_password(password, hash_password("not a user"))  # same time either way
+    @classmethod
+    def from_file(cls, path: Path, secret: bytes, **options: object) -> Sessions:
+        return cls(UsersStore(path), secret, **options)  # type: ignore[arg-type]
+
+    @property
+    def users(self) -> dict[str, User]:
+        return self.store.users
+
+    @property
+    def cookie_name(self) -> str:
+        return SECURE_SESSION_COOKIE if self.secure else SESSION_COOKIE
+
+    async def login(self, username: str, password: str, address: str = "") -> User | None:
+        """The user, or None; one hash either way; ThrottledError after repeated failures."""
+        keys = (f"user:{username[:200]}", f"addr:{address}")
+        self.throttle.check(*keys)
+        user = self.store.get(username)
+        if not await self.hasher.check(password, user.password_hash if user else None):
+            self.throttle.failed(*keys)
             return None
-        return user if check_password(password, user.password_hash) else None
+        assert user is not None
+        self.throttle.succeeded(keys[0])
+        if needs_upgrade(user.password_hash):
+            user = self.store.update(username, password_hash=await self.hasher.hash(password))
+        return user
+
+    def logout(self, user: User) -> None:
+        """Every cookie of this user issued so far stops working."""
+        current = self.store.get(user.username)
+        if current is not None and current.session_version == user.session_version:
+            self.store.update(user.username, session_version=user.session_version + 1)
 
     def _sign(self, body: bytes) -> str:
         return hmac.new(self.secret, body, hashlib.sha256).hexdigest()
 
     def cookie_for(self, user: User, now: float | None = None) -> str:
         body = base64.urlsafe_b64encode(orjson.dumps({
-            "u": user.username, "r": user.role.value,
+            "u": user.username, "r": user.role.value, "v": user.session_version,
             "exp": int((now or time.time()) + SESSION_SECONDS)}))
         return f"{body.decode()}.{self._sign(body)}"
 
@@ -149,7 +116,9 @@ class Sessions:
             data = orjson.loads(base64.urlsafe_b64decode(body))
         except (ValueError, orjson.JSONDecodeError):
             return None
-        user = self.users.get(data.get("u"))
+        user = self.store.get(data.get("u"))
         if user is None or user.role.value != data.get("r"):
             return None
+        if data.get("v") != user.session_version:
+            return None  # logged out, or the password changed, since
         return user if data.get("exp", 0) > (now or time.time()) else None

@@ -18,7 +18,8 @@ from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from services.web.auth import SESSION_COOKIE, SESSION_SECONDS, Sessions, User
+from services.web.auth import SESSION_COOKIE, SESSION_SECONDS, Sessions, ThrottledError, User
+from services.web.docs import mount_docs
 from services.web.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGE_NAMES,
@@ -26,6 +27,7 @@ from services.web.i18n import (
     choose_language,
     translator,
 )
+from services.web.middleware import Hardening
 
 HERE = Path(__file__).parent
 FLASH_COOKIE = "pace_flash"
@@ -52,7 +54,7 @@ class Credentials(BaseModel):
 
 def current_user(request: Request) -> User | None:
     sessions: Sessions = request.app.state.sessions
-    return sessions.user_of(request.cookies.get(SESSION_COOKIE))
+    return sessions.user_of(request.cookies.get(sessions.cookie_name))
 
 
 def allow(area: str) -> Callable[..., User]:
@@ -113,7 +115,10 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
 def make_app(title: str, description: str, sessions: Sessions, nav: Sequence[NavItem],
              site: str, lifespan: Any, home: Callable[[User], str]) -> FastAPI:
     """The FastAPI app with static files, login, logout, language and the error pages."""
-    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan)
+    app = FastAPI(title=title, description=description, version="1.0", lifespan=lifespan,
+                  docs_url=None, redoc_url=None)
+    app.add_middleware(Hardening)
+    mount_docs(app, allow("docs"))
     app.state.sessions = sessions
     app.state.nav = list(nav)
     app.state.site = site
@@ -142,7 +147,13 @@ def make_app(title: str, description: str, sessions: Sessions, nav: Sequence[Nav
     async def login(request: Request, username: Annotated[str, Form()],
                     password: Annotated[str, Form()], next: Annotated[str, Form()] = ""
                     ) -> Response:
-        user = sessions.login(username, password)
+        try:
+            user = await sessions.login(username, password, address_of(request))
+        except ThrottledError as error:
+            response = render(request, "login.html", status_code=429, next=safe_next(next, ""),
+                              failed=True)
+            response.headers["Retry-After"] = str(int(error.retry_after) + 1)
+            return response
         if user is None:
             return render(request, "login.html", status_code=401, next=safe_next(next, ""),
                           failed=True)
@@ -151,8 +162,13 @@ def make_app(title: str, description: str, sessions: Sessions, nav: Sequence[Nav
         return response
 
     @app.post("/api/login", tags=["session"], summary="Log in; sets the session cookie")
-    async def api_login(credentials: Credentials) -> JSONResponse:
-        user = sessions.login(credentials.username, credentials.password)
+    async def api_login(request: Request, credentials: Credentials) -> JSONResponse:
+        try:
+            user = await sessions.login(credentials.username, credentials.password,
+                                        address_of(request))
+        except ThrottledError as error:
+            return JSONResponse({"detail": str(error)}, status_code=429,
+                                headers={"Retry-After": str(int(error.retry_after) + 1)})
         if user is None:
             return JSONResponse({"detail": "wrong user name or password"}, status_code=401)
         response = JSONResponse({"username": user.username, "role": user.role.value})
@@ -160,10 +176,18 @@ def make_app(title: str, description: str, sessions: Sessions, nav: Sequence[Nav
         return response
 
     @app.post("/logout", include_in_schema=False)
-    async def logout() -> Response:
+    async def logout(request: Request) -> Response:
+        """Ends every session of the user: a copied cookie stops working too."""
+        user = current_user(request)
+        if user is not None:
+            sessions.logout(user)
         response = redirect("/login")
-        response.delete_cookie(SESSION_COOKIE)
+        response.delete_cookie(sessions.cookie_name, secure=sessions.secure, httponly=True)
         return response
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> Response:
+        return Response("ok", media_type="text/plain")
 
     @app.post("/language", include_in_schema=False)
     async def language(lang: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
@@ -184,8 +208,14 @@ def make_app(title: str, description: str, sessions: Sessions, nav: Sequence[Nav
 
 
 def set_session(response: Response, sessions: Sessions, user: User) -> None:
-    response.set_cookie(SESSION_COOKIE, sessions.cookie_for(user), max_age=SESSION_SECONDS,
-                        httponly=True, samesite="lax")
+    response.set_cookie(sessions.cookie_name, sessions.cookie_for(user),
+                        max_age=SESSION_SECONDS, path="/", httponly=True, samesite="lax",
+                        secure=sessions.secure)
+
+
+def address_of(request: Request) -> str:
+    """The client's address, for throttling failed logins per address."""
+    return request.client.host if request.client else "unknown"
 
 
 FamiliesUser = Annotated[User, Depends(allow("families"))]

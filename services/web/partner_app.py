@@ -191,12 +191,21 @@ def create_partner_app(
 
     # -- families ----------------------------------------------------------------------
 
-    @app.get("/families", include_in_schema=False)
-    async def families_page(request: Request, user: FamiliesUser, search: str = "") -> Response:
+    async def families_view(request: Request, user: User, search: str = "") -> Response:
         rows = await ask(request, user, "intake", "families", search=search)
         return render(
             request, "families.html", families=rows, search=search, today=date.today(), **CHOICES
         )
+
+    @app.get("/families", include_in_schema=False)
+    async def families_page(request: Request, user: FamiliesUser) -> Response:
+        return await families_view(request, user)
+
+    @app.post("/families/search", include_in_schema=False)
+    async def search_families(request: Request, user: FamiliesUser,
+                              search: Annotated[str, Form(max_length=200)] = "") -> Response:
+        """By POST: the names searched for stay out of URLs, logs and the history."""
+        return await families_view(request, user, search)
 
     @app.post("/families", include_in_schema=False)
     async def refer(request: Request, user: FamiliesUser) -> Response:
@@ -559,8 +568,14 @@ def create_partner_app(
     # -- the JSON API ------------------------------------------------------------------
 
     @app.get("/api/families", tags=["families"], summary="Families with parents' names")
-    async def api_families(
-        request: Request, user: FamiliesUser, search: str = ""
+    async def api_families(request: Request, user: FamiliesUser) -> list[dict[str, Any]]:
+        return await ask(request, user, "intake", "families")
+
+    @app.post("/api/families/search", tags=["families"], summary="Families by name (POST: "
+              "names stay out of URLs)")
+    async def api_search_families(
+        request: Request, user: FamiliesUser,
+        search: Annotated[str, Body(embed=True, max_length=200)] = "",
     ) -> list[dict[str, Any]]:
         return await ask(request, user, "intake", "families", search=search)
 

@@ -26,7 +26,7 @@ def pace(*args: str, url: str) -> subprocess.CompletedProcess[str]:
 def partner_process(tmp_path: Path):
     log = (tmp_path / "partner.log").open("w+")
     env = {k: v for k, v in os.environ.items() if k != "NATS_URL"}
-    process = subprocess.Popen([*PACE, "partner", "up", "--partner", "gent",
+    process = subprocess.Popen([*PACE, "partner", "up", "--partner", "gent", "--no-secure",
                                 "--data-dir", str(tmp_path / "var")],
                                stdout=log, stderr=subprocess.STDOUT, env=env)
     deadline = time.monotonic() + 30

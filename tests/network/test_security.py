@@ -24,6 +24,7 @@ from pace.connection import NatsAuth, connect
 from pace.logging import configure_logging
 from pace.nats_server import ManagedNatsServer
 from pace.network.local import LocalNetwork
+from pace.network.permissions import PARTNER_USERS
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]
 
@@ -88,8 +89,8 @@ async def test_servers_refuse_plain_anonymous_and_wrong_password_connections(sec
 @pytest.mark.asyncio(loop_scope="module")
 async def test_partner_b_cannot_read_partner_a_stream_from_its_own_leaf(secured):
     network, _ = secured
-    own = await connect(network.partner_url("mechelen"), network.partner_auth("mechelen"))
-    other = await connect(network.partner_url("gent"), network.partner_auth("gent"),
+    own = await connect(network.partner_url("mechelen"), network.ops_auth("mechelen"))
+    other = await connect(network.partner_url("gent"), network.ops_auth("gent"),
                           error_cb=_quiet)
     try:
         info = await own.jetstream().stream_info(subjects.shared_stream("mechelen"))
@@ -175,9 +176,9 @@ async def test_the_coordinator_reads_figures_but_not_the_network_stream(secured)
 async def test_no_password_is_written_to_a_file_or_a_log(secured):
     network, logs = secured
     secrets = network.security.secrets()
-    assert len(secrets) == 2 + 2 * len(PARTNERS)
+    assert len(secrets) == 2 + (len(PARTNER_USERS) + 1) * len(PARTNERS)
     text = logs.getvalue()
-    assert '"nats_user": "mechelen"' in text and '"tls": true' in text, \
+    assert '"nats_user": "intake"' in text and '"tls": true' in text, \
         "the services did not log how they connected"
     files = [p for p in network.data_dir.rglob("*") if p.is_file()]
     assert any(p.name == "nats-server.conf" for p in files)

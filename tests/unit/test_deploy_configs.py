@@ -22,9 +22,9 @@ from contracts import subjects
 from pace.connection import NatsAuth
 from pace.nats_server import free_ports, nats_server_binary, validate_config
 from pace.network.configs import (
+    CLUSTER_TLS,
     COORDINATOR_PASSWORD_ENV,
     DEFAULT_OUT,
-    PARTNER_PASSWORD_ENV,
     PRODUCTION_TLS,
     REGENERATE,
     REPORTING_PASSWORD_ENV,
@@ -43,11 +43,12 @@ from pace.network.configs import (
     leaf_password_env,
     leaf_security,
     main,
+    partner_password_env,
     quote,
     stale,
 )
 from pace.network.hub import ensure_hub_streams
-from pace.network.permissions import REPORTING_USER
+from pace.network.permissions import OPS_USER, PARTNER_USERS, REPORTING_USER, inbox_of
 from pace.network.registry import load_registry
 from pace.tls import TestAuthority
 from pace.topology import ensure_streams, partner_streams
@@ -124,7 +125,8 @@ def test_tls(tmp_path_factory) -> TlsFiles:
 def with_tls(text: str, tls: TlsFiles) -> str:
     """A checked-in config with the container's TLS paths moved to the test's files."""
     for field in ("ca_file", "cert_file", "key_file"):
-        text = text.replace(quote(getattr(PRODUCTION_TLS, field)), quote(getattr(tls, field)))
+        for production in (PRODUCTION_TLS, CLUSTER_TLS):
+            text = text.replace(quote(getattr(production, field)), quote(getattr(tls, field)))
     return text
 
 
@@ -215,7 +217,10 @@ def test_each_cluster_node_routes_to_exactly_the_other_two():
         assert conf["cluster"]["listen"] == "0.0.0.0:6222"
         assert sorted(conf["cluster"]["routes"]) == [
             f"nats-route://{other}:6222" for other in sorted(nodes - {name})]
-        assert conf["cluster"]["tls"] == {**SERVER_TLS, "verify": True}
+        assert conf["cluster"]["tls"] == {"cert_file": CLUSTER_TLS.cert_file,
+                                          "key_file": CLUSTER_TLS.key_file,
+                                          "ca_file": CLUSTER_TLS.ca_file, "verify": True}
+        assert CLUSTER_TLS.ca_file != SERVER_TLS["ca_file"]  # routes trust their own CA
         assert conf["leafnodes"] == {"listen": "0.0.0.0:7422", "no_advertise": True,
                                      "tls": {**SERVER_TLS, "verify": True}}
         assert conf["tls"] == SERVER_TLS
@@ -249,11 +254,15 @@ def test_the_hub_nodes_know_reporting_the_coordinator_and_every_partners_leaf_li
     assert leaf_password_env("saint-martin") == "PACE_LEAF_PASSWORD_SAINT_MARTIN"
 
 
-def test_each_leaf_knows_only_its_partners_services_user_and_no_password_is_written():
+def test_each_leaf_knows_a_user_per_service_and_role_and_no_password_is_written():
+    expected = {user: f"${partner_password_env(user)}" for user in PARTNER_USERS}
+    assert set(expected) == {"intake", "booking", "trajectory", "sharing", "web", "staff",
+                             "ops"}
     for partner in load_registry().delivery:
         text = (DEFAULT_OUT / "leaf" / f"{partner.id}.conf").read_text(encoding="utf-8")
-        assert users(parse(text)) == {partner.id: f"${PARTNER_PASSWORD_ENV}"}
-        assert env_references(text) == {PARTNER_PASSWORD_ENV, *hub_leaf_url_envs(3)}
+        assert users(parse(text)) == expected
+        assert env_references(text) == {partner_password_env(u) for u in PARTNER_USERS} | {
+            *hub_leaf_url_envs(3)}
     for path in conf_files():
         for line in path.read_text(encoding="utf-8").splitlines():
             if "password" in line:
@@ -475,12 +484,17 @@ async def refused(port: int, auth: NatsAuth) -> None:
     raise AssertionError(f"port {port} accepted {auth.describe()}")
 
 
-async def publish_shared(port: int, auth: NatsAuth, partner: str, count: int) -> None:
-    """The partner's streams made and `count` events put on its shared stream, as its user."""
-    nc = await connect(port, auth)
+async def publish_shared(port: int, ops: NatsAuth, sharing: NatsAuth, partner: str,
+                         count: int) -> None:
+    """The partner's streams made by ops, `count` events put on its shared stream by sharing."""
+    nc = await connect(port, ops)
+    try:
+        await ensure_streams(nc.jetstream(timeout=2), partner_streams(partner))
+    finally:
+        await nc.close()
+    nc = await connect(port, sharing)
     try:
         js = nc.jetstream(timeout=2)
-        await ensure_streams(js, partner_streams(partner))
         for n in range(count):
             await js.publish(subjects.shared_subject(partner, "FamilyReferred"), b"{}",
                              headers={"Nats-Msg-Id": f"{partner}-{n}"})
@@ -512,19 +526,21 @@ async def test_the_secure_hub_cluster_serves_a_leaf_that_logs_in_and_is_sourced(
     hub_env = {REPORTING_PASSWORD_ENV: password(), COORDINATOR_PASSWORD_ENV: password(),
                **{leaf_password_env(p.id): password() for p in load_registry().delivery}}
     leaf_login = f"leaf-{partner}:{hub_env[leaf_password_env(partner)]}"
-    leaf_env = {PARTNER_PASSWORD_ENV: password(),
+    leaf_env = {**{partner_password_env(u): password() for u in PARTNER_USERS},
                 **{name: url.replace("://", f"://{leaf_login}@", 1)
                    for name, url in zip(hub_leaf_url_envs(3), hub_leaf_urls(nodes),
                                         strict=True)}}
     ca = test_tls.ca_file
     reporting = NatsAuth(user=REPORTING_USER, password=hub_env[REPORTING_PASSWORD_ENV],
                          ca_file=ca, inbox_prefix=f"_INBOX.{REPORTING_USER}")
-    services = NatsAuth(user=partner, password=leaf_env[PARTNER_PASSWORD_ENV], ca_file=ca)
+    services = NatsAuth(user=OPS_USER, password=leaf_env[partner_password_env(OPS_USER)],
+                        ca_file=ca, inbox_prefix=inbox_of(OPS_USER))
     deadline = time.monotonic() + REAL_DEADLINE
     with started(tmp_path) as start:
         for node in nodes:  # only the addresses, ports, store and TLS paths are the test's
             text = hub_cluster_configs(nodes, bind=LOOPBACK, store_dir=tmp_path / node.name,
-                                       **hub_security(tls=test_tls, cluster=True))[node.name]
+                                       **hub_security(tls=test_tls, cluster=True,
+                                                    cluster_tls=test_tls))[node.name]
             assert env_references(text) == set(hub_env)
             start(node.name, text, hub_env)
         text = leaf_config(partner, [f"${name}" for name in hub_leaf_url_envs(3)],
@@ -538,10 +554,12 @@ async def test_the_secure_hub_cluster_serves_a_leaf_that_logs_in_and_is_sourced(
                                                       else reporting), deadline, str(port))
             await refused(port, NatsAuth())  # plain: TLS is required
             await refused(port, NatsAuth(ca_file=ca))  # TLS without a user
-            await refused(port, NatsAuth(user=partner, password="pwguessed", ca_file=ca))
+            await refused(port, NatsAuth(user=OPS_USER, password="pwguessed", ca_file=ca))
         await refused(nodes[0].client_port, services)  # the partner's user is the leaf's
 
-        await publish_shared(leaf_client, services, partner, 2)
+        sharing = NatsAuth(user="sharing", password=leaf_env[partner_password_env("sharing")],
+                           ca_file=ca, inbox_prefix=inbox_of("sharing"))
+        await publish_shared(leaf_client, services, sharing, partner, 2)
         hub = await connect(nodes[0].client_port, reporting)
         try:
             js = hub.jetstream(timeout=2)

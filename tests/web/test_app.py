@@ -116,7 +116,12 @@ def test_the_openapi_document_lists_the_api(sessions):
     assert "APIKeyCookie" in document["components"]["securitySchemes"]
     hub = client(sessions, hub=True).get("/openapi.json").json()
     assert {"/api/figures", "/api/figures/events", "/api/login"} <= set(hub["paths"])
-    assert client(sessions).get("/docs").status_code == 200
+    web = client(sessions)
+    assert web.get("/docs").status_code == 303  # to the login page: admins only
+    login(web, "ada")
+    docs = web.get("/docs")
+    assert docs.status_code == 200 and "/api/families" in docs.text
+    assert "cdn" not in docs.text.lower() and "https://" not in docs.text
 
 
 def test_languages_from_the_cookie_or_the_browser(sessions):

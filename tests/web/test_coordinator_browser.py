@@ -56,9 +56,10 @@ async def test_coordinator_sees_the_figure_change_live_and_no_names(
             await page.screenshot(path=artifacts / "coordinator-1-before.png", full_page=True)
 
             await staff.do("intake", referral(2))  # a new event on its way to the hub
-            await page.wait_for_function(
-                f"document.querySelector('{FIGURE}').textContent.trim() === '2'",
-                timeout=60_000)
+            # a locator expectation, not a string predicate: the page's CSP forbids eval
+            from playwright.async_api import expect
+
+            await expect(figure).to_have_text("2", timeout=60_000)
             assert await page.evaluate("window.stillTheSamePage") is True  # no reload
             await page.screenshot(path=artifacts / "coordinator-2-after.png", full_page=True)
 
