@@ -15,6 +15,7 @@ from pace.clock import Clock, wall_clock
 from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner
 from pace.relay import Relay
+from pace.schedules import ScheduleRunner
 from pace.service import Service, ServiceRunner
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
@@ -80,6 +81,10 @@ class Runners:
     @property
     def consumers(self) -> dict[str, ConsumerRunner]:
         return {k: v for r in self.runners for k, v in r.consumers.items()}
+
+    @property
+    def schedules(self) -> dict[str, ScheduleRunner]:
+        return {k: v for r in self.runners for k, v in r.schedules.items()}
 
     @property
     def tasks(self) -> list[asyncio.Task[None]]:

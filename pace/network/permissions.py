@@ -292,9 +292,12 @@ def _consuming(partner: str) -> list[str]:
 
 
 def _scheduling(partner: str, context: str) -> list[str]:
-    """A service's own schedules (`pace.<p>.schedule.<context>-*`) and reading their ticks."""
+    """A service's own schedules (subjects.SCHEDULES_OF) and reading their ticks."""
+    names = subjects.SCHEDULES_OF.get(context, ())
+    if not names:
+        return []
     own = [SCHEDULES_STREAM]
-    return [f"pace.{partner}.schedule.{context}-*", *jetstream_api(own), *acks(own)]
+    return [*(f"pace.{partner}.schedule.{n}" for n in names), *jetstream_api(own), *acks(own)]
 
 
 def service_permissions(partner: str, context: str) -> Permissions:

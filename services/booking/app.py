@@ -27,7 +27,7 @@ from services.booking.domain import ReleaseBooking, Request, decider, stream_id
 from services.booking.handover import handover_decider
 from services.booking.rules import DEFAULT_GRACE_DAYS, Policy
 
-RELEASE_SCHEDULE = "booking-release"
+RELEASE_SCHEDULE = subjects.SCHEDULES_OF["booking"][0]  # "booking-release"
 DEFAULT_RELEASE_CRON = "0 5 0 * * *"  # every day at 00:05 on the partner's clock
 RELEASE_NAMESPACE = uuid.UUID("6f1c2a1e-4d1b-4a53-9a57-2c0d6f0b9e11")
 
