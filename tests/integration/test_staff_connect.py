@@ -28,10 +28,14 @@ async def secured(tmp_path: Path):
     cert = authority.issue("nats", ["127.0.0.1"])
     auth = NatsAuth(user="gent", password=PASSWORD, ca_file=str(authority.ca_file))
     server = ManagedNatsServer(
-        tmp_path / "nats", name="gent", domain="gent",
+        tmp_path / "nats",
+        name="gent",
+        domain="gent",
         tls=Tls(str(cert.cert_file), str(cert.key_file)).lines(),
         authorization=authorization_lines([partner_user("gent", Secret.from_env("GENT_PW"))]),
-        env={"GENT_PW": PASSWORD}, client=auth)
+        env={"GENT_PW": PASSWORD},
+        client=auth,
+    )
     async with server:
         yield server, authority
 
@@ -39,9 +43,22 @@ async def secured(tmp_path: Path):
 def pace_list(url: str, **env: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("PACE_", "NATS_"))}
     return subprocess.run(
-        [sys.executable, "-m", "pace.cli", "list", "families", "--partner", "gent",
-         "--nats-url", url], capture_output=True, text=True, timeout=60,
-        env={**clean, "COLUMNS": "200", **env})
+        [
+            sys.executable,
+            "-m",
+            "pace.cli",
+            "list",
+            "families",
+            "--partner",
+            "gent",
+            "--nats-url",
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**clean, "COLUMNS": "200", **env},
+    )
 
 
 async def test_a_tls_server_without_the_ca_is_named_as_the_problem(secured) -> None:
@@ -51,15 +68,20 @@ async def test_a_tls_server_without_the_ca_is_named_as_the_problem(secured) -> N
     result = pace_list(plain_url)
 
     assert result.returncode == 2, result.stdout + result.stderr
-    assert f"cannot reach NATS at {plain_url}: TLS required; set PACE_NATS_CA_FILE" in \
-        " ".join(result.stdout.split())
+    assert f"cannot reach NATS at {plain_url}: TLS required; set PACE_NATS_CA_FILE" in " ".join(
+        result.stdout.split()
+    )
 
 
 async def test_a_wrong_password_is_named_as_a_refused_login(secured, tmp_path) -> None:
     server, authority = secured
 
-    result = pace_list(server.url, PACE_NATS_USER="gent", PACE_NATS_PASSWORD="pw-wrong",
-                       PACE_NATS_CA_FILE=str(authority.ca_file))
+    result = pace_list(
+        server.url,
+        PACE_NATS_USER="gent",
+        PACE_NATS_PASSWORD="pw-wrong",
+        PACE_NATS_CA_FILE=str(authority.ca_file),
+    )
 
     assert result.returncode == 2, result.stdout + result.stderr
     assert "the server refused the login" in " ".join(result.stdout.split())
@@ -78,9 +100,12 @@ async def test_with_the_ca_and_the_login_the_list_is_shown(secured, tmp_path) ->
     server, authority = secured
     (tmp_path / "password").write_text(PASSWORD)
 
-    result = pace_list(server.url, PACE_NATS_USER="gent",
-                       PACE_NATS_PASSWORD_FILE=str(tmp_path / "password"),
-                       PACE_NATS_CA_FILE=str(authority.ca_file))
+    result = pace_list(
+        server.url,
+        PACE_NATS_USER="gent",
+        PACE_NATS_PASSWORD_FILE=str(tmp_path / "password"),
+        PACE_NATS_CA_FILE=str(authority.ca_file),
+    )
 
     # connected: no intake runs, so the request finds no responder (not a connect error)
     assert "cannot reach NATS" not in result.stdout, result.stdout
