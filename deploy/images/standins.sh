@@ -31,7 +31,9 @@ debian_base() {
     local root
     root=$(mktemp -d)
     say "debootstrap bookworm ($(host_mirror))"
-    debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-$(host_mirror)}" >&2
+    debootstrap --variant=minbase bookworm "$root" "${DEBIAN_MIRROR:-$(host_mirror)}" \
+        >"$root.log" 2>&1 || { cat "$root.log" >&2; exit 1; }
+    rm -f "$root.log"
     tar -C "$root" -c . | docker import -c 'CMD ["bash"]' - "$DEBIAN_IMAGE" >/dev/null
     rm -rf "$root"
 }
@@ -42,14 +44,17 @@ build() {  # build IMAGE DIR: the stand-in in deploy/images/DIR, tagged IMAGE
     cp -a "$here/$2/." "$ctx/"
     mkdir -p "$ctx/ca"
     cp /usr/local/share/ca-certificates/*.crt "$ctx/ca/" 2>/dev/null || true
-    say "building a stand-in for $1"
-    docker build -q -t "$1" "$ctx" >/dev/null
+    docker build -q -t "$1" "$ctx" >/dev/null 2>"$ctx.log" || { cat "$ctx.log" >&2; exit 1; }
+    rm -f "$ctx.log"
+    say "stand-in for $1 built"
     rm -rf "$ctx"
 }
 
-ensure() {  # ensure IMAGE DIR
-    if have "$1"; then return; fi
-    if pull "$1"; then say "pulled $1"; return; fi
+standin() { [ -n "$(docker image inspect -f '{{index .Config.Labels "org.pace.standin"}}' "$1" 2>/dev/null)" ]; }
+
+ensure() {  # ensure IMAGE DIR: a real image is kept; a stand-in is rebuilt (cached) from DIR
+    if have "$1" && ! standin "$1"; then return; fi
+    if ! have "$1" && pull "$1"; then say "pulled $1"; return; fi
     debian_base
     build "$1" "$2"
 }
