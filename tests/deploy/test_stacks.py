@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from tests.deploy.onboarding import env_value, make_ca, onboard_hub, onboard_par
 pytestmark = [pytest.mark.deploy, pytest.mark.timeout(900)]
 
 PARTNER = "mechelen"
+SESSION_DAY = (date.today() + timedelta(days=14 - date.today().weekday())).isoformat()  # a Monday
 HUB_ADDRESSES = ["198.18.0.1", "198.18.0.2", "198.18.0.3"]  # on lo: three "hub machines"
 
 
@@ -144,13 +146,17 @@ def test_a_referral_and_a_booking_through_pace_command_change_the_hubs_figures(
         "referral_source=social_services", "referred_on=2026-01-05",
         'parents=[{"parent_id": "p-1", "gender": "female", "full_name": "Els Claes"}]',
         'children=[{"child_id": "c-1", "first_name": "Lien", "birth_month": "2024-03"}]')
+    network.pace("command", "intake", "record_consent", "--partner", PARTNER,
+                 "family_id=fam-d1", "purpose=trajectory", "given_on=2026-01-05")
+    network.pace("command", "intake", "enrol_family", "--partner", PARTNER,
+                 "family_id=fam-d1", "coach_id=coach-3", "enrolled_on=2026-01-06")
     capacity = network.pace(
         "command", "booking", "set_daypart_capacity", "--partner", PARTNER,
-        "location_id=loc-1", "session_date=2026-01-12", "daypart=morning", "capacity=15")
-    booked = network.pace(
+        "location_id=loc-1", f"session_date={SESSION_DAY}", "daypart=morning", "capacity=15")
+    booked = _until(lambda: (r := network.pace(  # booking learns of the enrolment by event
         "command", "booking", "book_slot", "--partner", PARTNER, "location_id=loc-1",
-        "session_date=2026-01-12", "daypart=morning", "booking_id=b-1", "family_id=fam-d1",
-        "child_id=c-1")
+        f"session_date={SESSION_DAY}", "daypart=morning", "booking_id=b-1", "family_id=fam-d1",
+        "child_id=c-1", check=False)).returncode == 0 and r, "the booking", seconds=60)
     after = _until(lambda: (row := _mechelen_row(network.figures())) != before and row,
                    "the hub's figures for mechelen to change", seconds=150)
 
