@@ -11,14 +11,27 @@ ROOT = Path(__file__).resolve().parents[2]
 IMAGE = "pace-network:0.1.0"
 
 
-def run(*args: str, cwd: Path | None = None, timeout: float = 300, check: bool = True,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str,
+    cwd: Path | None = None,
+    timeout: float = 300,
+    check: bool = True,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run a command, its output kept; a failure shows the command and what it printed."""
-    result = subprocess.run(list(args), cwd=cwd, capture_output=True, text=True,
-                            timeout=timeout, env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        list(args),
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
     if check and result.returncode != 0:
-        raise AssertionError(f"{' '.join(args)} exited {result.returncode}:\n"
-                             f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
+        raise AssertionError(
+            f"{' '.join(args)} exited {result.returncode}:\n"
+            f"{result.stdout[-4000:]}\n{result.stderr[-4000:]}"
+        )
     return result
 
 
@@ -41,5 +54,4 @@ def missing_engine() -> str | None:
 def build_images() -> None:
     """The base images (pulled or stand-ins) and the project's image from deploy/Dockerfile."""
     run("bash", str(ROOT / "deploy/images/standins.sh"), timeout=900)
-    run("docker", "build", "-q", "-f", "deploy/Dockerfile", "-t", IMAGE, ".", cwd=ROOT,
-        timeout=900)
+    run("docker", "build", "-q", "-f", "deploy/Dockerfile", "-t", IMAGE, ".", cwd=ROOT, timeout=900)

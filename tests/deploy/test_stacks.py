@@ -37,30 +37,72 @@ class Network:
 
     def compose(self, side: str, *args: str, timeout: float = 300, check: bool = True):
         where = self.partner if side == "partner" else self.hub
-        return run("docker", "compose", "-f", f"{side}.yml", "--env-file", f"{side}.env",
-                   *args, cwd=where, timeout=timeout, check=check)
+        return run(
+            "docker",
+            "compose",
+            "-f",
+            f"{side}.yml",
+            "--env-file",
+            f"{side}.env",
+            *args,
+            cwd=where,
+            timeout=timeout,
+            check=check,
+        )
 
     def pace(self, *args: str, coordinator: bool = False, check: bool = True):
         """`pace ARGS` in a container of the image on the host's network, as staff would."""
         if coordinator:
             secrets = self.hub / "secrets"
             password = env_value(secrets / "hub-nats.env", "PACE_NATS_PASSWORD_COORDINATOR")
-            creds = ["-e", "PACE_NATS_USER=coordinator", "-e", f"PACE_NATS_PASSWORD={password}",
-                     "-e", "PACE_NATS_INBOX_PREFIX=_INBOX.coordinator"]
+            creds = [
+                "-e",
+                "PACE_NATS_USER=coordinator",
+                "-e",
+                f"PACE_NATS_PASSWORD={password}",
+                "-e",
+                "PACE_NATS_INBOX_PREFIX=_INBOX.coordinator",
+            ]
         else:
             secrets = self.partner / "secrets"
-            creds = ["-e", f"PACE_NATS_USER={PARTNER}",
-                     "-e", "PACE_NATS_PASSWORD_FILE=/run/secrets/nats-password",
-                     "-v", f"{secrets / 'nats-password'}:/run/secrets/nats-password:ro",
-                     "-e", f"NATS_URL=tls://127.0.0.1:{self.nats_port}"]
-        return run("docker", "run", "--rm", "--network", "host", "-e", "COLUMNS=200",
-                   "-e", "PACE_NATS_CA_FILE=/run/secrets/ca.pem",
-                   "-v", f"{secrets / 'tls' / 'ca.pem'}:/run/secrets/ca.pem:ro",
-                   *creds, IMAGE, *args, timeout=120, check=check)
+            creds = [
+                "-e",
+                f"PACE_NATS_USER={PARTNER}",
+                "-e",
+                "PACE_NATS_PASSWORD_FILE=/run/secrets/nats-password",
+                "-v",
+                f"{secrets / 'nats-password'}:/run/secrets/nats-password:ro",
+                "-e",
+                f"NATS_URL=tls://127.0.0.1:{self.nats_port}",
+            ]
+        return run(
+            "docker",
+            "run",
+            "--rm",
+            "--network",
+            "host",
+            "-e",
+            "COLUMNS=200",
+            "-e",
+            "PACE_NATS_CA_FILE=/run/secrets/ca.pem",
+            "-v",
+            f"{secrets / 'tls' / 'ca.pem'}:/run/secrets/ca.pem:ro",
+            *creds,
+            IMAGE,
+            *args,
+            timeout=120,
+            check=check,
+        )
 
     def figures(self) -> str:
-        return self.pace("report", "--hub-url", f"tls://127.0.0.1:{self.hub_port}",
-                         "--format", "csv", coordinator=True).stdout
+        return self.pace(
+            "report",
+            "--hub-url",
+            f"tls://127.0.0.1:{self.hub_port}",
+            "--format",
+            "csv",
+            coordinator=True,
+        ).stdout
 
 
 @pytest.fixture(scope="module")
@@ -71,16 +113,28 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
     root = tmp_path_factory.mktemp("deploy")
     ca = make_ca(root / "coordinator")
     nats_port, monitor_port, hub_port = free_ports(3)
-    partner = onboard_partner(root / "partner-machine", PARTNER, ca, {
-        "PACE_PARTNER": PARTNER, "NATS_PORT": str(nats_port),
-        "MONITOR_PORT": str(monitor_port),
-        **{f"HUB_{n}_ADDRESS": a for n, a in enumerate(HUB_ADDRESSES, 1)}})
+    partner = onboard_partner(
+        root / "partner-machine",
+        PARTNER,
+        ca,
+        {
+            "PACE_PARTNER": PARTNER,
+            "NATS_PORT": str(nats_port),
+            "MONITOR_PORT": str(monitor_port),
+            **{f"HUB_{n}_ADDRESS": a for n, a in enumerate(HUB_ADDRESSES, 1)},
+        },
+    )
     link = env_value(partner / "secrets/partner-nats.env", "PACE_HUB_LEAF_URL_1")
     link_password = link.split(":")[2].split("@")[0]
-    hub = onboard_hub(root / "hub-machine", ca, {
-        "HUB_NATS_PORT": str(hub_port),
-        **{f"HUB_{n}_ADDRESS": a for n, a in enumerate(HUB_ADDRESSES, 1)}},
-        {PARTNER: link_password})
+    hub = onboard_hub(
+        root / "hub-machine",
+        ca,
+        {
+            "HUB_NATS_PORT": str(hub_port),
+            **{f"HUB_{n}_ADDRESS": a for n, a in enumerate(HUB_ADDRESSES, 1)},
+        },
+        {PARTNER: link_password},
+    )
     added = _add_addresses(HUB_ADDRESSES)
     net = Network(partner, hub, nats_port, monitor_port, hub_port)
     try:
@@ -135,36 +189,97 @@ def test_every_service_of_both_stacks_is_running(network: Network) -> None:
 
 
 def test_the_leaf_is_linked_to_the_hub(network: Network) -> None:
-    logs = _until(lambda: "Leafnode connection created" in (
-        out := network.compose("partner", "logs", "nats").stdout) and out,
-        "the partner's leaf link", seconds=60)
+    logs = _until(
+        lambda: (
+            "Leafnode connection created"
+            in (out := network.compose("partner", "logs", "nats").stdout)
+            and out
+        ),
+        "the partner's leaf link",
+        seconds=60,
+    )
 
     assert "hub" in logs
 
 
 def test_a_referral_and_a_booking_through_pace_command_change_the_hubs_figures(
-        network: Network) -> None:
+    network: Network,
+) -> None:
     before = _referred(network.figures())
 
     referred = network.pace(
-        "command", "intake", "refer_family", "--partner", PARTNER, "family_id=fam-d1",
-        "referral_source=social_services", "referred_on=2026-01-05",
+        "command",
+        "intake",
+        "refer_family",
+        "--partner",
+        PARTNER,
+        "family_id=fam-d1",
+        "referral_source=social_services",
+        "referred_on=2026-01-05",
         'parents=[{"parent_id": "p-1", "gender": "female", "full_name": "Els Claes"}]',
-        'children=[{"child_id": "c-1", "first_name": "Lien", "birth_month": "2024-03"}]')
+        'children=[{"child_id": "c-1", "first_name": "Lien", "birth_month": "2024-03"}]',
+    )
     for purpose in ("trajectory", "childcare"):
-        network.pace("command", "intake", "record_consent", "--partner", PARTNER,
-                     "family_id=fam-d1", f"purpose={purpose}", "given_on=2026-01-05")
-    network.pace("command", "intake", "enrol_family", "--partner", PARTNER,
-                 "family_id=fam-d1", "coach_id=coach-3", "enrolled_on=2026-01-06")
+        network.pace(
+            "command",
+            "intake",
+            "record_consent",
+            "--partner",
+            PARTNER,
+            "family_id=fam-d1",
+            f"purpose={purpose}",
+            "given_on=2026-01-05",
+        )
+    network.pace(
+        "command",
+        "intake",
+        "enrol_family",
+        "--partner",
+        PARTNER,
+        "family_id=fam-d1",
+        "coach_id=coach-3",
+        "enrolled_on=2026-01-06",
+    )
     capacity = network.pace(
-        "command", "booking", "set_daypart_capacity", "--partner", PARTNER,
-        "location_id=loc-1", f"session_date={SESSION_DAY}", "daypart=morning", "capacity=15")
-    booked = _until(lambda: (r := network.pace(  # booking learns of the enrolment by event
-        "command", "booking", "book_slot", "--partner", PARTNER, "location_id=loc-1",
-        f"session_date={SESSION_DAY}", "daypart=morning", "booking_id=b-1", "family_id=fam-d1",
-        "child_id=c-1", check=False)).returncode == 0 and r, "the booking", seconds=90)
-    after = _until(lambda: (n := _referred(network.figures())) > before and n,
-                   "the hub's figures for mechelen to change", seconds=150)
+        "command",
+        "booking",
+        "set_daypart_capacity",
+        "--partner",
+        PARTNER,
+        "location_id=loc-1",
+        f"session_date={SESSION_DAY}",
+        "daypart=morning",
+        "capacity=15",
+    )
+    booked = _until(
+        lambda: (
+            (
+                r := network.pace(  # booking learns of the enrolment by event
+                    "command",
+                    "booking",
+                    "book_slot",
+                    "--partner",
+                    PARTNER,
+                    "location_id=loc-1",
+                    f"session_date={SESSION_DAY}",
+                    "daypart=morning",
+                    "booking_id=b-1",
+                    "family_id=fam-d1",
+                    "child_id=c-1",
+                    check=False,
+                )
+            ).returncode
+            == 0
+            and r
+        ),
+        "the booking",
+        seconds=90,
+    )
+    after = _until(
+        lambda: (n := _referred(network.figures())) > before and n,
+        "the hub's figures for mechelen to change",
+        seconds=150,
+    )
 
     assert "ok FamilyReferred" in referred.stdout, referred.stdout
     assert capacity.returncode == 0 and "ok SlotBooked" in booked.stdout, booked.stdout
@@ -172,9 +287,16 @@ def test_a_referral_and_a_booking_through_pace_command_change_the_hubs_figures(
 
 
 def test_pace_doctor_is_green(network: Network) -> None:
-    result = network.pace("doctor", "--partner", PARTNER, "--nats-url",
-                          f"tls://127.0.0.1:{network.nats_port}", "--monitor-url",
-                          f"http://127.0.0.1:{network.monitor_port}", check=False)
+    result = network.pace(
+        "doctor",
+        "--partner",
+        PARTNER,
+        "--nats-url",
+        f"tls://127.0.0.1:{network.nats_port}",
+        "--monitor-url",
+        f"http://127.0.0.1:{network.monitor_port}",
+        check=False,
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "fail" not in result.stdout
@@ -184,10 +306,21 @@ def test_figures_still_arrive_with_one_hub_node_killed(network: Network) -> None
     before = _referred(network.figures())
     network.compose("hub", "kill", "hub-3")
 
-    network.pace("command", "intake", "refer_family", "--partner", PARTNER,
-                 "family_id=fam-d2", "referral_source=self", "referred_on=2026-01-06",
-                 'parents=[{"parent_id": "p-2", "gender": "male", "full_name": "Jan Peeters"}]')
-    after = _until(lambda: (n := _referred(network.figures())) > before and n,
-                   "the figures with hub-3 down", seconds=150)
+    network.pace(
+        "command",
+        "intake",
+        "refer_family",
+        "--partner",
+        PARTNER,
+        "family_id=fam-d2",
+        "referral_source=self",
+        "referred_on=2026-01-06",
+        'parents=[{"parent_id": "p-2", "gender": "male", "full_name": "Jan Peeters"}]',
+    )
+    after = _until(
+        lambda: (n := _referred(network.figures())) > before and n,
+        "the figures with hub-3 down",
+        seconds=150,
+    )
 
     assert after == before + 1
