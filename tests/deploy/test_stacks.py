@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -138,8 +139,13 @@ def network(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Network]:
     added = _add_addresses(HUB_ADDRESSES)
     net = Network(partner, hub, nats_port, monitor_port, hub_port)
     try:
-        net.compose("hub", "up", "-d", "--wait", "--no-build", timeout=600)
-        net.compose("partner", "up", "-d", "--wait", "--no-build", timeout=600)
+        with ThreadPoolExecutor(2) as both:  # two machines: the leaf retries until the hub is up
+            ups = [
+                both.submit(net.compose, side, "up", "-d", "--wait", "--no-build", timeout=600)
+                for side in ("hub", "partner")
+            ]
+            for up in ups:
+                up.result()
         yield net
     finally:
         for side in ("partner", "hub"):
