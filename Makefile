@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser lock
+.PHONY: demo test lint bench clean browser lock docker docker-stop
 
 # Every dependency from requirements.lock (pinned, hash-checked), then the project itself.
 $(BIN)/.installed: pyproject.toml requirements.lock
@@ -25,8 +25,17 @@ demo: $(BIN)/.installed
 browser:
 	@test -x /usr/bin/chromium || { if [ "$$(id -u)" = 0 ]; then apt-get install -y chromium || { apt-get update && apt-get install -y chromium; }; else sudo apt-get install -y chromium || { sudo apt-get update && sudo apt-get install -y chromium; }; fi; }
 
-test: $(BIN)/.installed browser
-	$(BIN)/python -m pytest
+# A Docker engine for tests/deploy and the PostgreSQL test container: Debian's docker.io and
+# dockerd when none answers (as root), Compose v2, the base images (stand-ins when the registry
+# cannot be reached). `make test` stops the dockerd it started; no engine: those tests skip.
+docker:
+	@deploy/images/engine.sh start $(VENV)
+
+docker-stop:
+	@deploy/images/engine.sh stop $(VENV)
+
+test: $(BIN)/.installed browser docker
+	$(BIN)/python -m pytest; status=$$?; deploy/images/engine.sh stop $(VENV); exit $$status
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check contracts pace services tests bench

