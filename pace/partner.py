@@ -10,6 +10,7 @@ from nats.js.client import JetStreamContext
 
 from pace.clock import Clock, wall_clock
 from pace.connection import NatsAuth
+from pace.keys import default_key_dir, refuse_keys_in
 from pace.service import Service, ServiceRunner
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
@@ -51,13 +52,15 @@ class Partner:
     def __init__(self, partner: str, data_dir: Path, nats_url: str, *,
                  database_urls: dict[str, str] | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
-                 auth: NatsAuth | None = None, only: str | None = None) -> None:
+                 auth: NatsAuth | None = None, only: str | None = None,
+                 key_dir: Path | None = None) -> None:
         self.partner = partner
         self.auth = auth or NatsAuth()
         if only is not None and only not in STORES:
             raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
         self.only = only  # run just this one service of the set
         self.data_dir = data_dir
+        self.key_dir = key_dir or default_key_dir(data_dir)  # never inside data_dir
         self.nats_url = nats_url
         self.database_urls = database_urls or {
             c: str(data_dir / f"{partner}-{c}.db") for c in STORES}
@@ -75,9 +78,11 @@ class Partner:
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
         # each key only where it is used: intake's vault, sharing's pseudonyms
-        self.vault_key = (VaultKey.load(self.partner, self.data_dir)
+        refuse_keys_in(self.data_dir, self.key_dir,
+                       [f"{self.partner}-vault.key", f"{self.partner}-pseudonym.key"])
+        self.vault_key = (VaultKey.load(self.partner, self.key_dir)
                           if self.only in (None, "intake") else None)
-        key = (PseudonymKey.load(self.partner, self.data_dir)
+        key = (PseudonymKey.load(self.partner, self.key_dir)
                if self.only in (None, "sharing") else None)
         services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
                                   self.vault_key, self.grace_days,  # type: ignore[arg-type]

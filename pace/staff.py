@@ -141,6 +141,7 @@ async def partner_up(settings: Settings) -> None:
     With no NATS URL, starts a plain loopback nats-server of its own (trying things out);
     with one, connects as the PACE_NATS_* user.
     """
+    from pace.keys import default_key_dir
     from pace.nats_server import ManagedNatsServer
     from pace.partner import Partner
 
@@ -156,8 +157,9 @@ async def partner_up(settings: Settings) -> None:
         # A NATS of our own is plain loopback; a given one takes the PACE_NATS_* settings.
         auth = NatsAuth() if server is not None else settings.nats_auth()
         urls = {store: settings.database_url_for(store) for store in settings.stores}
+        key_dir = (settings.key_dir or default_key_dir(settings.data_dir)) / partner
         async with Partner(partner, data_dir, nats_url, auth=auth, only=settings.only,
-                           database_urls=urls) as running:
+                           database_urls=urls, key_dir=key_dir) as running:
             ops = await _serve_ops(running, settings)
             try:
                 what = settings.only or "intake, booking, trajectory and sharing"

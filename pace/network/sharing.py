@@ -44,14 +44,14 @@ class PseudonymKey:
         return "PseudonymKey(***)"
 
     @classmethod
-    def load(cls, partner: str, data_dir: Path) -> PseudonymKey:
+    def load(cls, partner: str, key_dir: Path) -> PseudonymKey:
         """From $PACE_PSEUDONYM_KEY (hex), $PACE_PSEUDONYM_KEY_FILE, or a file made once.
 
-        The file `<partner>-pseudonym.key` in the partner's data directory is created with
+        The file `<partner>-pseudonym.key` in the partner's key directory is created with
         32 random bytes on first use (mode 600). Keep it: with a new key, the same family
         gets new ids at the hub and its history no longer joins up.
         """
-        text = load_key(KEY_ENV, data_dir / f"{partner}-pseudonym.key",
+        text = load_key(KEY_ENV, key_dir / f"{partner}-pseudonym.key",
                         lambda: secrets.token_hex(32))
         try:
             return cls(bytes.fromhex(text))

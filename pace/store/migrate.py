@@ -36,7 +36,7 @@ from pace.store.engine import normalise_url
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 SCHEMAS: dict[str, tuple[str, ...]] = {
-    "intake": ("services.intake.vault", "services.intake.views"),
+    "intake": ("services.intake.vault", "services.intake.views", "services.intake.access"),
     "booking": ("services.booking.views",),
     "trajectory": ("services.trajectory.views",),
     "sharing": (),

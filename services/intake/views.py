@@ -46,7 +46,8 @@ def list_families(conn: Connection, params: dict[str, Any],
         personal = vault.read(conn, row.family_id, vault_key)
         names = ", ".join(p["full_name"] for p in personal["parents"]) if personal else "(erased)"
         kids = personal.get("children", []) if personal else []
-        listed.append({**row._asdict(), "parents": names, "children": kids})
+        listed.append({**row._asdict(), "parents": names, "children": kids,
+                       "personal": personal is not None})
     search = str(params.get("search", "")).lower()
     return [f for f in listed if search in f["parents"].lower()] if search else listed
 
@@ -58,6 +59,6 @@ def family_details(conn: Connection, params: dict[str, Any],
         families.c.family_id == str(params.get("family_id", "")))).first()
     if row is None:
         return []
-    personal = vault.read(conn, row.family_id, vault_key) or {
-        "parents": [], "children": [], "notes": ""}
-    return [{**row._asdict(), **personal}]
+    personal = vault.read(conn, row.family_id, vault_key)
+    return [{**row._asdict(), **(personal or {"parents": [], "children": [], "notes": ""}),
+             "personal": personal is not None}]
