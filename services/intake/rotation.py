@@ -16,7 +16,8 @@ from pathlib import Path
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from sqlalchemy import Connection, select, update
 
-from pace.keys import replace_key
+from pace.keys import default_key_dir, key_file, replace_key
+from pace.settings import Settings
 from pace.store.engine import Database
 from services.intake import vault
 
@@ -79,3 +80,22 @@ async def rotate(db: Database, key_file: Path) -> Rotated:
         f"family keys kept arriving under the old key after {MAX_PASSES} "
         "passes; run `pace vault rotate` again"
     )
+
+
+async def rotate_for(settings: Settings) -> Rotated:
+    """Rotate the vault key of the partner the settings name (its key file, its store)."""
+    partner = str(settings.partner)
+    key_dir = (settings.key_dir or default_key_dir(settings.data_dir)) / partner
+    path = key_file(vault.KEY_ENV, key_dir / f"{partner}-vault.key")
+    if path is None or not path.exists():
+        raise VaultRotationError(
+            f"rotation rewrites the key file: give the key as {vault.KEY_ENV}_FILE (not "
+            f"{vault.KEY_ENV}), or keep it in {key_dir}"
+            if path is None
+            else f"no vault key at {path}: nothing to rotate"
+        )
+    db = Database(settings.database_url_for("intake"))
+    try:
+        return await rotate(db, path)
+    finally:
+        await db.dispose()

@@ -52,3 +52,33 @@ async def test_rotating_the_vault_key_under_running_services(tmp_path, nats_url)
     for wrapped in stored:
         with pytest.raises(InvalidToken):
             Fernet(old_key).decrypt(wrapped)
+
+
+def test_pace_vault_rotate_rewrites_the_key_file_of_the_partner(tmp_path, monkeypatch) -> None:
+    from sqlalchemy import create_engine
+    from typer.testing import CliRunner
+
+    from pace.cli import app
+
+    for name in ("PACE_VAULT_KEY", "PACE_VAULT_KEY_FILE", "PACE_KEY_DIR", "PACE_DATABASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    store = tmp_path / "var" / "gent" / "gent-intake.db"
+    store.parent.mkdir(parents=True)
+    key = vault.VaultKey.load("gent", tmp_path / "var-keys" / "gent")
+    old_key = (tmp_path / "var-keys" / "gent" / "gent-vault.key").read_text()
+    engine = create_engine(f"sqlite:///{store}")
+    vault.metadata.create_all(engine)
+    with engine.begin() as conn:
+        vault.put(conn, "fam-1", {"parents": [{"full_name": NAME}]}, key)
+
+    result = CliRunner().invoke(
+        app, ["vault", "rotate", "--partner", "gent", "--data-dir", str(tmp_path / "var")]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "1 family keys re-wrapped" in result.output
+    with engine.begin() as conn:
+        assert vault.read(conn, "fam-1", key)["parents"][0]["full_name"] == NAME
+        with pytest.raises(vault.VaultKeyError):
+            vault.read(conn, "fam-1", vault.VaultKey(old_key))
+    engine.dispose()
