@@ -126,8 +126,23 @@ class FamilyErased(DomainEvent):
     erased_on: date = public()
 
 
+class UnsharedFamiliesCounted(DomainEvent):
+    """How many families referred in a month the partner does not share (no statistics consent).
+
+    Made by the partner's sharing service whenever the count changes; the latest count of a
+    month (on or before an as-of date) is the one that holds. It keeps network totals
+    honest without saying anything about any one family.
+    """
+
+    context = "intake"
+    shareable = True
+    referred_in: str = public(pattern=BIRTH_MONTH_PATTERN)  # a month: YYYY-MM
+    families: int = public(ge=0)
+    counted_on: date = public()
+
+
 EVENTS: tuple[type[DomainEvent], ...] = (
     FamilyReferred, ConsentRecorded, ConsentWithdrawn, FamilyEnrolled, ReferralDeclined,
-    FamilyErased,
+    FamilyErased, UnsharedFamiliesCounted,
 )
 SUPERSEDED: tuple[type[DomainEvent], ...] = ()

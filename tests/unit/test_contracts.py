@@ -49,6 +49,7 @@ EXAMPLES: list[DomainEvent] = [
     i.FamilyEnrolled(family_id="fam-1", coach_id="coach-7", enrolled_on=DAY),
     i.ReferralDeclined(family_id="fam-1", reason=i.DeclineReason.UNREACHABLE, declined_on=DAY),
     i.FamilyErased(family_id="fam-1", erased_on=DAY),
+    i.UnsharedFamiliesCounted(referred_in="2020-02", families=3, counted_on=DAY),
     b.DaypartCapacitySet(session_id=SESSION, location_id="mechelen-centrum", session_date=DAY,
                          daypart=b.Daypart.MORNING, capacity=15),
     b.SlotBooked(**BOOKING, kind=b.BookingKind.FLEXIBLE, hours=3.5, booked_on=DAY),
