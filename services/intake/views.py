@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, String, Table, insert, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from contracts import intake
 from services.intake import vault
@@ -17,6 +27,12 @@ families = Table(
     Column("referral_source", String(40), nullable=False),
     Column("referred_on", String(10), nullable=False),
     Column("status", String(20), nullable=False),
+)
+
+consents = Table(
+    "intake_consents", metadata,
+    Column("family_id", String(64), primary_key=True),
+    Column("purpose", String(40), primary_key=True),
 )
 
 
@@ -34,6 +50,12 @@ def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:
             conn.execute(update(families).where(where).values(status="declined"))
         case intake.FamilyErased():
             conn.execute(update(families).where(where).values(status="erased"))
+        case intake.ConsentRecorded():
+            conn.execute(insert(consents), {"family_id": event.family_id,
+                                            "purpose": event.purpose.value})
+        case intake.ConsentWithdrawn():
+            conn.execute(delete(consents).where(consents.c.family_id == event.family_id,
+                                                consents.c.purpose == event.purpose.value))
 
 
 def list_families(conn: Connection, params: dict[str, Any],
@@ -60,5 +82,7 @@ def family_details(conn: Connection, params: dict[str, Any],
     if row is None:
         return []
     personal = vault.read(conn, row.family_id, vault_key)
+    given = sorted(conn.execute(select(consents.c.purpose)
+                                .where(consents.c.family_id == row.family_id)).scalars())
     return [{**row._asdict(), **(personal or {"parents": [], "children": [], "notes": ""}),
-             "personal": personal is not None}]
+             "consents": given, "personal": personal is not None}]

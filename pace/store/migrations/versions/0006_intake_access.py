@@ -1,4 +1,4 @@
-"""Intake's access records: who read which family's personal record, when and why.
+"""Intake's access records (who read which family's record, when, why) and consents view.
 
 Revision ID: 0006_intake_access
 Revises: 0002_intake
@@ -29,5 +29,6 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table("intake_consents")
     op.drop_index("ix_intake_access_records_family_id", "intake_access_records")
     op.drop_table("intake_access_records")
