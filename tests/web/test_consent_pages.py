@@ -12,7 +12,7 @@ from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
 from pace.partner import Partner
 from services.web.partner_app import create_partner_app
-from tests.integration.test_services import NAME, eventually, referral
+from tests.integration.test_services import eventually, referral
 from tests.web.conftest import logged_in
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(60)]
