@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from contracts.base import DomainEvent, Frozen, pseudonymous, public
+from contracts.base import DomainEvent, Frozen, local, pseudonymous, public
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 BIRTH_MONTH_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
@@ -62,10 +62,10 @@ class ParentRef(Frozen):
 
 
 class ChildRef(Frozen):
-    """A child as events know them: an id and the birth month (age checks, reporting)."""
+    """A child as events know them: an id and the birth month (age checks; never at the hub)."""
 
     child_id: str = pseudonymous_id()
-    birth_month: str = public(pattern=BIRTH_MONTH_PATTERN)
+    birth_month: str | None = local(pattern=BIRTH_MONTH_PATTERN)
 
 
 class FamilyReferred(DomainEvent):

@@ -33,7 +33,7 @@ from contracts.intake import (
 )
 from contracts.registry import encode, share
 from pace.keys import load_key
-from pace.network import consent
+from pace.network import consent, minimise
 from pace.service import Reaction, Service
 from pace.store import EventStore, NewEvent, RecordedEvent
 
@@ -89,8 +89,10 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
     """The sharing service: copies to the hub, only of consenting families, and a relay."""
     actor = f"partner:{partner}"
 
-    def shared(event: Any, event_id: uuid.UUID, at: Any, correlation: uuid.UUID) -> NewEvent:
-        return NewEvent(share(event, key.rekey), key.fresh_id("event", event_id), at,
+    def shared(conn: Any, event: Any, event_id: uuid.UUID, at: Any,
+               correlation: uuid.UUID) -> NewEvent:
+        return NewEvent(share(event, key.rekey, minimise.hub_facts(conn, event)),
+                        key.fresh_id("event", event_id), minimise.day_of(at),
                         key.fresh_id("correlation", correlation), None, actor)
 
     def counted(conn: Any, month: str, envelope: Any) -> NewEvent:
@@ -98,8 +100,8 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
             referred_in=month, families=consent.unshared_in(conn, month),
             counted_on=envelope.occurred_at.date())
         return NewEvent(count, key.fresh_id(f"count:{month}", envelope.event_id),
-                        envelope.occurred_at, key.fresh_id("correlation", envelope.correlation_id),
-                        None, actor)
+                        minimise.day_of(envelope.occurred_at),
+                        key.fresh_id("correlation", envelope.correlation_id), None, actor)
 
     def on_consent(tx: Any, envelope: Any, event: Any) -> None:
         conn = tx.connection
@@ -107,7 +109,7 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
         consent.set_consent(conn, event.family_id, given)
         if not given:
             return
-        copies = [shared(*held) for held in consent.release(conn, event.family_id)]
+        copies = [shared(conn, *held) for held in consent.release(conn, event.family_id)]
         month = consent.mark_shared(conn, event.family_id)
         if month is not None:
             copies.append(counted(conn, month, envelope))
@@ -127,9 +129,10 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
         if isinstance(event, FamilyReferred):
             consent.note_referral(conn, event.family_id, event.referred_on.strftime("%Y-%m"),
                                   consents)
+            minimise.remember_children(conn, event)
         if consents:
-            tx.append(SHARED_STREAM_ID, [shared(event, envelope.event_id, envelope.occurred_at,
-                                                envelope.correlation_id)])
+            tx.append(SHARED_STREAM_ID, [shared(conn, event, envelope.event_id,
+                                                envelope.occurred_at, envelope.correlation_id)])
             return
         consent.withhold(conn, family, envelope, encode(event))
         if isinstance(event, FamilyReferred):
@@ -142,5 +145,5 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
         partner=partner, context="sharing", store=store, routes=[],
         reactions=[Reaction("sharing", sorted([*subjects.shareable_subjects(partner),
                                                *consent_subjects]), copy_for_hub)],
-        tables=[consent.metadata], subject_for=shared_subject_of,
+        tables=[consent.metadata, minimise.metadata], subject_for=shared_subject_of,
     )

@@ -40,7 +40,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
     "intake": ("services.intake.vault", "services.intake.views", "services.intake.access"),
     "booking": ("services.booking.views",),
     "trajectory": ("services.trajectory.views",),
-    "sharing": ("pace.network.consent",),
+    "sharing": ("pace.network.consent", "pace.network.minimise"),
     "reporting": ("services.reporting.network_log",),
 }
 

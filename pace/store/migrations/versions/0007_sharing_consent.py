@@ -41,9 +41,15 @@ def upgrade() -> None:
         sa.Column("shared", sa.Boolean(), nullable=False),
     )
     op.create_index("ix_sharing_referrals_referred_in", "sharing_referrals", ["referred_in"])
+    op.create_table(
+        "sharing_children",
+        sa.Column("child_id", sa.String(64), primary_key=True),
+        sa.Column("birth_month", sa.String(7), nullable=False),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("sharing_children")
     op.drop_index("ix_sharing_referrals_referred_in", "sharing_referrals")
     op.drop_table("sharing_referrals")
     op.drop_index("ix_sharing_withheld_family_id", "sharing_withheld")
