@@ -18,7 +18,8 @@ from contracts.intake import FamilyReferred
 metadata = MetaData()
 
 children = Table(
-    "sharing_children", metadata,
+    "sharing_children",
+    metadata,
     Column("child_id", String(64), primary_key=True),
     Column("birth_month", String(7), nullable=False),
 )
@@ -36,8 +37,11 @@ def age_band(birth_month: str, on: date) -> AgeBand:
 
 def remember_children(conn: Connection, event: FamilyReferred) -> None:
     """Keep each child's birth month here, for the age band of its sessions."""
-    rows = [{"child_id": c.child_id, "birth_month": c.birth_month}
-            for c in event.children if c.birth_month]
+    rows = [
+        {"child_id": c.child_id, "birth_month": c.birth_month}
+        for c in event.children
+        if c.birth_month
+    ]
     if rows:
         conn.execute(insert(children), rows)
 
@@ -46,8 +50,9 @@ def hub_facts(conn: Connection, event: Any) -> dict[str, Any]:
     """Public facts the hub's copy gets in place of local ones (the age band of a check-in)."""
     if not isinstance(event, ChildCheckedIn):
         return {}
-    row = conn.execute(select(children.c.birth_month)
-                       .where(children.c.child_id == event.child_id)).first()
+    row = conn.execute(
+        select(children.c.birth_month).where(children.c.child_id == event.child_id)
+    ).first()
     if row is None:
         return {}
     session_date = date.fromisoformat(event.session_id.split(":")[1])
