@@ -83,8 +83,8 @@ class Settings(BaseSettings):
         None, description="File holding the database password, instead of "
         "PACE_DATABASE_PASSWORD.")
     data_dir: Path = Field(
-        Path("var"), description="Where SQLite stores, a local nats-server's data and a "
-        "generated pseudonym key live.")
+        Path("var"), description="Where SQLite stores and a local nats-server's data live "
+        "(never the keys: see PACE_KEY_DIR).")
     key_dir: Path | None = Field(
         None, description="Where key files made on first start live (vault, pseudonym); "
         "unset: `<data dir>-keys` beside the data dir, never inside it, so a copy of the "
