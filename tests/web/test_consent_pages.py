@@ -34,17 +34,21 @@ async def test_staff_withdraw_consent_for_one_purpose(tmp_path, nats_url, sessio
             staff = PartnerClient(nc, "mechelen")
             await staff.do("intake", referral(1))
             for purpose in (ConsentPurpose.TRAJECTORY, ConsentPurpose.CROSS_BORDER_STATISTICS):
-                await staff.do("intake", RecordConsent(family_id="fam-001", purpose=purpose,
-                                                       given_on=TODAY))
+                await staff.do(
+                    "intake", RecordConsent(family_id="fam-001", purpose=purpose, given_on=TODAY)
+                )
         finally:
             await nc.close()
         web = await serve(create_partner_app("mechelen", nats_url, sessions))
 
         async with logged_in(web.url, "carla") as coach:
-            before = await eventually(lambda: page_with(coach, "/families/fam-001",
-                                                        "cross-border statistics</h3>"))
-            reply = await coach.post("/families/fam-001/withdraw", data={
-                "purpose": "cross_border_statistics", "on": str(TODAY)})
+            before = await eventually(
+                lambda: page_with(coach, "/families/fam-001", "cross-border statistics</h3>")
+            )
+            reply = await coach.post(
+                "/families/fam-001/withdraw",
+                data={"purpose": "cross_border_statistics", "on": str(TODAY)},
+            )
             after = await eventually(lambda: page_with(coach, "/families/fam-001", WITHDRAW, 1))
             assert "Access" not in after.text and "Who read" not in after.text
 
