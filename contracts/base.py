@@ -14,6 +14,7 @@ class Classification(StrEnum):
     PERSONAL = "personal"  # names, contact details, national ids, free text: vault only
     PSEUDONYMOUS = "pseudonymous"  # ids that point at a person without naming them
     PUBLIC = "public"  # counts, dates, categories: safe anywhere
+    LOCAL = "local"  # precise but not naming: timestamps, birth months; never at the hub
 
 
 def classified(classification: Classification, **kwargs: Any) -> Any:
@@ -33,6 +34,11 @@ def pseudonymous(**kwargs: Any) -> Any:
 
 def public(**kwargs: Any) -> Any:
     return classified(Classification.PUBLIC, **kwargs)
+
+
+def local(**kwargs: Any) -> Any:
+    """A field the partner keeps and the hub never sees: optional, so the hub's copy omits it."""
+    return classified(Classification.LOCAL, default=None, **kwargs)
 
 
 class Frozen(BaseModel):

@@ -8,7 +8,7 @@ from typing import Self
 
 from pydantic import AwareDatetime, model_validator
 
-from contracts.base import DomainEvent, public
+from contracts.base import DomainEvent, local, public
 from contracts.intake import pseudonymous_id
 
 LOCATION_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,39}$"
@@ -54,6 +54,16 @@ class HandoverDestination(StrEnum):
 
     REGULAR_CHILDCARE = "regular_childcare"
     PRESCHOOL = "preschool"
+
+
+class AgeBand(StrEnum):
+    """A child's age in whole years at a session: what the hub may know instead of a birth month."""
+
+    UNDER_ONE = "0-1"
+    ONE = "1-2"
+    TWO = "2-3"
+    THREE = "3-4"
+    FOUR_OR_MORE = "4+"
 
 
 def session_id(location_id: str, on: date, daypart: Daypart) -> str:
@@ -130,9 +140,10 @@ class BookingCancelled(_BookingEvent):
 
 
 class ChildCheckedIn(_BookingEvent):
-    """The child arrived for the session."""
+    """The child arrived for the session; the hub sees the child's age band, not the time."""
 
-    checked_in_at: AwareDatetime = public()
+    checked_in_at: AwareDatetime | None = local()
+    age_band: AgeBand | None = public(default=None)  # set on the hub's copy only
 
 
 class ChildCheckedOutV1(_BookingEvent):
@@ -148,7 +159,7 @@ class ChildCheckedOut(_BookingEvent):
     """The child was picked up; version 2 carries the hours used (see the v1 upcaster)."""
 
     schema_version = 2
-    checked_out_at: AwareDatetime = public()
+    checked_out_at: AwareDatetime | None = local()
     hours_used: float = public(ge=0, le=12)
 
 

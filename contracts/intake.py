@@ -6,7 +6,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from contracts.base import DomainEvent, Frozen, pseudonymous, public
+from contracts.base import DomainEvent, Frozen, local, pseudonymous, public
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 BIRTH_MONTH_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
@@ -62,10 +62,10 @@ class ParentRef(Frozen):
 
 
 class ChildRef(Frozen):
-    """A child as events know them: an id and the birth month (age checks, reporting)."""
+    """A child as events know them: an id and the birth month (age checks; never at the hub)."""
 
     child_id: str = pseudonymous_id()
-    birth_month: str = public(pattern=BIRTH_MONTH_PATTERN)
+    birth_month: str | None = local(pattern=BIRTH_MONTH_PATTERN)
 
 
 class FamilyReferred(DomainEvent):
@@ -126,8 +126,23 @@ class FamilyErased(DomainEvent):
     erased_on: date = public()
 
 
+class UnsharedFamiliesCounted(DomainEvent):
+    """How many families referred in a month the partner does not share (no statistics consent).
+
+    Made by the partner's sharing service whenever the count changes; the latest count of a
+    month (on or before an as-of date) is the one that holds. It keeps network totals
+    honest without saying anything about any one family.
+    """
+
+    context = "intake"
+    shareable = True
+    referred_in: str = public(pattern=BIRTH_MONTH_PATTERN)  # a month: YYYY-MM
+    families: int = public(ge=0)
+    counted_on: date = public()
+
+
 EVENTS: tuple[type[DomainEvent], ...] = (
     FamilyReferred, ConsentRecorded, ConsentWithdrawn, FamilyEnrolled, ReferralDeclined,
-    FamilyErased,
+    FamilyErased, UnsharedFamiliesCounted,
 )
 SUPERSEDED: tuple[type[DomainEvent], ...] = ()

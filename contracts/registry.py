@@ -152,17 +152,23 @@ def _shared(value: Any, rekey: Callable[[str, str], str], field: str,
     return value
 
 
-def share(event: DomainEvent, rekey: Callable[[str, str], str]) -> DomainEvent:
+def share(event: DomainEvent, rekey: Callable[[str, str], str],
+          adding: dict[str, Any] | None = None) -> DomainEvent:
     """The copy of an event that crosses to the hub: minimised, every id re-keyed.
 
     `rekey(field, value)` turns each pseudonymous string (an id, nested ones included)
-    into the partner's hub-side pseudonym; personal and unclassified fields are dropped.
-    The result is validated again as the same event type, so what crosses is well formed.
+    into the partner's hub-side pseudonym; personal, local and unclassified fields are
+    dropped (local ones are optional: the copy leaves them out). `adding` puts public facts
+    in their place (an age band for a birth month). The result is validated again as the
+    same event type, so what crosses is well formed.
     """
     if not event.shareable:
         raise NotShareableError(f"{event.event_type} events never leave their partner")
     payload = to_jsonable_python(_shared(event, rekey, "", None))
-    return type(event).model_validate(payload)
+    for name in adding or {}:
+        if classification_of(type(event).model_fields[name]) is not Classification.PUBLIC:
+            raise NotShareableError(f"{event.event_type}.{name} is not a public field")
+    return type(event).model_validate({**payload, **(adding or {})})
 
 
 def minimise(event: DomainEvent) -> Payload:

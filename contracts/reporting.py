@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, StrictFloat, StrictInt, StringConstraints
 
@@ -17,7 +17,9 @@ Indicator = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
 Category = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")]
 Figure = StrictInt | Annotated[StrictFloat, Field(allow_inf_nan=False)]
 Figures = dict[Indicator, Figure]
-Breakdowns = dict[Category, dict[Category, Figures]]
+Cell = Figure | Literal["<5", "x"]
+"""A breakdown cell: a figure, or suppressed ("<5"; "x" for one of 5 or more hidden with it)."""
+Breakdowns = dict[Category, dict[Category, dict[Indicator, Cell]]]
 """Dimension -> category -> figures, e.g. {"country": {"BE": {"families_referred": 86}}}."""
 
 

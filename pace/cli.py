@@ -385,6 +385,34 @@ def doctor(
     raise typer.Exit(1 if failed(findings) else 0)
 
 
+vault_app = typer.Typer(help="A partner's vault key (intake's personal data).",
+                        no_args_is_help=True)
+app.add_typer(vault_app, name="vault")
+
+
+@vault_app.command("rotate")
+def vault_rotate(
+    partner: str = typer.Option("mechelen", envvar="PACE_PARTNER", help="The partner id."),
+    data_dir: Path = typer.Option(Path("var"), envvar="PACE_DATA_DIR",
+                                  help="The data dir `pace partner up` uses."),
+) -> None:
+    """Re-wrap every family key under a new vault key and retire the old one.
+
+    Safe while the partner runs. The key file (PACE_VAULT_KEY_FILE, else the one in
+    PACE_KEY_DIR) is rewritten; a backup older than this opens nothing afterwards.
+    """
+    from services.intake.rotation import VaultRotationError, rotate_for
+
+    try:
+        rotated = asyncio.run(rotate_for(_settings(role="partner", partner=partner,
+                                                   data_dir=data_dir)))
+    except VaultRotationError as error:
+        typer.echo(f"Vault key not rotated: {error}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"{rotated.families} family keys re-wrapped under a new vault key; "
+               "the old key is retired.")
+
+
 def _mount_web() -> None:
     from services.web.cli import app as web_app
 

@@ -14,6 +14,7 @@ from nats.js.client import JetStreamContext
 from pace.clock import Clock, wall_clock
 from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner
+from pace.keys import default_key_dir, refuse_keys_in
 from pace.relay import Relay
 from pace.schedules import ScheduleRunner
 from pace.service import Service, ServiceRunner
@@ -120,7 +121,8 @@ class Partner:
                  auth: NatsAuth | Mapping[str, NatsAuth] | None = None,
                  ops_auth: NatsAuth | None = None, create_streams: bool = True,
                  only: str | None = None,
-                 booking: dict[str, Any] | None = None) -> None:
+                 booking: dict[str, Any] | None = None,
+                 key_dir: Path | None = None) -> None:
         """`auth`: one user for every service, or a user per service (context -> auth);
         `ops_auth`: the user that creates the streams (else the services' own connection,
         unless `create_streams` is off: then they must exist)."""
@@ -132,6 +134,7 @@ class Partner:
             raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
         self.only = only  # run just this one service of the set
         self.data_dir = data_dir
+        self.key_dir = key_dir or default_key_dir(data_dir)  # never inside data_dir
         self.nats_url = nats_url
         self.database_urls = database_urls or {
             c: str(data_dir / f"{partner}-{c}.db") for c in STORES}
@@ -152,9 +155,11 @@ class Partner:
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
         # each key only where it is used: intake's vault, sharing's pseudonyms
-        self.vault_key = (VaultKey.load(self.partner, self.data_dir)
+        refuse_keys_in(self.data_dir, self.key_dir,
+                       [f"{self.partner}-vault.key", f"{self.partner}-pseudonym.key"])
+        self.vault_key = (VaultKey.load(self.partner, self.key_dir)
                           if self.only in (None, "intake") else None)
-        key = (PseudonymKey.load(self.partner, self.data_dir)
+        key = (PseudonymKey.load(self.partner, self.key_dir)
                if self.only in (None, "sharing") else None)
         services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
                                   self.vault_key, self.grace_days,  # type: ignore[arg-type]

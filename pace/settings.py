@@ -83,13 +83,17 @@ class Settings(BaseSettings):
         None, description="File holding the database password, instead of "
         "PACE_DATABASE_PASSWORD.")
     data_dir: Path = Field(
-        Path("var"), description="Where SQLite stores, a local nats-server's data and a "
-        "generated pseudonym key live.")
+        Path("var"), description="Where SQLite stores and a local nats-server's data live "
+        "(never the keys: see PACE_KEY_DIR).")
+    key_dir: Path | None = Field(
+        None, description="Where key files made on first start live (vault, pseudonym); "
+        "unset: `<data dir>-keys` beside the data dir, never inside it, so a copy of the "
+        "data is not a copy of the keys.")
     pseudonym_key: SecretStr | None = Field(
         None, description="The partner's pseudonymisation key, hex (secret; back it up).")
     pseudonym_key_file: Path | None = Field(
         None, description="File holding the pseudonymisation key; unset: "
-        "`<partner>-pseudonym.key` in the data dir, made on first start.")
+        "`<partner>-pseudonym.key` in the key dir, made on first start.")
     vault_key: SecretStr | None = Field(
         None, description="Master key of intake's vault (secret).")
     vault_key_file: Path | None = Field(

@@ -154,6 +154,7 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
     settings in 0600 files) unless `secure` is off. With one, connects as the PACE_NATS_*
     user (streams made by the PACE_OPS_NATS_* user when given).
     """
+    from pace.keys import default_key_dir
     from pace.network.local_partner import local_partner_server, service_auths
     from pace.partner import Partner
 
@@ -168,10 +169,12 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
     try:
         auth, ops, create = service_auths(partner, security, settings.nats_auth(), server)
         urls = {store: settings.database_url_for(store) for store in settings.stores}
+        key_dir = (settings.key_dir or default_key_dir(settings.data_dir)) / partner
         async with Partner(partner, data_dir, nats_url, auth=auth, ops_auth=ops,
                            create_streams=create, only=settings.only,
                            database_urls=urls, grace_days=settings.grace_days,
-                           booking=settings.booking_settings()) as running:
+                           booking=settings.booking_settings(),
+                           key_dir=key_dir) as running:
             ops_server = await _serve_ops(running, settings)
             try:
                 what = settings.only or "intake, booking, trajectory and sharing"

@@ -945,6 +945,10 @@ class _FamilySteps:
 
     def decline(self) -> None:
         family = self.family
+        # statistics consent is asked at intake: declined families are counted at the hub too
+        self.add(family.consent_on, "intake", "intake", RecordConsent(
+            family_id=family.family_id, purpose=ConsentPurpose.CROSS_BORDER_STATISTICS,
+            given_on=family.consent_on))
         self.add(family.consent_on + _days(self.rng.randint(3, 30)), "intake", "intake",
                  DeclineReferral(family_id=family.family_id,
                                  reason=self.rng.choice(list(DeclineReason)),

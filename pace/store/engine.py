@@ -10,7 +10,8 @@ conditional move of the chain head, not by locks held here.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -77,6 +78,23 @@ class Database:
         async with self._engine.connect() as conn:
             return await conn.run_sync(fn, *args)
 
+    async def purge(self, tables: Sequence[str]) -> bool:
+        """After deleting personal data: leave no copy of it in the WAL or in free space.
+
+        SQLite (secure_delete is on, so deleted rows are zeroed in the file) checkpoints
+        the WAL into the file and truncates it; PostgreSQL rewrites the tables (VACUUM
+        FULL), so no dead tuple stays in their pages. True when nothing was left behind
+        (False: another process kept the SQLite WAL busy; the next purge finishes it).
+        """
+        if self.is_sqlite:
+            loop = asyncio.get_running_loop()
+            return await loop.run_in_executor(self._write_thread, _checkpoint, self._writer)
+        async with self._write_lock, self._engine.connect() as conn:
+            auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            for table in tables:
+                await auto.exec_driver_sql(f'VACUUM (FULL) "{table}"')
+        return True
+
     async def dispose(self) -> None:
         if self.is_sqlite:
             loop = asyncio.get_running_loop()
@@ -97,6 +115,21 @@ def _in_transaction(engine: Any, fn: Callable[..., T], *args: Any,
     return result
 
 
+def _checkpoint(engine: Any, attempts: int = 20) -> bool:
+    """Copy the WAL into the database file and truncate it to zero bytes."""
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        for _ in range(attempts):
+            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+            if not busy:
+                return True
+            time.sleep(0.05)
+        return False
+    finally:
+        connection.close()
+
+
 def _sqlite_engine(url: str, synchronous: str, *, immediate: bool, size: int) -> Any:
     engine = create_engine(url, poolclass=QueuePool, pool_size=size, max_overflow=0,
                            connect_args={"check_same_thread": False, "timeout": 30})
@@ -108,6 +141,7 @@ def _sqlite_engine(url: str, synchronous: str, *, immediate: bool, size: int) ->
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA synchronous={synchronous}")
         cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted rows are overwritten with zeros
         cursor.close()
 
     @event.listens_for(engine, "begin")

@@ -1,8 +1,9 @@
 """Schema migrations (Alembic) for the PostgreSQL stores, usable from code and the shell.
 
 Every store has the event store's tables (branch `store`); intake, booking, trajectory and
-the hub's reporting store add their own (a branch each, depending on `store`); sharing has
-only the event store's. Each store is its own database, so each has its own alembic_version.
+the hub's reporting store add their own (a branch each, depending on `store`), and so does
+sharing (consent, withheld events). Each store is its own database, so each has its own
+alembic_version.
 The services still create missing tables on start (`create_all`), so SQLite and tests need
 no migrations; a database that already has the current schema but no alembic_version (made
 by a service before migrations existed) is stamped instead of created again.
@@ -36,10 +37,10 @@ from pace.store.engine import normalise_url
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version"
 SCHEMAS: dict[str, tuple[str, ...]] = {
-    "intake": ("services.intake.vault", "services.intake.views"),
+    "intake": ("services.intake.vault", "services.intake.views", "services.intake.access"),
     "booking": ("services.booking.views",),
     "trajectory": ("services.trajectory.views",),
-    "sharing": (),
+    "sharing": ("pace.network.consent", "pace.network.minimise"),
     "reporting": ("services.reporting.network_log",),
 }
 
@@ -62,7 +63,7 @@ def target_metadata(store: str) -> MetaData:
 
 def heads(store: str) -> list[str]:
     """The branch heads a store's database is upgraded to."""
-    return ["store@head"] if store == "sharing" else ["store@head", f"{store}@head"]
+    return ["store@head", f"{store}@head"]
 
 
 def _config(connection: Connection, store: str) -> Config:

@@ -16,7 +16,7 @@ from contracts.commands import (
 from pace.commands import CommandMeta, execute, execute_with
 from pace.service import CommandRoute, Reaction, Service, command_name
 from pace.store import EventStore, RecordedEvent
-from services.intake import vault, views
+from services.intake import access, vault, views
 from services.intake.domain import decider, stream_id
 
 
@@ -38,27 +38,40 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
                                           personal_data(command), vault_key))
 
     async def erase_family(command: EraseFamily, meta: CommandMeta) -> list[RecordedEvent]:
-        return await execute_with(
+        recorded = await execute_with(
             store, decider, stream_id(command.family_id), command, meta,
-            lambda tx, _events: vault.destroy_key(tx.connection, command.family_id))
+            lambda tx, _events: vault.erase(tx.connection, command.family_id))
+        await store.db.purge(vault.PERSONAL_TABLES)  # no copy left in the WAL or free pages
+        return recorded
+
+    async def read_recorded(read: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
+        rows = await store.db.read(read, params, vault_key)
+        reader, purpose = access.who_and_why(params)
+        await store.db.write(access.record, [r["family_id"] for r in rows if r["personal"]],
+                             reader, purpose, service.clock())
+        return [{k: v for k, v in r.items() if k != "personal"} for r in rows]
 
     async def families_query(params: dict[str, Any]) -> list[dict[str, Any]]:
-        return await store.db.read(views.list_families, params, vault_key)
+        return await read_recorded(views.list_families, params)
 
     async def family_query(params: dict[str, Any]) -> list[dict[str, Any]]:
-        return await store.db.read(views.family_details, params, vault_key)
+        return await read_recorded(views.family_details, params)
+
+    async def access_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await store.db.read(access.listed, params)
 
     def plain(model: type) -> CommandRoute:
         async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
             return await execute(store, decider, stream_id(command.family_id), command, meta)
         return CommandRoute(command_name(model), model, handle)
 
-    return Service(partner, "intake", store, [
+    service = Service(partner, "intake", store, [
         CommandRoute("refer_family", ReferFamily, refer_family),
         plain(RecordConsent), plain(WithdrawConsent), plain(EnrolFamily), plain(DeclineReferral),
         CommandRoute("erase_family", EraseFamily, erase_family),
     ], [Reaction("intake-families", [subjects.context_event_subjects(partner, "intake")],
                  views.apply_intake)],
-        tables=[vault.metadata, views.metadata],
-        queries={"families": families_query, "family": family_query})
+        tables=[vault.metadata, views.metadata, access.metadata],
+        queries={"families": families_query, "family": family_query, "access": access_query})
+    return service
 

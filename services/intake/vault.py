@@ -1,14 +1,15 @@
 """Intake's vault: each family's personal data, encrypted with a key of its own.
 
-Erasure destroys the key: the ciphertext stays (and any copy of it) but nobody can read it.
-Each family's key is itself stored encrypted under the partner's vault key (`VaultKey`,
-from $PACE_VAULT_KEY, $PACE_VAULT_KEY_FILE or a key file made once beside the data), so a
-copy of the database alone reads as noise. Several vault keys (comma-separated, newest
-first) let a partner rotate: new families get the newest, older ones still open.
+Each family's key is stored wrapped by the partner's vault key (`VaultKey`, from
+$PACE_VAULT_KEY, $PACE_VAULT_KEY_FILE or a key file made once in the key directory, outside
+the data directory), so a copy of the database alone reads as noise. Erasure deletes the
+wrapped key and the record (`erase`); `pace vault rotate` re-wraps every family key under a
+new vault key and retires the old one (`vault_rotation`).
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ from sqlalchemy import (
     select,
 )
 
-from pace.keys import load_key
+from pace.keys import key_file, load_key
 
 KEY_ENV = "PACE_VAULT_KEY"
 metadata = MetaData()
@@ -36,29 +37,56 @@ class VaultKeyError(Exception):
     """The vault key in use does not open the vault's family keys."""
 
 
-class VaultKey:
-    """The partner's key(s) that wrap each family's key; never printed."""
+def _fernet(keys: str) -> MultiFernet:
+    try:
+        return MultiFernet([Fernet(k.strip()) for k in keys.split(",") if k.strip()])
+    except ValueError as error:
+        raise ValueError(f"{KEY_ENV} (or its file) must hold Fernet keys, newest first, "
+                         f"comma-separated: {error}") from None
 
-    def __init__(self, keys: str) -> None:
-        try:
-            self._fernet = MultiFernet([Fernet(k.strip()) for k in keys.split(",") if k.strip()])
-        except ValueError as error:
-            raise ValueError(f"{KEY_ENV} (or its file) must hold Fernet keys, newest first, "
-                             f"comma-separated: {error}") from None
+
+class VaultKey:
+    """The partner's key(s) that wrap each family's key; never printed.
+
+    A key read from a file follows that file: after `pace vault rotate` rewrites it, the
+    running service wraps and unwraps with the new key (it checks the file on each use).
+    """
+
+    def __init__(self, keys: str, source: Path | None = None) -> None:
+        self._fernet = _fernet(keys)
+        self.source = source
+        self._seen = self._stamp()
 
     def __repr__(self) -> str:
         return "VaultKey(***)"
 
     @classmethod
-    def load(cls, partner: str, data_dir: Path) -> VaultKey:
-        return cls(load_key(KEY_ENV, data_dir / f"{partner}-vault.key",
-                            lambda: Fernet.generate_key().decode()))
+    def load(cls, partner: str, key_dir: Path) -> VaultKey:
+        """From $PACE_VAULT_KEY, $PACE_VAULT_KEY_FILE or `<key dir>/<partner>-vault.key`."""
+        path = key_file(KEY_ENV, key_dir / f"{partner}-vault.key")
+        return cls(load_key(KEY_ENV, key_dir / f"{partner}-vault.key",
+                            lambda: Fernet.generate_key().decode()), path)
+
+    def _stamp(self) -> tuple[int, int, int] | None:
+        if self.source is None:
+            return None
+        try:
+            info = os.stat(self.source)
+        except FileNotFoundError:
+            return None
+        return (info.st_ino, info.st_mtime_ns, info.st_size)
+
+    def _current(self) -> MultiFernet:
+        stamp = self._stamp()
+        if stamp is not None and stamp != self._seen and self.source is not None:
+            self._fernet, self._seen = _fernet(self.source.read_text()), stamp
+        return self._fernet
 
     def wrap(self, family_key: bytes) -> bytes:
-        return self._fernet.encrypt(family_key)
+        return self._current().encrypt(family_key)
 
     def unwrap(self, wrapped: bytes) -> bytes:
-        return self._fernet.decrypt(wrapped)
+        return self._current().decrypt(wrapped)
 
 family_keys = Table(
     "vault_family_keys", metadata,
@@ -105,6 +133,11 @@ def read(conn: Connection, family_id: str, vault_key: VaultKey) -> dict[str, Any
     return orjson.loads(Fernet(family_key).decrypt(row.ciphertext))
 
 
-def destroy_key(conn: Connection, family_id: str) -> None:
-    """Crypto-shredding: without its key, the family's ciphertext is noise."""
+PERSONAL_TABLES = ("vault_family_keys", "vault_family_records")
+"""The tables that hold personal data (encrypted): purged after every erasure."""
+
+
+def erase(conn: Connection, family_id: str) -> None:
+    """Delete the family's wrapped key and its encrypted record: nothing is left to open."""
     conn.execute(delete(family_keys).where(family_keys.c.family_id == family_id))
+    conn.execute(delete(family_records).where(family_records.c.family_id == family_id))

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Column, Connection, MetaData, String, Table, insert, select, update
+from sqlalchemy import (
+    Column,
+    Connection,
+    MetaData,
+    String,
+    Table,
+    delete,
+    insert,
+    select,
+    update,
+)
 
 from contracts import intake
 from services.intake import vault
@@ -17,6 +27,12 @@ families = Table(
     Column("referral_source", String(40), nullable=False),
     Column("referred_on", String(10), nullable=False),
     Column("status", String(20), nullable=False),
+)
+
+consents = Table(
+    "intake_consents", metadata,
+    Column("family_id", String(64), primary_key=True),
+    Column("purpose", String(40), primary_key=True),
 )
 
 
@@ -34,6 +50,12 @@ def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:
             conn.execute(update(families).where(where).values(status="declined"))
         case intake.FamilyErased():
             conn.execute(update(families).where(where).values(status="erased"))
+        case intake.ConsentRecorded():
+            conn.execute(insert(consents), {"family_id": event.family_id,
+                                            "purpose": event.purpose.value})
+        case intake.ConsentWithdrawn():
+            conn.execute(delete(consents).where(consents.c.family_id == event.family_id,
+                                                consents.c.purpose == event.purpose.value))
 
 
 def list_families(conn: Connection, params: dict[str, Any],
@@ -46,7 +68,8 @@ def list_families(conn: Connection, params: dict[str, Any],
         personal = vault.read(conn, row.family_id, vault_key)
         names = ", ".join(p["full_name"] for p in personal["parents"]) if personal else "(erased)"
         kids = personal.get("children", []) if personal else []
-        listed.append({**row._asdict(), "parents": names, "children": kids})
+        listed.append({**row._asdict(), "parents": names, "children": kids,
+                       "personal": personal is not None})
     search = str(params.get("search", "")).lower()
     return [f for f in listed if search in f["parents"].lower()] if search else listed
 
@@ -58,6 +81,8 @@ def family_details(conn: Connection, params: dict[str, Any],
         families.c.family_id == str(params.get("family_id", "")))).first()
     if row is None:
         return []
-    personal = vault.read(conn, row.family_id, vault_key) or {
-        "parents": [], "children": [], "notes": ""}
-    return [{**row._asdict(), **personal}]
+    personal = vault.read(conn, row.family_id, vault_key)
+    given = sorted(conn.execute(select(consents.c.purpose)
+                                .where(consents.c.family_id == row.family_id)).scalars())
+    return [{**row._asdict(), **(personal or {"parents": [], "children": [], "notes": ""}),
+             "consents": given, "personal": personal is not None}]

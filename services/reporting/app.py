@@ -35,7 +35,7 @@ from pace.network.hub import hub_dead_letter_subject, source_problem
 from pace.relay import Relay, sleep_unless
 from pace.service import error_reply
 from pace.store import EventStore, NewEvent, RecordedEvent
-from services.reporting import network_log
+from services.reporting import disclosure, network_log
 from services.reporting.indicators import Fold, Report
 from services.reporting.periods import Period, closed_periods
 from services.reporting.render import report_to_dict
@@ -195,7 +195,7 @@ class ReportingService:
             reports.append(self.report(period.end, str(period)))
         new = []
         for report in reports:
-            for event in figures_events(report):
+            for event in figures_events(disclosure.protect(report)):
                 event_id = figures_event_id(event)
                 if event_id not in self._published:
                     new.append((f"figures-{getattr(event, 'partner_id', 'network')}",
@@ -230,12 +230,15 @@ class ReportingService:
         if name == "status":
             return {"received": await self.store.db.read(network_log.counts),
                     "position": self.position}
-        if name == "figures":
-            as_of = date.fromisoformat(params.get("as_of") or self.clock().date().isoformat())
-            report = self.report(as_of, params.get("period") or "to-date")
+        today = self.clock().date()
+        if name == "figures":  # as the coordinator may see them (services.reporting.disclosure)
+            as_of = disclosure.check_as_of(
+                date.fromisoformat(params.get("as_of") or today.isoformat()), today)
+            report = disclosure.protect(self.report(as_of, params.get("period") or "to-date"))
             return {"report": report_to_dict(report)}
         if name == "trends":
-            points = [date.fromisoformat(p) for p in params.get("points", [])][:200]
+            points = [disclosure.check_as_of(date.fromisoformat(p), today)
+                      for p in params.get("points", [])][:200]
             indicators = list(params.get("indicators", KEY_TRENDS))[:20]
             scope = params.get("scope") or subjects.NETWORK_SCOPE
             return {"trends": {

@@ -20,6 +20,9 @@ Definitions (ints unless noted):
 - families_referred: families with a FamilyReferred whose referred_on is in W.
 - referrals_declined: families with a ReferralDeclined whose declined_on is in W.
 - families_enrolled: families with a FamilyEnrolled whose enrolled_on is in W.
+- families_not_shared: per referral month in W, the partner's latest UnsharedFamiliesCounted
+  (counted_on <= end; the last one received when several share a date), summed: families
+  the partner does not share for want of cross-border statistics consent.
 - trajectories_started: trajectories (parents taken into an activation trajectory) whose
   TrajectoryStarted.started_on is in W.
 - development_plans_agreed: distinct trajectories with a DevelopmentPlanAgreed (agreed_on)
@@ -124,6 +127,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("families_enrolled", "Families enrolled",
               "Families enrolled with a family coach (enrolment date in the period)",
               "families"),
+    Indicator("families_not_shared", "Families not shared (no statistics consent)",
+              "Families referred in the period whose partner shares none of their events "
+              "(no cross-border statistics consent): the partner's latest count", "families"),
     Indicator("trajectories_started", "Parents taken into a trajectory",
               "Parents taken into an activation trajectory (start date in the period)",
               "parents"),
@@ -227,6 +233,7 @@ class _Facts:
         "drops", "plans", "trainings", "trainings_completed", "jobs", "job_ends",
         "involvement_days", "capacities", "places", "check_ins", "check_outs", "no_shows",
         "late_cancellations", "waitlisted", "left_waitlist", "handovers", "compiled",
+        "unshared",
     )
 
     def __init__(self) -> None:
@@ -253,6 +260,7 @@ class _Facts:
         self.left_waitlist: dict[str, str] = {}  # booking -> first promoted/cancelled/released
         self.handovers: list[tuple[str, str, str]] = []  # (destination, handed_over_on, child)
         self.compiled: _Compiled | None = None
+        self.unshared: dict[str, list[tuple[str, int]]] = {}  # month -> (counted_on, families)
 
 
 Payload = Mapping[str, Any]
@@ -357,6 +365,10 @@ def _handed_over(facts: _Facts, p: Payload) -> None:
     facts.handovers.append((p["destination"], p["handed_over_on"], p["child_id"]))
 
 
+def _unshared_counted(facts: _Facts, p: Payload) -> None:
+    facts.unshared.setdefault(p["referred_in"], []).append((p["counted_on"], p["families"]))
+
+
 def _no_indicator(facts: _Facts, p: Payload) -> None:
     """Shareable, but no indicator needs it (the partner is known to send events, though)."""
 
@@ -385,6 +397,7 @@ _HANDLERS: dict[str, Callable[[_Facts, Payload], None]] = {
     "NoShowRecorded": _no_show,
     "ChildHandedOver": _handed_over,
     "BookingFlaggedForHandover": _no_indicator,
+    "UnsharedFamiliesCounted": _unshared_counted,
 }
 """Event type -> what it records. Other event types (FamilyErased, ...) are ignored."""
 
@@ -452,6 +465,7 @@ class _Compiled:
         self.jobs = _Rows((*parent_row(on, trajectory), facts.job_ends.get(job))
                           for job, (trajectory, on) in facts.jobs.items())
         self.involvement_days = _Rows((on,) for on in facts.involvement_days)
+        self.unshared = facts.unshared
         self._compile_childcare(facts, source_of)
 
     def _compile_childcare(self, facts: _Facts, source_of: dict[str, str]) -> None:
@@ -549,6 +563,18 @@ def _tally_intake(tally: _Tally, c: _Compiled, start: str | None, end: str) -> N
     tally.count("families_referred", c.referrals.between(start, end))
     tally.count("referrals_declined", c.declines.between(start, end))
     tally.count("families_enrolled", c.enrolments.between(start, end))
+    tally.totals["families_not_shared"] += _unshared(c.unshared, start, end)
+
+
+def _unshared(counts: dict[str, list[tuple[str, int]]], start: str | None, end: str) -> int:
+    """Per referral month in the window, the partner's latest count on or before `end`."""
+    total = 0
+    for month, counted in counts.items():
+        if month > end[:7] or (start is not None and month < start[:7]):
+            continue
+        latest = [families for on, families in counted if on <= end]
+        total += latest[-1] if latest else 0
+    return total
 
 
 def _tally_trajectories(tally: _Tally, c: _Compiled, start: str | None, end: str) -> None:
@@ -592,8 +618,8 @@ def _tally_childcare(tally: _Tally, c: _Compiled, start: str | None, end: str) -
 
 _SECTIONS: tuple[Section, ...] = (_tally_intake, _tally_trajectories, _tally_childcare)
 _SECTION_OF: dict[str, Section] = {
-    **dict.fromkeys(("families_referred", "referrals_declined", "families_enrolled"),
-                    _tally_intake),
+    **dict.fromkeys(("families_referred", "referrals_declined", "families_enrolled",
+                     "families_not_shared"), _tally_intake),
     **dict.fromkeys((
         "trajectories_started", "development_plans_agreed", "trajectories_completed",
         "trajectories_dropped", "trajectories_ongoing", "parents_trained", "trainings_completed",

@@ -70,7 +70,7 @@ _BAR_LEFT, _BAR_PLOT, _BAR_TOP, _BAR_ROW = 190, 450, 58, 24  # px: bar charts' l
 def normal_value(indicator: str, value: int | float) -> int | float:
     """An int for count indicators; a float rounded to its decimals for the others."""
     known = BY_NAME.get(indicator)
-    if known is None:
+    if known is None or isinstance(value, str):  # a suppressed cell: "<5" or "x"
         return value
     return round(float(value), known.decimals) + 0.0 if known.decimals else int(value)
 
@@ -78,6 +78,8 @@ def normal_value(indicator: str, value: int | float) -> int | float:
 def plain_value(indicator: str, value: int | float) -> str:
     """A machine-readable number: '1234', '1234.50', '0.333'."""
     known = BY_NAME.get(indicator)
+    if isinstance(value, str):  # a suppressed cell
+        return value
     if known is not None and known.decimals:
         return f"{float(value):.{known.decimals}f}"
     return str(normal_value(indicator, value))
@@ -86,6 +88,8 @@ def plain_value(indicator: str, value: int | float) -> str:
 def format_value(indicator: str, value: int | float) -> str:
     """A number for people: '1,234', '1,234.50' (hours), '33.3%' (ratios)."""
     known = BY_NAME.get(indicator)
+    if isinstance(value, str):  # a suppressed cell
+        return value
     if known is not None and known.is_ratio:
         return f"{float(value) * 100:.1f}%"
     if known is not None and known.decimals:

@@ -142,6 +142,8 @@ def create_partner_app(
     async def ask(
         request: Request, user: User, context: str, name: str, **params: Any
     ) -> list[dict[str, Any]]:
+        if context == "intake":  # intake keeps an access record of every personal read
+            params = {"reader": f"web:{user.username}", "purpose": request.url.path, **params}
         try:
             return await client(request, user).query(context, name, timeout=5.0, **params)
         except (nats.errors.Error, TimeoutError) as error:
@@ -249,7 +251,10 @@ def create_partner_app(
         rows = await ask(request, user, "intake", "family", family_id=family_id)
         if not rows:
             raise HTTPException(404, f"no family {family_id}")
-        return render(request, "family.html", family=rows[0], today=date.today(), **CHOICES)
+        reads = (await ask(request, user, "intake", "access", family_id=family_id)
+                 if user.may("erase") else [])  # the access records, for a partner admin
+        return render(request, "family.html", family=rows[0], reads=reads, today=date.today(),
+                      **CHOICES)
 
     @app.post("/families/{family_id}/{action}", include_in_schema=False)
     async def family_action(
@@ -262,6 +267,10 @@ def create_partner_app(
             case "consent":
                 body = {"family_id": family_id, "purpose": form.get("purpose"), "given_on": on}
                 name = "record_consent"
+            case "withdraw":
+                body = {"family_id": family_id, "purpose": form.get("purpose"),
+                        "withdrawn_on": on}
+                name = "withdraw_consent"
             case "enrol":
                 body = {"family_id": family_id, "coach_id": user.username, "enrolled_on": on}
                 name = "enrol_family"

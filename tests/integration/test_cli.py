@@ -146,7 +146,9 @@ async def test_one_service_runs_alone_with_credentials_and_tls_from_the_environm
     assert '"nats_user": "gent"' in text and '"tls": true' in text
     assert password not in text
     made = sorted(p.name for p in (tmp_path / "var" / "gent").iterdir())
-    assert made == ["gent-intake.db", "gent-vault.key"], made  # only intake's store and key
+    keys = sorted(p.name for p in (tmp_path / "var-keys" / "gent").iterdir())
+    assert made == ["gent-intake.db"], made  # only intake's store, and no key beside it
+    assert keys == ["gent-vault.key"], keys  # its key in the key directory, apart
 
 
 async def test_the_hub_reporting_service_runs_from_the_cli(tmp_path):

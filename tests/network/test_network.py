@@ -198,6 +198,41 @@ async def test_no_personal_data_reaches_the_hub(network, history):
         "a partner's own family ids crossed without re-keying"
 
 
+async def local_ids(network: LocalNetwork) -> set[str]:
+    """Every event, correlation and causation id in the partners' own stores."""
+    found: set[str] = set()
+    for running in network.partners.values():
+        for context in ("intake", "booking", "trajectory"):
+            for record in await running.stores[context].read_all(limit=10**6):
+                row = record.row
+                found |= {str(row[k]) for k in ("event_id", "correlation_id", "causation_id")
+                          if row[k]}
+    return found
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_nothing_at_the_hub_can_be_joined_to_a_partners_own_records(network, history):
+    bodies = [orjson.loads(m.data) for m in await hub_messages(network, subjects.NETWORK_STREAM)]
+    births = {c.birth_month for s in history if isinstance(s.command, wire.ReferFamily)
+              for c in s.command.children}
+    ids = await local_ids(network)
+    assert len(ids) > 100 and bodies
+
+    payloads = [b["payload"] for b in bodies]
+    assert not [p for p in payloads for c in p.get("children", []) if c.get("birth_month")]
+    assert not [b for b in bodies if b["event_type"] == "ChildCheckedIn"
+                and (b["payload"]["checked_in_at"] or not b["payload"]["age_band"])]
+    timestamps = [v for p in payloads for v in p.values() if isinstance(v, str) and "T" in v
+                  and v[:4].isdigit()]
+    assert not timestamps, f"timestamps at the hub: {timestamps[:3]}"
+    assert {b["occurred_at"][10:] for b in bodies} == {"T00:00:00.000000Z"}
+    joined = [k for b in bodies for k in ("event_id", "correlation_id", "causation_id")
+              if b[k] and b[k] in ids]
+    assert not joined, "an id at the hub appears in a partner's own store"
+    assert not [i for b in bodies for i in births if f'"{i}"'.encode() in orjson.dumps(b)
+                and b["event_type"] != "UnsharedFamiliesCounted"]  # its month is a referral's
+
+
 @pytest.mark.asyncio(loop_scope="module")
 @pytest.mark.parametrize("as_of", AS_OF, ids=str)
 async def test_figures_at_the_hub_equal_figures_from_the_commands(network, history, as_of):
@@ -236,6 +271,12 @@ async def test_the_hub_answers_figures_over_nats_and_publishes_them(network, his
     figures = await hub_messages(network, subjects.FIGURES_STREAM)
     scopes = {m.subject.rsplit(".", 1)[-1] for m in figures}
     assert scopes == {*PARTNERS, "network"}
+    published = [orjson.loads(m.data)["payload"] for m in figures]
+    seen = [answer["report"]["breakdowns"][p] for p in PARTNERS]
+    seen += [f["breakdowns"] for f in published if "partner_id" in f]
+    cells = [v for b in seen for d in b.values() for c in d.values() for v in c.values()]
+    assert "<5" in cells, "a partner of this size has small cells"
+    assert not [v for v in cells if isinstance(v, int) and 0 < v < 5], "a small cell shown"
 
 
 @pytest.mark.asyncio(loop_scope="module")

@@ -19,10 +19,12 @@ from contracts.registry import (
     UPCASTERS,
     NotShareableError,
     UnknownEventTypeError,
+    _nested_models,
     decode,
     encode,
     field_classifications,
     minimise,
+    share,
     shareable_types,
 )
 from contracts.schema_export import REGENERATE, schemas, stale
@@ -49,6 +51,7 @@ EXAMPLES: list[DomainEvent] = [
     i.FamilyEnrolled(family_id="fam-1", coach_id="coach-7", enrolled_on=DAY),
     i.ReferralDeclined(family_id="fam-1", reason=i.DeclineReason.UNREACHABLE, declined_on=DAY),
     i.FamilyErased(family_id="fam-1", erased_on=DAY),
+    i.UnsharedFamiliesCounted(referred_in="2020-02", families=3, counted_on=DAY),
     b.DaypartCapacitySet(session_id=SESSION, location_id="mechelen-centrum", session_date=DAY,
                          daypart=b.Daypart.MORNING, capacity=15),
     b.SlotBooked(**BOOKING, kind=b.BookingKind.FLEXIBLE, hours=3.5, booked_on=DAY),
@@ -188,8 +191,36 @@ def test_figures_keep_counts_as_integers() -> None:
     assert isinstance(encode(published)["figures"]["families_entered"], int)
 
 
-def test_minimise_keeps_pseudonymous_ids_and_public_facts() -> None:
-    assert minimise(referral()) == encode(referral())
+def test_minimise_keeps_pseudonymous_ids_and_public_facts_not_local_ones() -> None:
+    kept = encode(referral())
+    kept["children"] = [{"child_id": c["child_id"]} for c in kept["children"]]
+
+    assert minimise(referral()) == kept
+
+
+@pytest.mark.parametrize("model", shareable_types(), ids=lambda m: m.event_type)
+def test_every_local_field_of_a_shareable_event_is_optional(model: type[DomainEvent]) -> None:
+    local = [path for path, c in field_classifications(model).items() if c is Classification.LOCAL]
+    for path in local:
+        owner: type = model
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = next(_nested_models(owner.model_fields[parent].annotation))
+        assert not owner.model_fields[name].is_required(), path
+
+
+def test_the_hubs_copy_of_a_check_in_has_an_age_band_and_no_time() -> None:
+    from contracts.booking import ChildCheckedIn
+
+    event = ChildCheckedIn(session_id="centrum:2020-02-03:morning", booking_id="b-1",
+                           family_id="fam-1", child_id="chi-1",
+                           checked_in_at="2020-02-03T08:31:17+01:00")
+
+    copy = share(event, lambda field, value: f"x-{value}", {"age_band": "1-2"})
+
+    assert encode(copy)["checked_in_at"] is None and encode(copy)["age_band"] == "1-2"
+    with pytest.raises(NotShareableError, match="not a public field"):
+        share(event, lambda field, value: value, {"child_id": "chi-2"})
 
 
 def test_minimise_drops_personal_fields() -> None:
@@ -263,3 +294,14 @@ def test_command_and_consumer_names_are_single_tokens(bad: str) -> None:
         subjects.dead_letter_subject("gent", bad)
     with pytest.raises(ValueError, match="one subject token"):
         subjects.context_event_subjects("gent", bad)
+
+
+@pytest.mark.parametrize(("born", "on", "band"), [
+    ("2019-03", "2019-03-04", "0-1"), ("2019-03", "2020-02-28", "0-1"),
+    ("2019-03", "2020-03-02", "1-2"), ("2019-03", "2022-03-01", "3-4"),
+    ("2019-03", "2023-03-01", "4+"),
+])
+def test_a_childs_age_band_at_a_session(born: str, on: str, band: str) -> None:
+    from pace.network.minimise import age_band
+
+    assert age_band(born, date.fromisoformat(on)).value == band

@@ -705,6 +705,23 @@ def test_a_trend_point_equals_the_to_date_figure_of_every_indicator() -> None:
 def test_every_indicator_is_defined_in_the_module_docstring() -> None:
     doc = indicators.__doc__ or ""
     assert all(f"- {name}" in doc or f"/ {name}" in doc for name in INDICATOR_NAMES)
-    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 26
+    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 27
     assert all(indicator.description and indicator.label for indicator in INDICATORS)
 
+
+
+def unshared(month: str, families: int, on: str) -> DomainEvent:
+    from contracts.intake import UnsharedFamiliesCounted
+
+    return UnsharedFamiliesCounted(referred_in=month, families=families, counted_on=d(on))
+
+
+def test_families_not_shared_are_the_latest_count_of_each_referral_month_as_of_a_date() -> None:
+    fold = given(at("mechelen", unshared("2020-01", 1, "2020-01-10"),
+                    unshared("2020-01", 0, "2020-01-14"), unshared("2020-02", 2, "2020-02-03"),
+                    unshared("2020-02", 3, "2020-02-20")))
+
+    assert figures_of(fold, d("2020-01-12")).network["families_not_shared"] == 1
+    assert figures_of(fold, d("2020-02-10")).network["families_not_shared"] == 2
+    assert figures_of(fold, d("2020-03-01")).partners["mechelen"]["families_not_shared"] == 3
+    assert figures_of(fold, d("2020-03-01"), "2020-01").network["families_not_shared"] == 0

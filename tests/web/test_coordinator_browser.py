@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from contracts.commands import ParentDetails, ReferFamily
-from contracts.intake import Gender, ReferralSource
+from contracts.commands import ParentDetails, RecordConsent, ReferFamily
+from contracts.intake import ConsentPurpose, Gender, ReferralSource
 from pace.client import PartnerClient
 from pace.connection import connect
 from pace.network.local import LocalNetwork
@@ -31,6 +31,13 @@ def referral(n: int) -> ReferFamily:
                                               phone="+32 470 00 00 0{n}"),))
 
 
+async def referred_with_consent(staff: PartnerClient, n: int) -> None:
+    """A referral the hub sees: the family consents to cross-border statistics."""
+    await staff.do("intake", referral(n))
+    await staff.do("intake", RecordConsent(family_id=f"fam-{n:03d}", given_on=TODAY,
+                                           purpose=ConsentPurpose.CROSS_BORDER_STATISTICS))
+
+
 async def test_coordinator_sees_the_figure_change_live_and_no_names(
         tmp_path, sessions, serve, browser, artifacts):
     # As deployed: TLS, and the dashboard logs in as the coordinator (figures only)
@@ -39,7 +46,7 @@ async def test_coordinator_sees_the_figure_change_live_and_no_names(
         staff = PartnerClient(nc, "mechelen")
         started = []
         try:
-            await staff.do("intake", referral(1))
+            await referred_with_consent(staff, 1)
             await network.wait_for_hub(timeout=60)
             hub_web = await serve(create_hub_app(network.hub_url, sessions,
                                                  auth=network.coordinator_auth))
@@ -55,7 +62,7 @@ async def test_coordinator_sees_the_figure_change_live_and_no_names(
             await page.evaluate("window.stillTheSamePage = true")
             await page.screenshot(path=artifacts / "coordinator-1-before.png", full_page=True)
 
-            await staff.do("intake", referral(2))  # a new event on its way to the hub
+            await referred_with_consent(staff, 2)  # a new event on its way to the hub
             # a locator expectation, not a string predicate: the page's CSP forbids eval
             from playwright.async_api import expect
 
