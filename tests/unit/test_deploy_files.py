@@ -127,6 +127,18 @@ def test_the_dependencies_are_installed_before_the_code_is_copied():
     assert install < code
 
 
+def test_the_image_installs_exactly_the_locked_dependencies():
+    runs = [arg for op, arg in dockerfile_instructions() if op == "RUN"]
+    copies = [arg.split() for op, arg in dockerfile_instructions() if op == "COPY"]
+
+    assert ["requirements.lock", "/tmp/requirements.lock"] in copies
+    assert any("pip install --require-hashes --no-deps -r /tmp/requirements.lock" in arg
+               for arg in runs)
+    assert (ROOT / "requirements.lock").is_file()
+    installs = [arg for arg in runs if "pip install" in arg]
+    assert all("--no-deps" in arg for arg in installs), installs  # nothing resolved in the build
+
+
 def test_the_image_exposes_the_health_and_metrics_ports_of_the_settings():
     exposed = [arg for op, arg in dockerfile_instructions() if op == "EXPOSE"]
     defaults = Settings.model_fields
@@ -478,8 +490,12 @@ def test_the_partner_release_runs_each_service_and_the_hub_release_reporting():
         "pace-booking", "pace-intake", "pace-sharing", "pace-trajectory"]
     assert [d["metadata"]["name"] for d in hub if d["kind"] == "Deployment"] == [
         "pace-reporting"]
+    jobs = {role: sorted(d["metadata"]["name"] for d in documents if d["kind"] == "Job")
+            for role, documents in (("partner", partner), ("hub", hub))}
+    assert jobs == {"partner": ["pace-migrate", "pace-streams"], "hub": ["pace-migrate"]}
+    [streams] = [d for d in partner if d["metadata"]["name"] == "pace-streams"]
+    assert streams["metadata"]["annotations"]["helm.sh/hook"] == "post-install,post-upgrade"
     for documents in (partner, hub):
-        assert [d["kind"] for d in documents].count("Job") == 1
         for document in documents:
             assert document["apiVersion"] and document["metadata"]["name"].startswith("pace-")
 
@@ -488,7 +504,6 @@ def test_the_partner_release_runs_each_service_and_the_hub_release_reporting():
 def test_chart_containers_run_our_image_real_commands_and_known_settings(role, monkeypatch):
     for container in containers(rendered(HELM_CASES[role])):
         assert container["image"] == OUR_IMAGE
-        check_container(container.get("command"), container["args"])
         environment = {}
         for entry in container["env"]:
             if "valueFrom" in entry:
@@ -496,7 +511,8 @@ def test_chart_containers_run_our_image_real_commands_and_known_settings(role, m
                 environment[entry["name"]] = "<from a secret>"
             else:
                 environment[entry["name"]] = entry["value"]
-        check_environment(environment, monkeypatch)
+        check_environment(environment, monkeypatch)  # the command reads it, as in its pod
+        check_container(container.get("command"), container["args"])
 
 
 def test_chart_secrets_are_referenced_never_embedded():
@@ -518,22 +534,26 @@ def test_the_nats_chart_values_give_the_leaf_its_domain_and_the_hub_three_nodes(
     assert hub["nats"]["config"]["merge"]["jetstream"]["domain"] == "hub"
     assert hub["nats"]["config"]["cluster"]["replicas"] == hub["hub"]["streamReplicas"] == 3
     assert hub["nats"]["config"]["leafnodes"]["enabled"] is True
+    routes = hub["nats"]["config"]["cluster"]["tls"]  # their own CA, not the network's
+    assert routes["secretName"] != hub["nats"]["config"]["nats"]["tls"]["secretName"]
+    assert routes["merge"]["verify"] is True and routes["merge"]["ca_file"].startswith(
+        "/etc/nats-certs/cluster/")
 
 
 @pytest.mark.parametrize("role", sorted(HELM_CASES))
 def test_chart_services_connect_to_nats_with_their_user_tls_and_inbox(role):
     chart_values = HELM_CASES[role]
-    user = chart_values["partner"]["id"] if role == "partner" else "reporting"
-    inbox = "_INBOX" if role == "partner" else "_INBOX.reporting"
 
     for container in containers(rendered(chart_values)):
         env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
         if "PACE_NATS_URL" not in env:
             continue  # the migrations need no NATS
+        user = nats_user_of(role, container["name"], {"command": container["args"]})
         assert env["PACE_NATS_URL"].startswith("tls://")
         assert env["PACE_NATS_USER"] == user
-        assert env["PACE_NATS_INBOX_PREFIX"] == inbox
-        assert set(env["PACE_NATS_PASSWORD"]) == {"secretKeyRef"}
+        assert env["PACE_NATS_INBOX_PREFIX"] == inbox_of(user)
+        assert env["PACE_NATS_PASSWORD"] == {"secretKeyRef": {
+            "name": f"pace-nats-{user}-password", "key": "password"}}
         mounts = {m["mountPath"] for m in container["volumeMounts"]}
         assert str(Path(env["PACE_NATS_CA_FILE"]).parent) in mounts
 
