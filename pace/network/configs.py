@@ -69,7 +69,8 @@ LEAF_PORT = 7422
 CLUSTER_PORT = 6222
 MONITOR_PORT = 8222
 BIND = "0.0.0.0"
-STORE_DIR = "/data/jetstream"
+# nats-server keeps its streams in a `jetstream/` folder inside store_dir: /data/jetstream
+STORE_DIR = "/data"
 HUB_NAME = "hub"
 HUB_CLUSTER_NAME = "pace-hub"
 HUB_NODES = ("hub-1", "hub-2", "hub-3")

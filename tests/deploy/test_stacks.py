@@ -51,9 +51,10 @@ class Network:
             check=check,
         )
 
-    def pace(self, *args: str, coordinator: bool = False, check: bool = True):
-        """`pace ARGS` in a container of the image on the host's network, as staff would."""
-        if coordinator:
+    def pace(self, *args: str, user: str = "staff", check: bool = True):
+        """`pace ARGS` in a container of the image on the host's network, as the partner's
+        `staff` (commands, lists) or `ops` (doctor) user, or the hub's `coordinator`."""
+        if user == "coordinator":
             secrets = self.hub / "secrets"
             password = env_value(secrets / "hub-nats.env", "PACE_NATS_PASSWORD_COORDINATOR")
             creds = [
@@ -68,11 +69,13 @@ class Network:
             secrets = self.partner / "secrets"
             creds = [
                 "-e",
-                f"PACE_NATS_USER={PARTNER}",
+                f"PACE_NATS_USER={user}",
                 "-e",
-                "PACE_NATS_PASSWORD_FILE=/run/secrets/nats-password",
+                f"PACE_NATS_PASSWORD_FILE=/run/secrets/nats-{user}-password",
                 "-v",
-                f"{secrets / 'nats-password'}:/run/secrets/nats-password:ro",
+                f"{secrets / f'nats-{user}-password'}:/run/secrets/nats-{user}-password:ro",
+                "-e",
+                f"PACE_NATS_INBOX_PREFIX=_INBOX.{user}",
                 "-e",
                 f"NATS_URL=tls://127.0.0.1:{self.nats_port}",
             ]
@@ -102,7 +105,7 @@ class Network:
             f"tls://127.0.0.1:{self.hub_port}",
             "--format",
             "csv",
-            coordinator=True,
+            user="coordinator",
         ).stdout
 
 
@@ -190,6 +193,8 @@ def test_every_service_of_both_stacks_is_running(network: Network) -> None:
 
     for service in ("nats", "postgres", "intake", "booking", "trajectory", "sharing"):
         assert f"{service} running" in partner, partner
+    done = network.compose("partner", "ps", "-a", "--format", "{{.Service}} {{.State}}").stdout
+    assert "streams exited" in done, done  # the ops user made the streams, then stopped
     for service in ("hub-1", "hub-2", "hub-3", "postgres", "reporting"):
         assert f"{service} running" in hub, hub
 
@@ -301,6 +306,7 @@ def test_pace_doctor_is_green(network: Network) -> None:
         f"tls://127.0.0.1:{network.nats_port}",
         "--monitor-url",
         f"http://127.0.0.1:{network.monitor_port}",
+        user="ops",
         check=False,
     )
 

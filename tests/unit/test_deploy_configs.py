@@ -197,7 +197,7 @@ def test_check_lists_missing_differing_and_extra_files_and_writing_fixes_them(tm
 def test_the_hub_has_domain_hub_and_accepts_leaf_nodes_without_advertising():
     conf = parse((DEFAULT_OUT / "hub.conf").read_text(encoding="utf-8"))
 
-    assert conf["jetstream"] == {"domain": "hub", "store_dir": "/data/jetstream"}
+    assert conf["jetstream"] == {"domain": "hub", "store_dir": "/data"}
     assert conf["leafnodes"] == {"listen": "0.0.0.0:7422", "no_advertise": True,
                                  "tls": {**SERVER_TLS, "verify": True}}
     assert conf["tls"] == SERVER_TLS
@@ -231,7 +231,7 @@ def test_each_leaf_carries_its_partner_domain_and_points_at_every_hub_leaf_port(
         conf = parse((DEFAULT_OUT / "leaf" / f"{partner.id}.conf").read_text(encoding="utf-8"))
 
         assert conf["server_name"] == partner.id
-        assert conf["jetstream"] == {"domain": partner.id, "store_dir": "/data/jetstream"}
+        assert conf["jetstream"] == {"domain": partner.id, "store_dir": "/data"}
         [remote] = conf["leafnodes"]["remotes"]
         assert remote["urls"] == ["$PACE_HUB_LEAF_URL_1", "$PACE_HUB_LEAF_URL_2",
                                   "$PACE_HUB_LEAF_URL_3"]

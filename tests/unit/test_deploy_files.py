@@ -15,7 +15,8 @@ from typer.main import get_command
 
 from pace.cli import app as cli
 from pace.nats_server import nats_server_binary
-from pace.network.configs import PRODUCTION_TLS, env_references
+from pace.network.configs import CLUSTER_TLS, PRODUCTION_TLS, env_references
+from pace.network.permissions import OPS_USER, PARTNER_USERS, inbox_of
 from pace.network.registry import load_registry
 from pace.settings import SECRETS, Settings, env_name, env_names
 from pace.store import migrate
@@ -126,6 +127,18 @@ def test_the_dependencies_are_installed_before_the_code_is_copied():
     assert install < code
 
 
+def test_the_image_installs_exactly_the_locked_dependencies():
+    runs = [arg for op, arg in dockerfile_instructions() if op == "RUN"]
+    copies = [arg.split() for op, arg in dockerfile_instructions() if op == "COPY"]
+
+    assert ["requirements.lock", "/tmp/requirements.lock"] in copies
+    assert any("pip install --require-hashes --no-deps -r /tmp/requirements.lock" in arg
+               for arg in runs)
+    assert (ROOT / "requirements.lock").is_file()
+    installs = [arg for arg in runs if "pip install" in arg]
+    assert all("--no-deps" in arg for arg in installs), installs  # nothing resolved in the build
+
+
 def test_the_image_exposes_the_health_and_metrics_ports_of_the_settings():
     exposed = [arg for op, arg in dockerfile_instructions() if op == "EXPOSE"]
     defaults = Settings.model_fields
@@ -210,10 +223,10 @@ def test_compose_pace_services_run_real_commands_with_known_settings(case, monke
     pace_services = {n: s for n, s in document["services"].items() if s["image"] == OUR_IMAGE}
     assert pace_services
     for name, service in pace_services.items():
-        check_container(service.get("entrypoint"), service.get("command", ["--help"]))
         environment = {k: ("<from a secret>" if k in map(env_name, SECRETS) else v)
                        for k, v in service["environment"].items()}
-        check_environment(environment, monkeypatch)
+        check_environment(environment, monkeypatch)  # the command reads it, as in its container
+        check_container(service.get("entrypoint"), service.get("command", ["--help"]))
         for key, value in service["environment"].items():
             if key.endswith("_FILE"):
                 secret = value.removeprefix("/run/secrets/")
@@ -280,21 +293,32 @@ def test_compose_nats_servers_get_every_variable_and_tls_file_their_config_reads
             assert str(Path(path).parent) in targets, f"{name}: {path} is not mounted"
 
 
+def nats_user_of(side: str, name: str, service: dict[str, Any]) -> str:
+    """The NATS user a container must run as: a partner's service its own (`--only X`), the
+    streams job `ops`; at the hub, `reporting`."""
+    if side == "hub":
+        return "reporting"
+    command = service["command"]
+    if command[:2] == ["partner", "streams"]:
+        return OPS_USER
+    assert command[:2] == ["partner", "up"] and "--only" in command, name
+    return command[command.index("--only") + 1]
+
+
 @pytest.mark.parametrize("case", COMPOSE_CASES, ids=compose_ids)
 def test_compose_services_connect_with_their_user_tls_and_inbox(case):
     document, _ = compose_file(case[0], **case[1])
-    users = {"partner": case[1].get("PACE_PARTNER"), "hub": "reporting"}
-    inboxes = {"partner": "_INBOX", "hub": "_INBOX.reporting"}
 
     clients = {n: s for n, s in document["services"].items()
                if s["image"] == OUR_IMAGE and "PACE_NATS_URL" in s["environment"]}
     assert clients
     for name, service in clients.items():
         env = service["environment"]
+        user = nats_user_of(case[0], name, service)
         assert env["PACE_NATS_URL"].startswith("tls://"), name
-        assert env["PACE_NATS_USER"] == users[case[0]], name
-        assert env["PACE_NATS_INBOX_PREFIX"] == inboxes[case[0]], name
-        assert env["PACE_NATS_PASSWORD_FILE"].startswith("/run/secrets/"), name
+        assert env["PACE_NATS_USER"] == user, name
+        assert env["PACE_NATS_INBOX_PREFIX"] == inbox_of(user), name
+        assert env["PACE_NATS_PASSWORD_FILE"] == f"/run/secrets/nats-{user}-password", name
         assert env["PACE_NATS_CA_FILE"].startswith("/run/secrets/"), name
         for secret in service["secrets"]:
             assert document["secrets"][secret]["file"].startswith("./secrets/")
@@ -305,8 +329,13 @@ def test_a_partner_compose_runs_its_own_leaf_config_and_every_service():
     services = document["services"]
 
     assert "../nats/leaf/gent.conf:/etc/nats/nats-server.conf:ro" in services["nats"]["volumes"]
-    only = {s["command"][-1] for s in services.values() if s.get("command", [""])[0] == "partner"}
-    assert only == {"intake", "booking", "trajectory", "sharing"}
+    up = {n: s for n, s in services.items() if s.get("command", [""])[:2] == ["partner", "up"]}
+    assert {s["command"][-1] for s in up.values()} == {"intake", "booking", "trajectory",
+                                                        "sharing"}
+    assert services["streams"]["command"] == ["partner", "streams", "--partner", "gent"]
+    for name, service in up.items():  # as their own users they may not make the streams
+        assert service["depends_on"]["streams"] == {
+            "condition": "service_completed_successfully"}, name
     with pytest.raises(AssertionError, match=r"PACE_PARTNER\} is not set"):
         compose_file("partner", PACE_PARTNER="")
 
@@ -319,6 +348,10 @@ def test_the_hub_compose_runs_the_three_cluster_nodes_and_reporting():
         assert f"../nats/hub-cluster/{node}.conf:/etc/nats/nats-server.conf:ro" in services[
             node]["volumes"]
         assert services[node]["hostname"] == node
+        text = mounted_config(services[node])
+        mounted = {v.split(":")[1] for v in services[node]["volumes"]}
+        for path in (CLUSTER_TLS.ca_file, CLUSTER_TLS.cert_file, CLUSTER_TLS.key_file):
+            assert f'"{path}"' in text and str(Path(path).parent) in mounted, node
     assert services["reporting"]["command"] == ["hub", "up"]
     assert services["reporting"]["environment"]["PACE_STREAM_REPLICAS"] == "3"
 
@@ -381,6 +414,16 @@ def test_the_stand_in_script_makes_the_images_the_files_name():
 
 def test_onboarding_makes_the_secrets_readable_by_the_image_user_and_keeps_tls_open():
     readme = (DEPLOY / "README.md").read_text(encoding="utf-8")
+    partner, _ = compose_file("partner", PACE_PARTNER="gent")
+    made = {f"nats-{user}-password" for user in PARTNER_USERS}
+
+    # one password file per user of the leaf (and its PACE_NATS_PASSWORD_<USER>), in step 4
+    assert f"for user in {' '.join(PARTNER_USERS)}; do" in readme
+    for secret in partner["secrets"].values():
+        name = secret["file"].removeprefix("./secrets/")
+        assert not name.startswith("nats-") or name in made, name
+    for name in (CLUSTER_TLS.ca_file, CLUSTER_TLS.cert_file, CLUSTER_TLS.key_file):
+        assert f"secrets/tls/{Path(name).name}" in readme  # the hub's routes, their own CA
 
     assert "chmod 600 secrets/*" not in readme
     assert "chgrp 10001 secrets/db-password" in readme
@@ -447,8 +490,12 @@ def test_the_partner_release_runs_each_service_and_the_hub_release_reporting():
         "pace-booking", "pace-intake", "pace-sharing", "pace-trajectory"]
     assert [d["metadata"]["name"] for d in hub if d["kind"] == "Deployment"] == [
         "pace-reporting"]
+    jobs = {role: sorted(d["metadata"]["name"] for d in documents if d["kind"] == "Job")
+            for role, documents in (("partner", partner), ("hub", hub))}
+    assert jobs == {"partner": ["pace-migrate", "pace-streams"], "hub": ["pace-migrate"]}
+    [streams] = [d for d in partner if d["metadata"]["name"] == "pace-streams"]
+    assert streams["metadata"]["annotations"]["helm.sh/hook"] == "post-install,post-upgrade"
     for documents in (partner, hub):
-        assert [d["kind"] for d in documents].count("Job") == 1
         for document in documents:
             assert document["apiVersion"] and document["metadata"]["name"].startswith("pace-")
 
@@ -457,7 +504,6 @@ def test_the_partner_release_runs_each_service_and_the_hub_release_reporting():
 def test_chart_containers_run_our_image_real_commands_and_known_settings(role, monkeypatch):
     for container in containers(rendered(HELM_CASES[role])):
         assert container["image"] == OUR_IMAGE
-        check_container(container.get("command"), container["args"])
         environment = {}
         for entry in container["env"]:
             if "valueFrom" in entry:
@@ -465,7 +511,8 @@ def test_chart_containers_run_our_image_real_commands_and_known_settings(role, m
                 environment[entry["name"]] = "<from a secret>"
             else:
                 environment[entry["name"]] = entry["value"]
-        check_environment(environment, monkeypatch)
+        check_environment(environment, monkeypatch)  # the command reads it, as in its pod
+        check_container(container.get("command"), container["args"])
 
 
 def test_chart_secrets_are_referenced_never_embedded():
@@ -487,22 +534,26 @@ def test_the_nats_chart_values_give_the_leaf_its_domain_and_the_hub_three_nodes(
     assert hub["nats"]["config"]["merge"]["jetstream"]["domain"] == "hub"
     assert hub["nats"]["config"]["cluster"]["replicas"] == hub["hub"]["streamReplicas"] == 3
     assert hub["nats"]["config"]["leafnodes"]["enabled"] is True
+    routes = hub["nats"]["config"]["cluster"]["tls"]  # their own CA, not the network's
+    assert routes["secretName"] != hub["nats"]["config"]["nats"]["tls"]["secretName"]
+    assert routes["merge"]["verify"] is True and routes["merge"]["ca_file"].startswith(
+        "/etc/nats-certs/cluster/")
 
 
 @pytest.mark.parametrize("role", sorted(HELM_CASES))
 def test_chart_services_connect_to_nats_with_their_user_tls_and_inbox(role):
     chart_values = HELM_CASES[role]
-    user = chart_values["partner"]["id"] if role == "partner" else "reporting"
-    inbox = "_INBOX" if role == "partner" else "_INBOX.reporting"
 
     for container in containers(rendered(chart_values)):
         env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
         if "PACE_NATS_URL" not in env:
             continue  # the migrations need no NATS
+        user = nats_user_of(role, container["name"], {"command": container["args"]})
         assert env["PACE_NATS_URL"].startswith("tls://")
         assert env["PACE_NATS_USER"] == user
-        assert env["PACE_NATS_INBOX_PREFIX"] == inbox
-        assert set(env["PACE_NATS_PASSWORD"]) == {"secretKeyRef"}
+        assert env["PACE_NATS_INBOX_PREFIX"] == inbox_of(user)
+        assert env["PACE_NATS_PASSWORD"] == {"secretKeyRef": {
+            "name": f"pace-nats-{user}-password", "key": "password"}}
         mounts = {m["mountPath"] for m in container["volumeMounts"]}
         assert str(Path(env["PACE_NATS_CA_FILE"]).parent) in mounts
 
