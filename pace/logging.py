@@ -40,9 +40,18 @@ def redact_secrets(_logger: WrappedLogger, _method: str, event: EventDict) -> Ev
 class _NamedPrintLogger(structlog.PrintLogger):
     """A PrintLogger that knows its name, so `add_logger_name` can put it on the line."""
 
-    def __init__(self, file: TextIO, name: str | None) -> None:
+    def __init__(self, file: TextIO, name: str | None, follow: str | None = None) -> None:
         super().__init__(file)
         self.name = name
+        self.follow = follow  # "stdout"/"stderr": write to whatever sys.<follow> is now
+
+    def msg(self, message: str) -> None:
+        if self.follow is None:
+            return super().msg(message)
+        with self._lock:
+            print(message, file=getattr(sys, self.follow), flush=True)
+
+    log = debug = info = warn = warning = fatal = failure = err = error = critical = exception = msg
 
 
 def _renderer(as_json: bool, colors: bool) -> Processor:
@@ -64,6 +73,8 @@ def configure_logging(level: str = "INFO", json: bool | None = None,
                       stream: TextIO | None = None) -> None:
     """Set up structlog and stdlib logging for the process; JSON unless the stream is a terminal."""
     out = stream or sys.stdout
+    # the process's own stdout/stderr are looked up at each line: a test runner may swap them
+    follow = "stderr" if out is sys.stderr else "stdout" if out is sys.stdout else None
     threshold = _level_number(level)
     is_tty = out.isatty()
     as_json = (not is_tty) if json is None else json
@@ -79,7 +90,7 @@ def configure_logging(level: str = "INFO", json: bool | None = None,
     structlog.configure(
         processors=[*shared, *final],
         wrapper_class=structlog.make_filtering_bound_logger(threshold),
-        logger_factory=lambda name=None, *_: _NamedPrintLogger(out, name),
+        logger_factory=lambda name=None, *_: _NamedPrintLogger(out, name, follow),
         cache_logger_on_first_use=False,
     )
     _route_stdlib_logging(stream, threshold, shared,

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from sqlalchemy import MetaData, inspect
 
-from pace.network import consent
+from pace.network import consent, minimise
 from pace.store import EventStore
 from pace.store.migrate import (
     SCHEMAS,
@@ -71,7 +71,7 @@ def open_store(url: str, *tables: MetaData) -> None:
 
 
 def test_a_store_the_service_made_itself_is_stamped_not_made_again(postgres_url):
-    open_store(postgres_url, consent.metadata)  # as the sharing service makes it
+    open_store(postgres_url, consent.metadata, minimise.metadata)  # as sharing makes it
 
     upgrade(postgres_url, "sharing")
 

@@ -18,6 +18,11 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table(
+        "intake_consents",
+        sa.Column("family_id", sa.String(64), primary_key=True),
+        sa.Column("purpose", sa.String(40), primary_key=True),
+    )
+    op.create_table(
         "intake_access_records",
         sa.Column("position", sa.Integer(), primary_key=True, autoincrement=True),
         sa.Column("family_id", sa.String(64), nullable=False),
