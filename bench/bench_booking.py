@@ -137,7 +137,10 @@ async def book(staff: PartnerClient, concurrency: int, first: int, count: int
 
 async def raw_floor(nc: nats.NATS, tmp: Path) -> list[float]:
     """Seconds per round: request/reply to a trivial responder plus one fsync'd SQLite insert."""
-    sub = await nc.subscribe("bench.floor", cb=lambda msg: msg.respond(b"ok"))
+    async def respond(msg) -> None:
+        await msg.respond(b"ok")
+
+    sub = await nc.subscribe("bench.floor", cb=respond)
     db = sqlite3.connect(tmp / "floor.db", isolation_level=None)
     db.execute("PRAGMA journal_mode=WAL")
     db.execute("PRAGMA synchronous=FULL")
