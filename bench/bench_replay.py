@@ -242,7 +242,8 @@ class History:
                             enrolled_on + timedelta(days=1))
             add(booked_on, "booking", partner, "SlotBooked", {
                 **ids, "booked_on": booked_on.isoformat(), "hours": float(rng.choice((3, 4, 5))),
-                "kind": rng.choice(("occasional", "flexible"))})
+                "kind": rng.choice(("occasional", "flexible")), "trajectory_state": None,
+                "trajectory_ended_on": None, "bridging_ends_on": None})
             roll = rng.random()
             if roll < 0.06 and booked_on < day:
                 cancelled_on = day - timedelta(days=1)

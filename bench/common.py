@@ -58,6 +58,7 @@ AIMS: dict[str, str] = {
 }
 """The issue's aims table, in its order: key -> what and the aim."""
 
+NOT_MEASURED = "not measured yet"
 RESULTS_ENV = "PACE_BENCH_AIMS"
 """When set, a file where each bench appends its aim rows (JSON lines) for bench/summary.py."""
 
@@ -74,6 +75,8 @@ class AimRow:
 
     @property
     def verdict(self) -> str:
+        if self.ours == NOT_MEASURED:
+            return "-"
         return "printed" if self.met is None else ("met" if self.met else "missed")
 
 
@@ -97,7 +100,7 @@ def print_aims(title: str, rows: list[AimRow]) -> None:
 
 
 def not_measured(key: str) -> AimRow:
-    return AimRow(key, "not measured yet", "", "", None)
+    return AimRow(key, NOT_MEASURED, "", "", None)
 
 
 def rss_mb() -> float:
