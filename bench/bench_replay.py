@@ -17,6 +17,7 @@ models on a sample.
 from __future__ import annotations
 
 import base64
+import functools
 import random
 import sys
 import tempfile
@@ -27,12 +28,13 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic_core import to_jsonable_python
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import Figure, Stopwatch, aim_row, print_aims, print_pairs  # noqa: E402
 from contracts.envelope import Envelope  # noqa: E402
-from contracts.registry import decode  # noqa: E402
+from contracts.registry import decode, model_for  # noqa: E402
 from pace.audit import LogReport, LogWriter, checked_entries, replay  # noqa: E402
 from pace.network.registry import load_registry  # noqa: E402
 from services.reporting.indicators import INDICATOR_NAMES, Report  # noqa: E402
@@ -84,6 +86,7 @@ class History:
     def add(self, day: date, phase: str, partner: str, event_type: str,
             payload: dict[str, Any], version: int = 1) -> None:
         if day <= LAST_DAY:
+            payload = {**optional_defaults(event_type, version), **payload}
             self.events.append((day.toordinal(), PHASES.index(phase), len(self.events),
                                 partner, event_type, version, payload))
 
@@ -242,8 +245,7 @@ class History:
                             enrolled_on + timedelta(days=1))
             add(booked_on, "booking", partner, "SlotBooked", {
                 **ids, "booked_on": booked_on.isoformat(), "hours": float(rng.choice((3, 4, 5))),
-                "kind": rng.choice(("occasional", "flexible")), "trajectory_state": None,
-                "trajectory_ended_on": None, "bridging_ends_on": None})
+                "kind": rng.choice(("occasional", "flexible"))})
             roll = rng.random()
             if roll < 0.06 and booked_on < day:
                 cancelled_on = day - timedelta(days=1)
@@ -306,6 +308,14 @@ def check_event(envelope: dict[str, Any]) -> None:
     event = decode(envelope["event_type"], envelope["schema_version"], envelope["payload"])
     if event.model_dump(mode="json") != envelope["payload"]:
         raise AssertionError(f"not the model's own JSON: {envelope['payload']}")
+
+
+@functools.cache
+def optional_defaults(event_type: str, version: int) -> dict[str, Any]:
+    """The model's optional fields with their JSON defaults (fields added since the bench)."""
+    model = model_for(event_type, version)
+    return {name: to_jsonable_python(info.default) for name, info in model.model_fields.items()
+            if not info.is_required() and info.default_factory is None}
 
 
 # -- the measurements ------------------------------------------------------------------------
