@@ -41,7 +41,9 @@ lint: $(BIN)/.installed
 	$(BIN)/ruff check contracts pace services tests bench
 
 bench: $(BIN)/.installed
-	for b in bench/bench_*.py; do $(BIN)/python $$b || exit 1; done
+	rm -f .bench-aims.jsonl
+	for b in bench/bench_*.py; do PACE_BENCH_AIMS=.bench-aims.jsonl $(BIN)/python $$b || exit 1; done
+	$(BIN)/python bench/summary.py .bench-aims.jsonl
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -4,11 +4,16 @@ Ours: a partner (intake, booking, trajectory; SQLite, synchronous=FULL) with its
 consumers running; each BookSlot is validated, reads booking's view of the family, loads and
 folds the session's stream, appends one event (group commit) and answers, with C in flight.
 Baseline: eventsourcing 9.5.6 on SQLite, in process, one new event per save, one at a time.
+Raw floor (same run, same nats-server): a nats-py request to a trivial responder plus one
+fsync'd (WAL, synchronous=FULL) plain sqlite3 insert and commit, one at a time.
+RSS: this process's resident set with the partner's whole service set running, after the
+warm-up and after every command (the growth shows whether memory follows the history).
 """
 
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -22,7 +27,14 @@ from eventsourcing.domain import Aggregate, event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Figure, Stopwatch, print_pairs  # noqa: E402
+from bench.common import (  # noqa: E402
+    Figure,
+    Stopwatch,
+    aim_row,
+    print_aims,
+    print_pairs,
+    rss_mb,
+)
 from contracts.booking import Daypart  # noqa: E402
 from contracts.commands import (  # noqa: E402
     BookSlot,
@@ -38,7 +50,8 @@ from pace.client import PartnerClient  # noqa: E402
 from pace.nats_server import ManagedNatsServer  # noqa: E402
 from pace.partner import Partner  # noqa: E402
 
-COMMANDS = int(sys.argv[1]) if len(sys.argv) > 1 else 2500
+COMMANDS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+FLOOR_ROUNDS = 1000
 CONCURRENCY = (1, 32)
 WARM_UP = 100
 SAVES = 2000
@@ -122,11 +135,37 @@ async def book(staff: PartnerClient, concurrency: int, first: int, count: int
     return Figure(f"BookSlot req/reply, {concurrency} in flight", count, watch.seconds), latencies
 
 
-async def measure(tmp: Path) -> list[tuple[Figure, list[float], float]]:
+async def raw_floor(nc: nats.NATS, tmp: Path) -> list[float]:
+    """Seconds per round: request/reply to a trivial responder plus one fsync'd SQLite insert."""
+    async def respond(msg) -> None:
+        await msg.respond(b"ok")
+
+    sub = await nc.subscribe("bench.floor", cb=respond)
+    db = sqlite3.connect(tmp / "floor.db", isolation_level=None)
+    db.execute("PRAGMA journal_mode=WAL")
+    db.execute("PRAGMA synchronous=FULL")
+    db.execute("CREATE TABLE t (id INTEGER PRIMARY KEY, event_id TEXT UNIQUE, body TEXT)")
+    body = "x" * 300
+    latencies = []
+    for i in range(FLOOR_ROUNDS):
+        sent = time.perf_counter()
+        await nc.request("bench.floor", b"{}", timeout=5)
+        db.execute("BEGIN IMMEDIATE")
+        db.execute("INSERT INTO t (event_id, body) VALUES (?, ?)", (f"e-{i}", body))
+        db.execute("COMMIT")
+        latencies.append(time.perf_counter() - sent)
+    db.close()
+    await sub.unsubscribe()
+    return latencies
+
+
+async def measure(tmp: Path) -> tuple[list[tuple[Figure, list[float], float]], list[float],
+                                      dict[str, float]]:
     async with ManagedNatsServer(tmp / "nats") as server, \
             Partner(PARTNER, tmp, server.url) as partner:
         nc = await nats.connect(server.url)
         try:
+            floor = await raw_floor(nc, tmp)
             staff = PartnerClient(nc, PARTNER)
             with Stopwatch() as prepare:
                 await in_batches([staff.do("booking", SetDaypartCapacity(**s, capacity=CAPACITY))
@@ -137,12 +176,14 @@ async def measure(tmp: Path) -> list[tuple[Figure, list[float], float]]:
                 await settle(partner)
             print(f"prepared {FAMILIES} families, {len(SESSIONS)} sessions in "
                   f"{prepare.seconds:.1f}s")
+            rss = {"after warm-up": rss_mb()}
             results, first = [], WARM_UP
             for concurrency in CONCURRENCY:
                 figure, latencies = await book(staff, concurrency, first, COMMANDS)
                 results.append((figure, latencies, await settle(partner)))
                 first += COMMANDS
-            return results
+            rss["after all commands"] = rss_mb()
+            return results, floor, rss
         finally:
             await nc.close()
 
@@ -172,17 +213,36 @@ def eventsourcing_saves(tmp: Path) -> Figure:
 def main() -> None:
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        results = asyncio.run(measure(tmp))
+        results, floor, rss = asyncio.run(measure(tmp))
         baseline = eventsourcing_saves(tmp)
     print_pairs(f"BookSlot over NATS request/reply, {COMMANDS:,} commands per run, "
                 f"SQLite synchronous=FULL, one nats-server",
                 [(figure, baseline) for figure, _, _ in results],
-                {results[-1][0].name: 1.0})
+                {results[-1][0].name: 0.5})
     print(f"\n{'latency per command':<44} {'p50 ms':>10} {'p99 ms':>10} {'view lag s':>11}")
     for figure, latencies, lag in results:
         p99 = statistics.quantiles(latencies, n=100)[98]
         print(f"{figure.name:<44} {statistics.median(latencies) * 1000:>10.2f} "
               f"{p99 * 1000:>10.2f} {lag:>11.2f}")
+    floor_p50 = statistics.median(floor)
+    floor_p99 = statistics.quantiles(floor, n=100)[98]
+    print(f"{'raw floor: request/reply + fsync insert':<44} {floor_p50 * 1000:>10.2f} "
+          f"{floor_p99 * 1000:>10.2f}")
+    single, _, _ = results[0]
+    p50 = statistics.median(results[0][1])
+    p99 = statistics.quantiles(results[0][1], n=100)[98]
+    wide = results[-1][0]
+    grew = rss["after all commands"] - rss["after warm-up"]
+    print_aims("Aims (ratios from this run)", [
+        aim_row("bookslot-1", f"p50 {p50 * 1000:.2f} ms, p99 {p99 * 1000:.1f} ms",
+                f"floor p50 {floor_p50 * 1000:.2f} ms, p99 {floor_p99 * 1000:.2f} ms",
+                p50 / floor_p50, p50 <= 4 * floor_p50),
+        aim_row("bookslot-32", f"{wide.rate:,.0f}/s", f"{baseline.name} {baseline.rate:,.0f}/s",
+                wide.rate / baseline.rate, wide.rate / baseline.rate >= 0.5),
+        aim_row("rss-partner", f"{rss['after all commands']:,.0f} MB",
+                f"{rss['after warm-up']:,.0f} MB after warm-up (+{grew:,.0f} MB over "
+                f"{2 * COMMANDS:,} commands)", None, None),
+    ])
 
 
 if __name__ == "__main__":

@@ -4,6 +4,9 @@ Relay: store -> JetStream (read, serialise, publish_async with Msg-Id, await ack
 vs raw `publish_async` of the same bytes with Msg-Id.
 Consumer: durable pull, one transaction per batch with inbox markers, ack after commit
 vs raw `fetch(500)` + ack each.
+Hub ingestion: the hub's consumer (network_log.record on a FULL-synchronous store) reading
+shared envelopes from a stand-in for PACE_NETWORK (same subjects, no sourcing) vs raw
+`fetch(500)` + ack of the same stream.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from nats.js.api import StreamConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import Figure, Stopwatch, print_pairs  # noqa: E402
+from bench.common import Figure, Stopwatch, aim_row, print_aims, print_pairs  # noqa: E402
 from contracts import subjects  # noqa: E402
 from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource  # noqa: E402
 from pace.consumer import ConsumerRunner  # noqa: E402
@@ -28,6 +31,7 @@ from pace.nats_server import ManagedNatsServer  # noqa: E402
 from pace.relay import Relay, envelope_bytes  # noqa: E402
 from pace.store import EventStore, NewEvent  # noqa: E402
 from pace.topology import ensure_streams, partner_streams  # noqa: E402
+from services.reporting import network_log  # noqa: E402
 
 EVENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 PARTNER = "bench"
@@ -55,8 +59,8 @@ async def raw_publish(js, payloads: list[tuple[str, bytes, str]]) -> Figure:
     return Figure("raw publish_async + Msg-Id", len(payloads), watch.seconds)
 
 
-async def raw_fetch(js) -> Figure:
-    sub = await js.pull_subscribe("raw.>", durable="raw-reader", stream="RAW")
+async def raw_fetch(js, subject: str = "raw.>", stream: str = "RAW") -> Figure:
+    sub = await js.pull_subscribe(subject, durable="raw-reader", stream=stream)
     count = 0
     with Stopwatch() as watch:
         while count < EVENTS:
@@ -68,6 +72,31 @@ async def raw_fetch(js) -> Figure:
 
 def noop(tx, envelope, event) -> None:
     """A handler that does nothing itself: the figure is the runner's own cost."""
+
+
+async def hub_ingestion(js, tmp: Path, records) -> tuple[Figure, Figure]:
+    """The hub's network-log consumer against raw fetch+ack, on a stand-in PACE_NETWORK."""
+    await js.delete_stream(subjects.shared_stream(PARTNER))  # its subjects would overlap
+    await js.add_stream(StreamConfig(name="NETWORK_BENCH", subjects=["pace.*.net.>"]))
+    for start in range(0, len(records), 1000):
+        futures = [await js.publish_async(
+            subjects.shared_subject(r.partner, r.event_type), r.wire_bytes(),
+            headers={"Nats-Msg-Id": r.event_id}) for r in records[start:start + 1000]]
+        await asyncio.gather(*futures)
+    hub = await EventStore.open(tmp / "hub.db", "hub")
+    await hub.db.write(network_log.metadata.create_all)
+    consumer = ConsumerRunner(
+        js, hub, lambda tx, envelope, _event: network_log.record(tx.connection, envelope),
+        stream="NETWORK_BENCH", durable="hub-bench", filter_subjects=["pace.*.net.>"],
+        dead_letter_subject="pace.network.dlq.bench", batch=500)
+    await consumer.start()
+    with Stopwatch() as watch:
+        while consumer.handled < len(records):
+            await consumer.run_once(timeout=5)
+    await consumer.stop()
+    await hub.close()
+    ours = Figure("hub ingestion into the network log", consumer.handled, watch.seconds)
+    return ours, await raw_fetch(js, "pace.*.net.>", "NETWORK_BENCH")
 
 
 async def main() -> None:
@@ -103,11 +132,18 @@ async def main() -> None:
             ours_consumer = Figure("consumer runner (batch tx + inbox)", consumer.handled,
                                    watch.seconds)
             raw_consume = await raw_fetch(js)
+            ours_hub, raw_hub = await hub_ingestion(js, Path(tmp), records)
             await store.close()
             await nc.close()
     print_pairs(f"Relay and consumer, {EVENTS:,} events, SQLite store, one nats-server",
-                [(ours_relay, raw_pub), (ours_consumer, raw_consume)],
-                {ours_relay.name: 0.7, ours_consumer.name: 0.6})
+                [(ours_relay, raw_pub), (ours_consumer, raw_consume), (ours_hub, raw_hub)],
+                {ours_relay.name: 0.8, ours_consumer.name: 0.6, ours_hub.name: 0.5})
+    rows = [aim_row(key, f"{ours.rate:,.0f}/s", f"{raw.name} {raw.rate:,.0f}/s",
+                    ours.rate / raw.rate, ours.rate / raw.rate >= aim)
+            for key, ours, raw, aim in (("relay", ours_relay, raw_pub, 0.8),
+                                        ("consumer", ours_consumer, raw_consume, 0.6),
+                                        ("hub-ingest", ours_hub, raw_hub, 0.5))]
+    print_aims("Aims (ratios from this run)", rows)
 
 
 if __name__ == "__main__":

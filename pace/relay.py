@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Callable, Sequence
 
 import orjson
@@ -26,9 +27,12 @@ class RelayError(Exception):
     """A batch could not be confirmed by JetStream; the cursor stays where it was."""
 
 
+_event_subject = functools.lru_cache(maxsize=4096)(subjects.event_subject)
+
+
 def event_subject_of(record: RecordedEvent) -> str:
-    """pace.<partner>.evt.<context>.<EventType> for a stored record."""
-    return subjects.event_subject(record.partner, record.event_type)
+    """pace.<partner>.evt.<context>.<EventType> for a stored record (checked once per pair)."""
+    return _event_subject(record.partner, record.event_type)
 
 
 def envelope_bytes(envelope: Envelope) -> bytes:
@@ -52,17 +56,24 @@ class Relay:
         self.idle_wait = idle_wait
         self.published = 0
         self._relayed = EVENTS_RELAYED.labels(store.partner, name)
+        self._cursor: int | None = None  # as last saved; read again after any failure
         self._wake = asyncio.Event()
         store.on_append(lambda _position: self._wake.set())
 
     async def run_once(self) -> int:
         """Publish the next batch after the cursor; returns how many events it confirmed."""
-        cursor = await self.store.cursor(self.name)
-        records = await self.store.read_all(after=cursor, limit=self.batch)
+        if self._cursor is None:
+            self._cursor = await self.store.cursor(self.name)
+        records = await self.store.read_all(after=self._cursor, limit=self.batch)
         if not records:
             return 0
-        await self.publish(records)
-        await self.store.save_cursor(self.name, records[-1].position)
+        try:
+            await self.publish(records)
+            await self.store.save_cursor(self.name, records[-1].position)
+        except BaseException:
+            self._cursor = None
+            raise
+        self._cursor = records[-1].position
         self.published += len(records)
         self._relayed.inc(len(records))
         return len(records)
@@ -70,12 +81,10 @@ class Relay:
     async def publish(self, records: Sequence[RecordedEvent]) -> None:
         """Publish without awaiting each ack, then check them all (Msg-Id makes retries safe)."""
         pending = []
+        publish, subject_for = self.js.publish_async, self.subject_for
         for record in records:
-            pending.append(await self.js.publish_async(
-                self.subject_for(record),
-                record.wire_bytes(),
-                headers={"Nats-Msg-Id": record.event_id},
-            ))
+            pending.append(await publish(subject_for(record), record.wire_bytes(),
+                                         headers={"Nats-Msg-Id": record.event_id}))
         try:
             async with asyncio.timeout(self.ack_timeout):
                 acks = await asyncio.gather(*pending, return_exceptions=True)

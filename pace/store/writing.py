@@ -53,6 +53,13 @@ HEAD_MOVE = (
 )
 EVENTS_INSERT = insert(tables.events)
 
+# On SQLite the hot statements skip SQLAlchemy's compile and cache lookup: the driver keeps
+# them prepared by their text. The same statements, the same transaction, the same checks.
+SQLITE_EVENTS_INSERT = (f"INSERT INTO events ({', '.join(tables.EVENT_COLUMNS)}) "
+                        f"VALUES ({', '.join('?' * len(tables.EVENT_COLUMNS))})")
+SQLITE_HEAD_MOVE = "UPDATE chain_head SET position = ?, hash = ? WHERE id = 1 AND position = ?"
+SQLITE_MARK_PROCESSED = "INSERT INTO processed_events (consumer, event_id) VALUES (?, ?)"
+
 
 class StreamVersions:
     """The chain head and each stream's version, as this process last saw them committed.
@@ -100,6 +107,7 @@ class StoreTransaction:
         self._versions: dict[str, int] = {}
         self._rows: list[dict[str, Any]] = []
         self.last_position = 0
+        self._sqlite = conn.dialect.name == "sqlite"
 
     def version(self, stream_id: str) -> int:
         """The stream's current version inside this transaction (0 when it has no events)."""
@@ -162,7 +170,11 @@ class StoreTransaction:
     def flush(self) -> None:
         """Insert the staged rows, so that reads in this transaction see them."""
         if self._rows:
-            self.connection.execute(EVENTS_INSERT, self._rows)
+            if self._sqlite:
+                self.connection.exec_driver_sql(SQLITE_EVENTS_INSERT, [
+                    tuple(row[name] for name in tables.EVENT_COLUMNS) for row in self._rows])
+            else:
+                self.connection.execute(EVENTS_INSERT, self._rows)
             self._rows = []
 
     def read_stream(self, stream_id: str) -> list[RecordedEvent]:
@@ -183,7 +195,10 @@ class StoreTransaction:
 
     def mark_processed(self, consumer: str, event_ids: Sequence[str]) -> None:
         """Record that the consumer handled these events (in the same transaction)."""
-        if event_ids:
+        if event_ids and self._sqlite:
+            self.connection.exec_driver_sql(SQLITE_MARK_PROCESSED,
+                                            [(consumer, event_id) for event_id in event_ids])
+        elif event_ids:
             self.connection.execute(insert(tables.processed), [
                 {"consumer": consumer, "event_id": event_id} for event_id in event_ids])
 
@@ -191,8 +206,12 @@ class StoreTransaction:
         """Move the chain head (only if nobody else did), insert the rows; what the cache learns."""
         if not self._versions:
             return None
-        moved = self.connection.execute(HEAD_MOVE, {
-            "old": self.start_position, "new": self.position, "new_hash": self.hash})
+        if self._sqlite:
+            moved = self.connection.exec_driver_sql(
+                SQLITE_HEAD_MOVE, (self.position, self.hash, self.start_position))
+        else:
+            moved = self.connection.execute(HEAD_MOVE, {
+                "old": self.start_position, "new": self.position, "new_hash": self.hash})
         if moved.rowcount != 1:
             raise StaleHeadError("the chain head moved: another writer appended")
         self.flush()

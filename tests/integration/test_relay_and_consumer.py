@@ -14,7 +14,7 @@ from contracts import subjects
 from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource
 from pace.consumer import REASON_HEADER, ConsumerRunner
 from pace.relay import Relay
-from pace.store import EventStore, NewEvent
+from pace.store import EventStore, NewEvent, StoreUnavailableError
 from pace.topology import ensure_streams, partner_streams
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(90)]
@@ -126,6 +126,30 @@ async def test_a_relay_killed_before_its_cursor_commit_resumes_without_loss_or_d
     rows = await store.db.read(lambda c: c.execute(
         select(func.count(), func.max(referrals_seen.c.times))).one())
     assert tuple(rows) == (120, 1)
+
+
+async def test_a_relay_whose_cursor_save_fails_goes_on_from_the_stored_cursor(
+    store, js, monkeypatch
+) -> None:
+    for i in range(120):
+        await store.append(f"family-{i}", [referral(i)])
+    relay = Relay(store, js, subject_for, batch=50)
+    assert await relay.run_once() == 50
+
+    async def unavailable(*_args):
+        raise StoreUnavailableError("the database is away")
+    monkeypatch.setattr(store, "save_cursor", unavailable)
+    with pytest.raises(StoreUnavailableError):
+        await relay.run_once()
+    monkeypatch.undo()
+    batches = []
+    while published := await relay.run_once():
+        batches.append(published)
+
+    assert batches == [50, 20]  # the unconfirmed batch again, then the rest
+    assert await store.cursor("relay") == 120
+    info = await js.stream_info(subjects.PARTNER_EVENTS_STREAM)
+    assert info.state.messages == 120  # Msg-Id dropped the repeated batch
 
 
 async def test_a_consumer_applies_each_event_exactly_once_across_redelivery(store, js) -> None:
