@@ -1,6 +1,9 @@
 """Drives a planned history through the partners' real services.
 
-Each family's steps go in order, one after the other; families go concurrently. Every
+Each family's steps go in order, one after the other; families go concurrently. Steps on
+one session (bookings, cancellations, check-ins, no-shows) also go in the planned order,
+whichever family sends them, so that who gets a place and who waits is what the history
+planned (check-outs follow their own check-in and need no turn). Every
 command carries the moment it happens (the Pace-History-At header, which only services in
 history mode honour), so a booking "in 2019" is judged as of 2019 whatever the wall clock
 says. The sessions' capacities are set first. Commands that depend on another service's
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 
 import nats
 
+from contracts.commands import CheckOut
 from pace.client import CommandRefusedError, PartnerClient
 from pace.network.history import Step
 
@@ -43,6 +47,21 @@ class DriveReport:
 def _not_yet(error: CommandRefusedError) -> bool:
     return error.code in ("unknown_family", "rule_broken") and any(
         phrase in error.message for phrase in _NOT_YET)
+
+
+def _session_turns(steps: Sequence[Step]) -> dict[int, int]:
+    """Step index -> the index of the step before it on the same session (its turn)."""
+    last: dict[tuple[str, str], int] = {}
+    turns: dict[int, int] = {}
+    for index, step in enumerate(steps):
+        session = getattr(step.command, "session_id", None)
+        if session is None or isinstance(step.command, CheckOut):
+            continue
+        key = (step.partner, session)
+        if key in last:
+            turns[index] = last[key]
+        last[key] = index
+    return turns
 
 
 def step_command_id(step: Step, index: int) -> uuid.UUID:
@@ -87,10 +106,19 @@ async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
                 progress(1)
             return
 
+    turns = _session_turns(steps)
+    done = {before: asyncio.Event() for before in turns.values()}
+
     async def chain(links: list[tuple[int, Step]]) -> None:
-        async with gate:
-            for index, step in links:
-                await send(index, step)
+        for index, step in links:
+            if index in turns:
+                await done[turns[index]].wait()
+            try:
+                async with gate:
+                    await send(index, step)
+            finally:
+                if index in done:
+                    done[index].set()
 
     capacities: list[tuple[int, Step]] = []
     families: dict[tuple[str, str], list[tuple[int, Step]]] = defaultdict(list)
