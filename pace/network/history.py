@@ -53,6 +53,19 @@ exactly. Only the full history (scale 1.0) is calibrated: Mechelen whenever it i
 the network when every partner it is about is. Smaller or partial histories have the same
 shape, by chance.
 
+Childcare, as the partners describe it. A child's first and last sessions (attended: the
+published figures rest on them) and a few sessions between, until DENSE_FROM (2022-01-01);
+from then on the lead partner's children come every week on the day-parts they keep
+(`WEEKLY_SLOTS`: mostly the two mornings) while the parent is coached, and stay as long as
+they may: Mechelen's mornings run at or near their 15 places from the spring of 2022 and
+children wait for a place. Each session's bookings and cancellations are replayed as the
+booking service decides them (`pace.network.seating`), so the history knows who is booked
+and who waits, and the driver sends each session's steps in that order. Some families keep
+their places after a completed trajectory, for at most BRIDGING_WEEKS (the booking rules'
+bridging period): places after coaching ended, which the partners want to see go. Every
+other partner's children come a few times in all (`default_profiles(everyone=True)` makes
+them weekly too: many more commands).
+
 Names and places fit each partner's language; every name, phone number and national
 number is invented. Dates run from the programme's start in October 2016 to the end of
 2022; each partner starts in its own month. The Interreg programme ended in March 2021:

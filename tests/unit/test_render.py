@@ -15,6 +15,7 @@ from services.reporting.indicators import BY_NAME, INDICATOR_NAMES, Figures, Rep
 from services.reporting.render import (
     CSV_HEADER,
     KEY_INDICATORS,
+    format_value,
     print_report,
     report_from_dict,
     report_to_dict,
@@ -306,3 +307,23 @@ def test_the_terminal_table_and_csv_carry_the_after_coaching_indicators() -> Non
     assert ["2020-02-29", "to-date", "network", "network", "", "", "families_bridging", "3"] \
         in rows
     assert orjson.loads(to_json(plain))["network"]["median_days_to_handover"] == 20.0
+
+
+def test_the_coordinators_figures_show_childcare_after_coaching_in_dutch() -> None:
+    from services.reporting.render import AFTER_COACHING_INDICATORS
+    from services.web.common import templates
+    from services.web.i18n import translator
+
+    numbers = figures(places_after_trajectory_end=321, families_bridging=4,
+                      median_days_to_handover=12.5)
+    page = templates.get_template("figures.html").render(
+        report=Report(as_of=AS_OF, period="to-date", partners={"mechelen": numbers},
+                      countries={"BE": numbers}, network=numbers, breakdowns={},
+                      country_of={"mechelen": "BE"}),
+        indicators=KEY_INDICATORS, after_coaching=AFTER_COACHING_INDICATORS, charts=[],
+        country_charts=[], fmt=format_value, country_label=str, t=translator("nl"))
+    tiles = page[page.index('id="after-coaching"'):page.index('id="after-coaching-by-partner"')]
+    assert 'data-figure="network/places_after_trajectory_end">321<' in tiles
+    assert 'data-figure="network/median_days_to_handover">12.5<' in tiles
+    assert "Gezinnen in overbrugging" in tiles and "Opvang na de begeleiding" in page
+    assert 'data-figure="mechelen/families_bridging">4<' in page
