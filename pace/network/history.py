@@ -132,8 +132,10 @@ PRESCHOOL_AGE_DAYS = 900  # from about two and a half, a child moves on to a pre
 AFTER_HISTORY = HISTORY_END + timedelta(days=1)  # the "end" of a trajectory still open
 
 # The time of day each kind of step happens; steps of one day run in this order.
+# UTC; bookings early enough to be before the same-day cut-off (08:00) on every partner's
+# own clock, summer time included.
 PHASES: dict[str, time] = {
-    "capacity": time(6, 0), "booking": time(6, 30), "intake": time(9, 0),
+    "capacity": time(5, 0), "booking": time(5, 30), "intake": time(9, 0),
     "trajectory": time(10, 0), "cancel": time(11, 0), "attendance": time(17, 0),
     "handover": time(18, 0),
 }

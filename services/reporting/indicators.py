@@ -539,10 +539,12 @@ class _Compiled:
             for booking, (s, family) in facts.granted.items()
             if (on := session(s)[0]) > ends.get(family, ("9999-12-31", False))[0])
         with_places = {family for _s, family in facts.places}
+        handed_over: dict[str, list[str]] = {}
+        for _d, on, _c, family in facts.handovers:
+            handed_over.setdefault(family, []).append(on)
         self.bridging = _Rows(
             (end, family, _weeks_after(end, BRIDGING_WEEKS),
-             min((on for _d, on, _c, f in facts.handovers if f == family and on >= end),
-                 default=None))
+             min((on for on in handed_over.get(family, ()) if on >= end), default=None))
             for family, (end, completed) in ends.items() if completed and family in with_places)
 
 

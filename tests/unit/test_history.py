@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -374,3 +375,13 @@ def test_some_families_keep_their_places_after_coaching_ends(history):
     families = {(s.partner, s.family_id) for s, _ in after}
     assert len(families) >= 50
     assert all(s.day < end + timedelta(weeks=BRIDGING_WEEKS) for s, end in after)
+
+
+def test_same_day_bookings_come_before_the_cut_off_on_every_partners_clock(history):
+    """Morning places close at 08:00 on the partner's own clock, summer time included."""
+    same_day = [s for s in history if isinstance(s.command, wire.BookSlot)
+                and s.day == s.command.session_date]
+    assert same_day
+    for zone in ("Europe/Brussels", "Europe/Amsterdam", "Europe/Paris", "Europe/London"):
+        assert all(s.at.astimezone(ZoneInfo(zone)).time() < time(8)
+                   and s.at.astimezone(ZoneInfo(zone)).date() == s.day for s in same_day)
