@@ -62,15 +62,16 @@ Definitions (ints unless noted):
 Childcare after coaching (the partners' pain point). A family's trajectory end is the latest
 TrajectoryCompleted.completed_on or TrajectoryDropped.dropped_on of its trajectories (one per
 family in practice); a family with neither has not ended. Its bridging period runs from a
-completion (not a drop) for BRIDGING_WEEKS = 8 weeks, the network's default of the partners'
-`bridging_weeks` setting (the events do not carry a partner's own value):
+completion (not a drop) until the `bridging_ends_on` that booking recorded in the family's
+latest SlotBooked or SlotWaitlisted (the partner's own `bridging_weeks`), else for
+BRIDGING_WEEKS = 8 weeks, the network's default of that setting:
 
 - places_after_trajectory_end: places (SlotBooked or WaitlistPromoted, counted per booking)
   for sessions dated in W and after the family's trajectory end, not cancelled or released
   (BookingCancelled / BookingReleased) on or before end. A no-show still held its place.
 - families_bridging (stock at end): families whose trajectory end is a completion with
-  completed_on <= end < completed_on + 8 weeks, with a childcare place (for any session)
-  and no child handed over from completed_on to end.
+  completed_on <= end < the end of its bridging period, with a childcare place (for any
+  session) and no child handed over from completed_on to end.
 - median_days_to_handover (float, 1 decimal): the median number of days from the family's
   trajectory end to the handover, over the handovers counted in children_handed_over_*
   (dated in W, children cared for) whose family's trajectory ended on or before the
@@ -259,7 +260,7 @@ class _Facts:
         "drops", "plans", "trainings", "trainings_completed", "jobs", "job_ends",
         "involvement_days", "capacities", "places", "check_ins", "check_outs", "no_shows",
         "late_cancellations", "waitlisted", "left_waitlist", "handovers", "compiled",
-        "granted", "freed",
+        "granted", "freed", "bridge_ends",
     )
 
     def __init__(self) -> None:
@@ -287,6 +288,7 @@ class _Facts:
         self.handovers: list[tuple[str, str, str, str]] = []  # (destination, on, child, family)
         self.granted: dict[str, tuple[str, str]] = {}  # booking -> (session, family): a place
         self.freed: dict[str, str] = {}  # booking -> first cancelled_on / released_on
+        self.bridge_ends: dict[str, str] = {}  # family -> the latest bridging_ends_on recorded
         self.compiled: _Compiled | None = None
 
 
@@ -350,6 +352,14 @@ def _capacity_set(facts: _Facts, p: Payload) -> None:
 def _place_taken(facts: _Facts, p: Payload) -> None:  # SlotBooked
     facts.places.append((p["session_id"], p["family_id"]))
     facts.granted[p["booking_id"]] = (p["session_id"], p["family_id"])
+    _bridge_end(facts, p)
+
+
+def _bridge_end(facts: _Facts, p: Payload) -> None:
+    """The end of the family's bridging period, when booking recorded what it decided on."""
+    end = p.get("bridging_ends_on")
+    if end is not None and end > facts.bridge_ends.get(p["family_id"], ""):
+        facts.bridge_ends[p["family_id"]] = end
 
 
 def _freed(facts: _Facts, booking: str, on: str) -> None:
@@ -360,6 +370,7 @@ def _freed(facts: _Facts, booking: str, on: str) -> None:
 
 def _waitlisted(facts: _Facts, p: Payload) -> None:
     facts.waitlisted[p["booking_id"]] = (p["session_id"], p["waitlisted_on"])
+    _bridge_end(facts, p)
 
 
 def _left_waitlist(facts: _Facts, booking: str, on: str) -> None:
@@ -543,7 +554,7 @@ class _Compiled:
         for _d, on, _c, family in facts.handovers:
             handed_over.setdefault(family, []).append(on)
         self.bridging = _Rows(
-            (end, family, _weeks_after(end, BRIDGING_WEEKS),
+            (end, family, facts.bridge_ends.get(family) or _weeks_after(end, BRIDGING_WEEKS),
              min((on for on in handed_over.get(family, ()) if on >= end), default=None))
             for family, (end, completed) in ends.items() if completed and family in with_places)
 

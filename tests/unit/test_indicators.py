@@ -520,6 +520,17 @@ def test_families_bridging_is_a_stock_at_the_end_of_the_window(as_of: str, bridg
     assert indicators.BRIDGING_WEEKS == 8
 
 
+def test_the_bridging_period_booking_recorded_wins_over_the_networks_default() -> None:
+    """A partner with 4 weeks of bridging: its booking events say when f1's bridge ends."""
+    fold = given(BRIDGING)
+    place = encode(booked("b9", "f1", "2020-03-10", on="2020-03-03"))
+    fold.apply("mechelen", "SlotBooked", {**place, "bridging_ends_on": "2020-03-30"})
+    assert figures_of(fold, d("2020-03-29")).partners["mechelen"]["families_bridging"] == 1
+    assert figures_of(fold, d("2020-03-30")).partners["mechelen"]["families_bridging"] == 0
+    assert figures_of(given(BRIDGING), d("2020-03-30")).partners["mechelen"][
+        "families_bridging"] == 1  # 8 weeks without it
+
+
 def test_a_handover_before_the_completion_does_not_end_the_bridge() -> None:
     fold = given(BRIDGING, at("mechelen", handed_over("f1", HandoverDestination.PRESCHOOL,
                                                       "2020-02-20")))
