@@ -110,15 +110,23 @@ async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
     done = {before: asyncio.Event() for before in turns.values()}
 
     async def chain(links: list[tuple[int, Step]]) -> None:
-        for index, step in links:
-            if index in turns:
-                await done[turns[index]].wait()
-            try:
-                async with gate:
+        """One family's steps in order, holding a slot; waiting for a turn frees it."""
+        await gate.acquire()
+        try:
+            for index, step in links:
+                if index in turns and not done[turns[index]].is_set():
+                    gate.release()
+                    try:
+                        await done[turns[index]].wait()
+                    finally:
+                        await gate.acquire()
+                try:
                     await send(index, step)
-            finally:
-                if index in done:
-                    done[index].set()
+                finally:
+                    if index in done:
+                        done[index].set()
+        finally:
+            gate.release()
 
     capacities: list[tuple[int, Step]] = []
     families: dict[tuple[str, str], list[tuple[int, Step]]] = defaultdict(list)

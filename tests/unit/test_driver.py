@@ -95,3 +95,19 @@ async def test_steps_on_one_session_go_in_the_planned_order_whichever_family_sen
     assert report.sent == 4 and report.refused == []
     assert client.order.index("BookSlot b-1") < client.order.index("BookSlot b-2")
     assert client.order[0] == "RecordInvolvementDay "  # not on a session: it need not wait
+
+
+async def test_a_family_waiting_for_its_turn_frees_its_slot_for_the_family_whose_turn_it_is():
+    day = date(2020, 1, 6)
+    planned = [
+        Step(day, "intake", "gent", "intake",
+             EnrolFamily(family_id="fam-1", coach_id="c-1", enrolled_on=day), "fam-1"),
+        booking(day, "fam-2", "b-2"),  # fam-2's chain starts after fam-1's
+        booking(day + timedelta(days=1), "fam-1", "b-1"),  # its turn comes after b-2
+    ]
+    client = SlowClient()
+
+    report = await asyncio.wait_for(drive(planned, {"gent": client}, concurrency=1), 10)
+
+    assert report.sent == 3
+    assert client.order.index("BookSlot b-2") < client.order.index("BookSlot b-1")
