@@ -70,9 +70,13 @@ def step_command_id(step: Step, index: int) -> uuid.UUID:
 
 
 async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
-                concurrency: int = 200, patience: float = 30.0,
+                concurrency: int = 200, patience: float = 30.0, unanswered: float = 300.0,
                 progress: Callable[[int], None] | None = None) -> DriveReport:
-    """Send every step to its partner's service; returns what happened."""
+    """Send every step to its partner's service; returns what happened.
+
+    `patience`: how long a step is sent again while a reaction catches up; `unanswered`: how
+    long while its service gives no answer (a machine so busy that its event loop stalls).
+    """
     report = DriveReport()
     gate = asyncio.Semaphore(concurrency)
 
@@ -87,7 +91,7 @@ async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
                 # No answer in time (a busy machine), or the service is reconnecting to its
                 # NATS: send it again. The command id is the same, so a command that did go
                 # through is answered, not applied twice.
-                if loop.time() < deadline + patience:
+                if loop.time() < deadline - patience + unanswered:
                     report.retried += 1
                     await asyncio.sleep(0 if isinstance(error, nats.errors.TimeoutError)
                                         else 0.2)
