@@ -38,8 +38,9 @@ def seat(requests: list[Request], capacity: int) -> None:
     for request in requests:
         events.append(((request.booked_on, BOOKING, *request.arrival), "book", request))
         if request.intent == "cancelled" and request.booked_on < request.day:
-            events.append(((request.day - timedelta(days=1), CANCEL, *request.arrival),
-                           "cancel", request))
+            events.append(
+                ((request.day - timedelta(days=1), CANCEL, *request.arrival), "cancel", request)
+            )
     events.sort(key=lambda event: event[0])
     anchors_left = sum(1 for r in requests if r.anchor)
     booked: set[int] = set()
@@ -66,6 +67,9 @@ def seat(requests: list[Request], capacity: int) -> None:
                 booked.add(id(waiting.pop(0)))
     for request in requests:
         if request.kept and not request.outcome:
-            request.outcome = request.intent if id(request) in booked or (
-                request.intent == "cancelled" and request.booked_on < request.day) \
+            request.outcome = (
+                request.intent
+                if id(request) in booked
+                or (request.intent == "cancelled" and request.booked_on < request.day)
                 else "waiting"
+            )
