@@ -22,7 +22,7 @@ app = typer.Typer(
 def demo(
     scale: float = typer.Option(1.0, min=0.01, max=5.0,
                                 help="Size of the history: 1.0 is the full, calibrated "
-                                     "network (about 26,000 commands, 4-7 minutes); 0.1 a "
+                                     "network (about 26,000 commands, several minutes); 0.1 a "
                                      "quick look."),
     weekly_from: datetime | None = typer.Option(
         None, formats=["%Y-%m-%d"],
