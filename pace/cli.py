@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -21,8 +22,13 @@ app = typer.Typer(
 def demo(
     scale: float = typer.Option(1.0, min=0.01, max=5.0,
                                 help="Size of the history: 1.0 is the full, calibrated "
-                                     "network (about 22,000 commands, 3-6 minutes); 0.1 a "
+                                     "network (about 26,000 commands, several minutes); 0.1 a "
                                      "quick look."),
+    weekly_from: datetime | None = typer.Option(
+        None, formats=["%Y-%m-%d"],
+        help="Every partner's children come every week from this day (2016-10-03: the whole "
+             "history at full realism, several times slower); default: Mechelen's from "
+             "2022-01-01, the others' a few times in all."),
     partner: list[str] = typer.Option(
         None, "--partner", "-p",
         help="Only these delivery partners (repeat the option); default: all of them."),
@@ -49,7 +55,8 @@ def demo(
     configure_logging("WARNING", stream=sys.stderr)  # the demo's own output tells the story
     try:
         code = asyncio.run(run_demo(scale=scale, partners=partner or None, keep=keep,
-                                    html=html, secure=secure))
+                                    html=html, secure=secure,
+                                    weekly_from=weekly_from.date() if weekly_from else None))
     except KeyboardInterrupt:
         typer.echo("Interrupted: everything the demo started has been stopped.", err=True)
         raise typer.Exit(130) from None

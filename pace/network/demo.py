@@ -62,10 +62,17 @@ def quarter_ends(first: date, last: date) -> list[date]:
 
 
 async def load_history(network: LocalNetwork, *, scale: float = 1.0, seed: int = 2016,
-                       show_progress: bool = True) -> DriveReport:
-    """Plan the history for the network's partners and drive it through their services."""
+                       show_progress: bool = True, weekly_from: date | None = None
+                       ) -> DriveReport:
+    """Plan the history for the network's partners and drive it through their services.
+
+    `weekly_from`: every partner's children come every week from that day (default: the
+    lead partner's from DENSE_FROM, see `default_profiles`).
+    """
     registry = network.registry
-    profiles = default_profiles([registry[p] for p in network.partner_ids], scale)
+    partners = [registry[p] for p in network.partner_ids]
+    profiles = (default_profiles(partners, scale) if weekly_from is None else
+                default_profiles(partners, scale, dense_from=weekly_from, everyone=True))
     steps = plan_history(profiles, seed)
     connections = {p: await connect(network.partner_url(p), network.partner_auth(p))
                    for p in network.partner_ids}
@@ -85,7 +92,8 @@ async def load_history(network: LocalNetwork, *, scale: float = 1.0, seed: int =
 
 async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
                    keep: Path | None = None, html: Path = Path("pace-report.html"),
-                   hub_timeout: float = 180.0, secure: bool = True) -> int:
+                   hub_timeout: float = 180.0, secure: bool = True,
+                   weekly_from: date | None = None) -> int:
     """The whole demo; returns the exit code (0 when every command was accepted).
 
     `secure`: as deployed, TLS and a user with an allow-list on every connection.
@@ -108,9 +116,11 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
                if secure else "plain loopback connections")
         console.print(f"Network up in {time.monotonic() - started:.1f}s: hub on "
                       f"{network.hub_url} ({how})")
-        drove = await load_history(network, scale=scale)
+        driving = time.monotonic()
+        drove = await load_history(network, scale=scale, weekly_from=weekly_from)
         console.print(f"{drove.sent:,} commands accepted, {len(drove.refused)} refused "
-                      f"({drove.retried:,} re-sent while a reaction caught up)")
+                      f"({drove.retried:,} re-sent while a reaction caught up) in "
+                      f"{time.monotonic() - driving:.0f}s")
         for step, why in drove.refused[:10]:
             console.print(f"  [red]refused[/] {step.partner} {step.day} "
                           f"{type(step.command).__name__}: {why}")

@@ -1,6 +1,9 @@
 """Drives a planned history through the partners' real services.
 
-Each family's steps go in order, one after the other; families go concurrently. Every
+Each family's steps go in order, one after the other; families go concurrently. Steps on
+one session (bookings, cancellations, check-ins, no-shows) also go in the planned order,
+whichever family sends them, so that who gets a place and who waits is what the history
+planned (check-outs follow their own check-in and need no turn). Every
 command carries the moment it happens (the Pace-History-At header, which only services in
 history mode honour), so a booking "in 2019" is judged as of 2019 whatever the wall clock
 says. The sessions' capacities are set first. Commands that depend on another service's
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 
 import nats
 
+from contracts.commands import CheckOut
 from pace.client import CommandRefusedError, PartnerClient
 from pace.network.history import Step
 
@@ -45,15 +49,34 @@ def _not_yet(error: CommandRefusedError) -> bool:
         phrase in error.message for phrase in _NOT_YET)
 
 
+def _session_turns(steps: Sequence[Step]) -> dict[int, int]:
+    """Step index -> the index of the step before it on the same session (its turn)."""
+    last: dict[tuple[str, str], int] = {}
+    turns: dict[int, int] = {}
+    for index, step in enumerate(steps):
+        session = getattr(step.command, "session_id", None)
+        if session is None or isinstance(step.command, CheckOut):
+            continue
+        key = (step.partner, session)
+        if key in last:
+            turns[index] = last[key]
+        last[key] = index
+    return turns
+
+
 def step_command_id(step: Step, index: int) -> uuid.UUID:
     """Deterministic per step: driving the same history again appends nothing new."""
     return uuid.uuid5(_HISTORY, f"{step.partner}/{index}")
 
 
 async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
-                concurrency: int = 200, patience: float = 30.0,
+                concurrency: int = 200, patience: float = 30.0, unanswered: float = 300.0,
                 progress: Callable[[int], None] | None = None) -> DriveReport:
-    """Send every step to its partner's service; returns what happened."""
+    """Send every step to its partner's service; returns what happened.
+
+    `patience`: how long a step is sent again while a reaction catches up; `unanswered`: how
+    long while its service gives no answer (a machine so busy that its event loop stalls).
+    """
     report = DriveReport()
     gate = asyncio.Semaphore(concurrency)
 
@@ -68,7 +91,7 @@ async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
                 # No answer in time (a busy machine), or the service is reconnecting to its
                 # NATS: send it again. The command id is the same, so a command that did go
                 # through is answered, not applied twice.
-                if loop.time() < deadline + patience:
+                if loop.time() < deadline - patience + unanswered:
                     report.retried += 1
                     await asyncio.sleep(0 if isinstance(error, nats.errors.TimeoutError)
                                         else 0.2)
@@ -87,10 +110,27 @@ async def drive(steps: Sequence[Step], clients: Mapping[str, PartnerClient], *,
                 progress(1)
             return
 
+    turns = _session_turns(steps)
+    done = {before: asyncio.Event() for before in turns.values()}
+
     async def chain(links: list[tuple[int, Step]]) -> None:
-        async with gate:
+        """One family's steps in order, holding a slot; waiting for a turn frees it."""
+        await gate.acquire()
+        try:
             for index, step in links:
-                await send(index, step)
+                if index in turns and not done[turns[index]].is_set():
+                    gate.release()
+                    try:
+                        await done[turns[index]].wait()
+                    finally:
+                        await gate.acquire()
+                try:
+                    await send(index, step)
+                finally:
+                    if index in done:
+                        done[index].set()
+        finally:
+            gate.release()
 
     capacities: list[tuple[int, Step]] = []
     families: dict[tuple[str, str], list[tuple[int, Step]]] = defaultdict(list)

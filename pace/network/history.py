@@ -53,6 +53,19 @@ exactly. Only the full history (scale 1.0) is calibrated: Mechelen whenever it i
 the network when every partner it is about is. Smaller or partial histories have the same
 shape, by chance.
 
+Childcare, as the partners describe it. A child's first and last sessions (attended: the
+published figures rest on them) and a few sessions between, until DENSE_FROM (2022-01-01);
+from then on the lead partner's children come every week on the day-parts they keep
+(`WEEKLY_SLOTS`: mostly the two mornings) while the parent is coached, and stay as long as
+they may: Mechelen's mornings run at or near their 15 places from the spring of 2022 and
+children wait for a place. Each session's bookings and cancellations are replayed as the
+booking service decides them (`pace.network.seating`), so the history knows who is booked
+and who waits, and the driver sends each session's steps in that order. Some families keep
+their places after a completed trajectory, for at most BRIDGING_WEEKS (the booking rules'
+bridging period): places after coaching ended, which the partners want to see go. Every
+other partner's children come a few times in all (`default_profiles(everyone=True)` makes
+them weekly too: many more commands).
+
 Names and places fit each partner's language; every name, phone number and national
 number is invented. Dates run from the programme's start in October 2016 to the end of
 2022; each partner starts in its own month. The Interreg programme ended in March 2021:
@@ -103,18 +116,26 @@ from contracts.trajectory import (
     LifeDomain,
     TrainingKind,
 )
+from pace.network.seating import Request, seat
 
 HISTORY_START = date(2016, 10, 3)
 HISTORY_END = date(2022, 12, 31)
 PROGRAMME_END = date(2021, 3, 31)  # the end of the Interreg programme
 LAST_PROGRAMME_REFERRAL = date(2021, 1, 31)  # the other partners' last new families
 CAPACITY = 15
+BRIDGING_WEEKS = 8  # after a completed trajectory, places may stay while a regular one is found
+DENSE_FROM = date(2022, 1, 1)  # from here on, children come every week (full realism)
+WEEKLY_SLOTS = {(1, Daypart.MORNING): 0.95, (3, Daypart.MORNING): 0.95,
+                (1, Daypart.AFTERNOON): 0.35, (3, Daypart.AFTERNOON): 0.35}
+"""(weekday, day-part) -> the chance a child comes then every week (Tuesdays, Thursdays)."""
 PRESCHOOL_AGE_DAYS = 900  # from about two and a half, a child moves on to a preschool class
 AFTER_HISTORY = HISTORY_END + timedelta(days=1)  # the "end" of a trajectory still open
 
 # The time of day each kind of step happens; steps of one day run in this order.
+# UTC; bookings early enough to be before the same-day cut-off (08:00) on every partner's
+# own clock, summer time included.
 PHASES: dict[str, time] = {
-    "capacity": time(6, 0), "booking": time(6, 30), "intake": time(9, 0),
+    "capacity": time(5, 0), "booking": time(5, 30), "intake": time(9, 0),
     "trajectory": time(10, 0), "cancel": time(11, 0), "attendance": time(17, 0),
     "handover": time(18, 0),
 }
@@ -297,14 +318,20 @@ class PartnerProfile:
     handover: float = 0.6
     referrals_until: date | None = None
     calibration: Calibration | None = None
+    bridging: float = 0.0  # the share of completed families that keep places after coaching
+    dense_from: date | None = None  # children come every week from this day (None: never)
 
 
 def default_profiles(partners: Sequence[Any], scale: float = 1.0,
-                     network: NetworkTargets | None = NETWORK_TARGETS) -> list[PartnerProfile]:
+                     network: NetworkTargets | None = NETWORK_TARGETS,
+                     dense_from: date | None = DENSE_FROM, everyone: bool = False
+                     ) -> list[PartnerProfile]:
     """Profiles for the delivery partners: the lead partner first, the others smaller.
 
     At scale 1.0 the lead partner carries MECHELEN_TARGETS and, when `partners` are exactly
-    the network's, each other partner its share of the network's targets.
+    the network's, each other partner its share of the network's targets. The lead
+    partner's children come every week from `dense_from` on (None: never), and so do every
+    partner's with `everyone` (HISTORY_START and everyone: all along, several times slower).
     """
     calibrated = scale == 1.0
     profiles = []
@@ -313,13 +340,15 @@ def default_profiles(partners: Sequence[Any], scale: float = 1.0,
             profiles.append(PartnerProfile(
                 info.id, info.language, max(1, round(167 * scale)), date(2017, 1, 9),
                 enrol=0.85, plan=0.9, training=0.7, job=0.5, complete=0.65, drop=0.08,
-                calibration=MECHELEN_TARGETS if calibrated else None))
+                calibration=MECHELEN_TARGETS if calibrated else None, bridging=0.6,
+                dense_from=dense_from))
         else:
             families = 80 + (index * 17) % 45
             profiles.append(PartnerProfile(
                 info.id, info.language, max(1, round(families * scale)),
                 date(2017, 1 + index % 9, 2), enrol=0.85, plan=0.7,
-                referrals_until=LAST_PROGRAMME_REFERRAL))
+                referrals_until=LAST_PROGRAMME_REFERRAL, bridging=0.4,
+                dense_from=dense_from if everyone else None))
     if calibrated and network is not None and \
             sorted(p.partner for p in profiles) == sorted(network.partners):
         profiles = _share_out(profiles, network)
@@ -396,7 +425,7 @@ class Session:
     day: date
     daypart: Daypart
     booked_on: date
-    outcome: str  # "attended", "no_show" or "cancelled"
+    outcome: str  # "attended", "no_show", "cancelled"; on the waitlist: "waiting", "withdrawn"
 
 
 @dataclass(eq=False)
@@ -406,6 +435,7 @@ class Child:
     birth_month: str
     care: Window | None = None  # the days a session is allowed (age, trajectory)
     booking_from: date | None = None  # the day after enrolment
+    bridging_from: date | None = None  # its family keeps places after coaching, from then
     first_session: date | None = None  # attended; set when the child is cared for
     last_session: date | None = None  # attended
     sessions: list[Session] = field(default_factory=list)
@@ -636,10 +666,13 @@ class _PartnerPlanner:
         rng = self.rng
         anchors: list[Child | None] = []
         for family in enrolled:
+            bridging = family.ending == "complete" and rng.random() < self.profile.bridging
+            care_until = family.ends_on + _days(7 * BRIDGING_WEEKS if bridging else 0)
             for child in family.children:
                 child.booking_from = family.enrolled_on + _days(1)
+                child.bridging_from = family.ends_on if bridging else None
                 lo = max(family.enrolled_on + _days(7), child.born + _days(90))
-                hi = min(family.ends_on - _days(1), child.last_day_aged_0_3(), HISTORY_END)
+                hi = min(care_until - _days(1), child.last_day_aged_0_3(), HISTORY_END)
                 child.care = _session_days_in((lo, hi))
             able = [c for c in family.children if c.care]
             anchors.append(max(able, key=lambda c: c.care[1]) if able else None)
@@ -680,8 +713,15 @@ class _PartnerPlanner:
         the year count; of those cared for before it who could still come in it, exactly
         as many as are missing have their last session in the year, the others before it.
         """
-        rng = self.rng
+        rng, dense_from = self.rng, self.profile.dense_from or AFTER_HISTORY
         naturals = {id(c): c.first_session + _days(rng.randint(60, 400)) for c in cared}
+        for child in cared:
+            if child.bridging_from and child.care[1] >= child.bridging_from:  # kept after
+                naturals[id(child)] = max(naturals[id(child)], child.bridging_from
+                                          + _days(rng.randint(0, 7 * BRIDGING_WEEKS - 1)))
+            if child.care[1] >= dense_from:  # weekly care: kept as long as the child may come
+                naturals[id(child)] = max(naturals[id(child)],
+                                          child.care[1] - _days(rng.randint(0, 30)))
         spans = {id(c): (c.first_session, c.care[1]) for c in cared}
         year = self.targets.year
         if year is not None:
@@ -757,30 +797,55 @@ class _PartnerPlanner:
                 child.handover = (day, _destination(child, day))
 
     def book_sessions(self, cared: list[Child]) -> None:
-        """Two to five sessions from the first to the last: both of those attended, the
-        ones between sometimes missed or cancelled. At most CAPACITY places a session."""
-        rng = self.rng
+        """Each child's bookings from its first to its last session (both attended), the
+        ones between sometimes missed or cancelled, at most CAPACITY places a session.
+
+        Before `dense_from` a child comes a few times in all (two to five sessions); from
+        it on, as the partners describe it, a few day-parts every week (mostly mornings)
+        while the parent is coached, so that day-parts fill up and children wait: each
+        session's bookings are replayed as the service decides them (`seating.seat`).
+        """
+        rng, dense_from = self.rng, self.profile.dense_from or AFTER_HISTORY
+        by_session: dict[tuple[date, Daypart], list[tuple[Child, Daypart, Request]]] = {}
+
+        def want(child: Child, day: date, daypart: Daypart, anchor: bool, dense: bool) -> None:
+            roll = rng.random()
+            no_show, cancel = (0.15, 0.05) if dense else (0.3, 0.1)
+            intent = "attended" if anchor or roll >= no_show else \
+                "no_show" if roll >= cancel else "cancelled"
+            booked_on = max(day - _days(rng.randint(0, 6)), child.booking_from)
+            if intent == "cancelled" and booked_on == day:
+                intent = "no_show"
+            request = Request(day, booked_on, (child.child_id,), anchor, intent)
+            by_session.setdefault((day, daypart), []).append((child, daypart, request))
+
         for child in cared:
-            between = _session_days(child.first_session + _days(1),
-                                    child.last_session - _days(1))
-            middle = rng.sample(between, min(len(between), rng.randint(0, 3)))
-            days = sorted({child.first_session, child.last_session, *middle})
-            for day in days:
-                anchor = day in (child.first_session, child.last_session)
-                roll = rng.random()
-                outcome = "attended" if anchor or roll >= 0.3 else \
-                    "no_show" if roll >= 0.1 else "cancelled"
-                booked_on = max(day - _days(rng.randint(0, 6)), child.booking_from)
-                if outcome == "cancelled" and booked_on == day:
-                    outcome = "no_show"
+            for day in sorted({child.first_session, child.last_session}):
                 dayparts = rng.sample(list(Daypart), 2)
                 daypart = next((d for d in dayparts if self.places[(day, d)] < CAPACITY), None)
                 if daypart is None:
-                    if anchor:
-                        raise CalibrationError(f"{self.profile.partner}: no place on {day}")
-                    continue
+                    raise CalibrationError(f"{self.profile.partner}: no place on {day}")
                 self.places[(day, daypart)] += 1
-                child.sessions.append(Session(day, daypart, booked_on, outcome))
+                want(child, day, daypart, True, day >= dense_from)
+        for child in cared:
+            sparse = _session_days(child.first_session + _days(1),
+                                   min(child.last_session, dense_from) - _days(1))
+            for day in sorted(rng.sample(sparse, min(len(sparse), rng.randint(0, 3)))):
+                want(child, day, rng.choice(list(Daypart)), False, False)
+            weekly = [d for d in WEEKLY_SLOTS if rng.random() < WEEKLY_SLOTS[d]]
+            for day in _session_days(max(child.first_session + _days(1), dense_from),
+                                     child.last_session - _days(1)):
+                for weekday, daypart in weekly:
+                    if day.weekday() == weekday and rng.random() >= 0.05:  # ill, away
+                        want(child, day, daypart, False, True)
+        for (day, daypart), wishes in sorted(by_session.items()):
+            seat([request for _c, _d, request in wishes], CAPACITY)
+            for child, _daypart, request in wishes:
+                if request.kept:
+                    child.sessions.append(Session(day, daypart, request.booked_on,
+                                                  request.outcome))
+        for child in cared:
+            child.sessions.sort(key=lambda session: (session.day, session.daypart))
 
 
 def _destination(child: Child, on: date) -> HandoverDestination:
@@ -1018,9 +1083,11 @@ class _FamilySteps:
             self.add(session.booked_on, "booking", "booking", BookSlot(
                 **where, booking_id=booking_id, family_id=family_id, child_id=child.child_id,
                 kind=rng.choice(("occasional", "flexible")), hours=float(rng.choice((3, 4, 5)))))
-            if session.outcome == "cancelled":
+            if session.outcome in ("cancelled", "withdrawn"):  # a place, or off the waitlist
                 self.add(session.day - _days(1), "cancel", "booking",
                          CancelBooking(**where, booking_id=booking_id))
+            elif session.outcome == "waiting":  # still waiting when the session came
+                continue
             elif session.outcome == "no_show":
                 self.add(session.day, "attendance", "booking",
                          RecordNoShow(**where, booking_id=booking_id))

@@ -58,7 +58,28 @@ Definitions (ints unless noted):
   cancelled_on, released_on) on or before end.
 - children_handed_over_regular / children_handed_over_preschool: distinct children with a
   ChildHandedOver whose handed_over_on is in W, by destination: HandoverDestination
-  "regular_childcare" -> regular, "preschool" -> preschool (any other value is left out).
+  "regular_childcare" -> regular, "preschool" -> preschool (any other value is left out);
+  only children cared for, i.e. with a ChildCheckedIn for a session dated on or before end
+  (as in "of the 33 children in care, 7 moved on to regular childcare").
+
+Childcare after coaching (the partners' pain point). A family's trajectory end is the latest
+TrajectoryCompleted.completed_on or TrajectoryDropped.dropped_on of its trajectories (one per
+family in practice); a family with neither has not ended. Its bridging period runs from a
+completion (not a drop) until the `bridging_ends_on` that booking recorded in the family's
+latest SlotBooked or SlotWaitlisted (the partner's own `bridging_weeks`), else for
+BRIDGING_WEEKS = 8 weeks, the network's default of that setting:
+
+- places_after_trajectory_end: places (SlotBooked or WaitlistPromoted, counted per booking)
+  for sessions dated in W and after the family's trajectory end, not cancelled or released
+  (BookingCancelled / BookingReleased) on or before end. A no-show still held its place.
+- families_bridging (stock at end): families whose trajectory end is a completion with
+  completed_on <= end < the end of its bridging period, with a childcare place (for any
+  session) and no child handed over from completed_on to end.
+- median_days_to_handover (float, 1 decimal): the median number of days from the family's
+  trajectory end to the handover, over the handovers counted in children_handed_over_*
+  (dated in W, children cared for) whose family's trajectory ended on or before the
+  handover; 0.0 when there is none. Countries and the network take the median of all their
+  partners' handovers (never a median of medians).
 
 Joins and unknowns: a trajectory's parent and family come from its TrajectoryStarted (a
 trajectory whose start the hub has not seen counts as one parent of its own, of unknown
@@ -89,8 +110,9 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from operator import itemgetter
+from statistics import median
 from typing import Any, NamedTuple
 
 from contracts.booking import DEFAULT_CAPACITY
@@ -185,6 +207,15 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator("children_handed_over_preschool", "Children handed over to preschool",
               "Children moved on to a preschool class in the period (warm handover)",
               "children"),
+    Indicator("places_after_trajectory_end", "Places after the trajectory ended",
+              "Childcare places for sessions in the period after the family's trajectory "
+              "had ended, not cancelled or released", "places"),
+    Indicator("families_bridging", "Families bridging (at end)",
+              "Families with childcare whose trajectory was completed less than 8 weeks "
+              "before the period's end, no child handed over since", "families"),
+    Indicator("median_days_to_handover", "Median days from trajectory end to handover",
+              "Median days from the end of the family's trajectory to the warm handover, "
+              "handovers in the period", "days", 1),
 )
 INDICATOR_NAMES: tuple[str, ...] = tuple(indicator.name for indicator in INDICATORS)
 BY_NAME: dict[str, Indicator] = {indicator.name: indicator for indicator in INDICATORS}
@@ -207,6 +238,8 @@ HANDOVER_INDICATORS = {
 """HandoverDestination value -> indicator."""
 
 DAYPARTS = ("morning", "afternoon")
+BRIDGING_WEEKS = 8
+"""The network's default bridging period after a completed trajectory (families_bridging)."""
 
 
 @dataclass(frozen=True)
@@ -233,7 +266,7 @@ class _Facts:
         "drops", "plans", "trainings", "trainings_completed", "jobs", "job_ends",
         "involvement_days", "capacities", "places", "check_ins", "check_outs", "no_shows",
         "late_cancellations", "waitlisted", "left_waitlist", "handovers", "compiled",
-        "unshared",
+        "unshared", "granted", "freed", "bridge_ends",
     )
 
     def __init__(self) -> None:
@@ -258,7 +291,10 @@ class _Facts:
         self.late_cancellations: list[str] = []  # session
         self.waitlisted: dict[str, tuple[str, str]] = {}  # booking -> (session, waitlisted_on)
         self.left_waitlist: dict[str, str] = {}  # booking -> first promoted/cancelled/released
-        self.handovers: list[tuple[str, str, str]] = []  # (destination, handed_over_on, child)
+        self.handovers: list[tuple[str, str, str, str]] = []  # (destination, on, child, family)
+        self.granted: dict[str, tuple[str, str]] = {}  # booking -> (session, family): a place
+        self.freed: dict[str, str] = {}  # booking -> first cancelled_on / released_on
+        self.bridge_ends: dict[str, str] = {}  # family -> the latest bridging_ends_on recorded
         self.compiled: _Compiled | None = None
         self.unshared: dict[str, list[tuple[str, int]]] = {}  # month -> (counted_on, families)
 
@@ -322,10 +358,26 @@ def _capacity_set(facts: _Facts, p: Payload) -> None:
 
 def _place_taken(facts: _Facts, p: Payload) -> None:  # SlotBooked
     facts.places.append((p["session_id"], p["family_id"]))
+    facts.granted[p["booking_id"]] = (p["session_id"], p["family_id"])
+    _bridge_end(facts, p)
+
+
+def _bridge_end(facts: _Facts, p: Payload) -> None:
+    """The end of the family's bridging period, when booking recorded what it decided on."""
+    end = p.get("bridging_ends_on")
+    if end is not None and end > facts.bridge_ends.get(p["family_id"], ""):
+        facts.bridge_ends[p["family_id"]] = end
+
+
+def _freed(facts: _Facts, booking: str, on: str) -> None:
+    first = facts.freed.get(booking)
+    if first is None or on < first:
+        facts.freed[booking] = on
 
 
 def _waitlisted(facts: _Facts, p: Payload) -> None:
     facts.waitlisted[p["booking_id"]] = (p["session_id"], p["waitlisted_on"])
+    _bridge_end(facts, p)
 
 
 def _left_waitlist(facts: _Facts, booking: str, on: str) -> None:
@@ -336,17 +388,20 @@ def _left_waitlist(facts: _Facts, booking: str, on: str) -> None:
 
 def _promoted(facts: _Facts, p: Payload) -> None:
     facts.places.append((p["session_id"], p["family_id"]))
+    facts.granted[p["booking_id"]] = (p["session_id"], p["family_id"])
     _left_waitlist(facts, p["booking_id"], p["promoted_on"])
 
 
 def _cancelled(facts: _Facts, p: Payload) -> None:
     _left_waitlist(facts, p["booking_id"], p["cancelled_on"])
+    _freed(facts, p["booking_id"], p["cancelled_on"])
     if p["late"]:
         facts.late_cancellations.append(p["session_id"])
 
 
 def _released(facts: _Facts, p: Payload) -> None:
     _left_waitlist(facts, p["booking_id"], p["released_on"])
+    _freed(facts, p["booking_id"], p["released_on"])
 
 
 def _checked_in(facts: _Facts, p: Payload) -> None:
@@ -362,7 +417,8 @@ def _no_show(facts: _Facts, p: Payload) -> None:
 
 
 def _handed_over(facts: _Facts, p: Payload) -> None:
-    facts.handovers.append((p["destination"], p["handed_over_on"], p["child_id"]))
+    facts.handovers.append((p["destination"], p["handed_over_on"], p["child_id"],
+                            p["family_id"]))
 
 
 def _unshared_counted(facts: _Facts, p: Payload) -> None:
@@ -493,10 +549,48 @@ class _Compiled:
         self.late_cancellations = _Rows((session(s)[0],) for s in facts.late_cancellations)
         self.waitlist = _Rows((on, session(s)[0], facts.left_waitlist.get(booking))
                               for booking, (s, on) in facts.waitlisted.items())
+        cared_from: dict[str, str] = {}  # child -> the date of its first session checked in
+        for row in self.check_ins.rows:
+            cared_from.setdefault(row[1], row[0])
+        ends = _family_ends(facts)
         self.handovers = {
-            name: _Rows((on, child) for destination, on, child in facts.handovers
+            name: _Rows((on, child, cared_from.get(child), _days_after(ends.get(family), on))
+                        for destination, on, child, family in facts.handovers
                         if destination == wanted)
             for wanted, name in HANDOVER_INDICATORS.items()}
+        self.places_after_end = _Rows(
+            (on, booking, facts.freed.get(booking))
+            for booking, (s, family) in facts.granted.items()
+            if (on := session(s)[0]) > ends.get(family, ("9999-12-31", False))[0])
+        with_places = {family for _s, family in facts.places}
+        handed_over: dict[str, list[str]] = {}
+        for _d, on, _c, family in facts.handovers:
+            handed_over.setdefault(family, []).append(on)
+        self.bridging = _Rows(
+            (end, family, facts.bridge_ends.get(family) or _weeks_after(end, BRIDGING_WEEKS),
+             min((on for on in handed_over.get(family, ()) if on >= end), default=None))
+            for family, (end, completed) in ends.items() if completed and family in with_places)
+
+
+def _family_ends(facts: _Facts) -> dict[str, tuple[str, bool]]:
+    """Family -> (its trajectory end: the latest completion or drop, and whether completed)."""
+    ends: dict[str, tuple[str, bool]] = {}
+    for stops, completed in ((facts.completions, True), (facts.drops, False)):
+        for family, on in stops.values():
+            if family not in ends or on > ends[family][0]:
+                ends[family] = (on, completed)
+    return ends
+
+
+def _days_after(end: tuple[str, bool] | None, on: str) -> int | None:
+    """Days from a trajectory end to `on` (None: not ended, or ended after `on`)."""
+    if end is None or end[0] > on:
+        return None
+    return (date.fromisoformat(on) - date.fromisoformat(end[0])).days
+
+
+def _weeks_after(on: str, weeks: int) -> str:
+    return (date.fromisoformat(on) + timedelta(weeks=weeks)).isoformat()
 
 
 def _stopped_on(facts: _Facts, trajectory: str) -> str | None:
@@ -509,6 +603,8 @@ def _stopped_on(facts: _Facts, trajectory: str) -> str | None:
 # -- count: additive tallies per partner, summed per country and for the network --------------
 
 _PARTS = tuple(f"{what}_{daypart}" for what in ("attended", "capacity") for daypart in DAYPARTS)
+_MEDIANS = ("median_days_to_handover",)
+"""Indicators that are medians: a tally keeps their samples, summed tallies pool them."""
 _DIMENSIONS_OF: dict[str, tuple[tuple[str, int], ...]] = {
     name: tuple((dimension, index) for index, (dimension, names) in
                 enumerate(DIMENSIONS.items(), start=2) if name in names)
@@ -519,11 +615,12 @@ _DIMENSIONS_OF: dict[str, tuple[tuple[str, int], ...]] = {
 class _Tally:
     """Additive numerators of one scope: totals, and per breakdown dimension and category."""
 
-    __slots__ = ("totals", "categories")
+    __slots__ = ("totals", "categories", "samples")
 
     def __init__(self) -> None:
         self.totals: dict[str, float] = dict.fromkeys((*INDICATOR_NAMES, *_PARTS), 0)
         self.categories: dict[str, dict[str, Counter[str]]] = {d: {} for d in DIMENSIONS}
+        self.samples: dict[str, list[float]] = {name: [] for name in _MEDIANS}
 
     def count(self, name: str, rows: Iterable[tuple[Any, ...]]) -> None:
         """Count rows (each one fact) into an indicator and its breakdowns."""
@@ -541,6 +638,8 @@ class _Tally:
     def add(self, other: _Tally) -> None:
         for name, value in other.totals.items():
             self.totals[name] += value
+        for name, values in other.samples.items():
+            self.samples[name] += values
         for dimension, by_category in other.categories.items():
             mine = self.categories[dimension]
             for category, counts in by_category.items():
@@ -613,10 +712,22 @@ def _tally_childcare(tally: _Tally, c: _Compiled, start: str | None, end: str) -
     tally.count("waitlist_length", (row for row in c.waitlist.between(None, end)
                                     if row[1] >= end and (row[2] is None or row[2] > end)))
     for name, rows in c.handovers.items():
-        tally.count_distinct(name, rows.between(start, end))
+        cared = [row for row in rows.between(start, end) if row[2] is not None and row[2] <= end]
+        tally.count_distinct(name, cared)
+        tally.samples["median_days_to_handover"] += [row[3] for row in cared if row[3] is not None]
 
 
-_SECTIONS: tuple[Section, ...] = (_tally_intake, _tally_trajectories, _tally_childcare)
+def _tally_bridging(tally: _Tally, c: _Compiled, start: str | None, end: str) -> None:
+    """Childcare after coaching: places after the trajectory ended, families bridging."""
+    tally.count("places_after_trajectory_end", (
+        row for row in c.places_after_end.between(start, end)
+        if row[2] is None or row[2] > end))
+    tally.count("families_bridging", (row for row in c.bridging.between(None, end)
+                                      if end < row[2] and (row[3] is None or row[3] > end)))
+
+
+_SECTIONS: tuple[Section, ...] = (_tally_intake, _tally_trajectories, _tally_childcare,
+                                  _tally_bridging)
 _SECTION_OF: dict[str, Section] = {
     **dict.fromkeys(("families_referred", "referrals_declined", "families_enrolled",
                      "families_not_shared"), _tally_intake),
@@ -629,7 +740,9 @@ _SECTION_OF: dict[str, Section] = {
         "families_with_childcare", "children_cared_for", "childcare_sessions",
         "childcare_hours", "no_shows", "no_show_rate", "late_cancellations",
         "occupancy_morning", "occupancy_afternoon", "waitlist_length",
-        "children_handed_over_regular", "children_handed_over_preschool"), _tally_childcare),
+        "children_handed_over_regular", "children_handed_over_preschool",
+        "median_days_to_handover"), _tally_childcare),
+    **dict.fromkeys(("places_after_trajectory_end", "families_bridging"), _tally_bridging),
 }
 """Indicator -> the section that counts it (a trend needs only that one)."""
 
@@ -658,6 +771,9 @@ def _figures(tally: _Tally) -> Figures:
     for daypart in DAYPARTS:
         figures[f"occupancy_{daypart}"] = _ratio(totals[f"attended_{daypart}"],
                                                  totals[f"capacity_{daypart}"], 3)
+    for name in _MEDIANS:
+        samples = tally.samples[name]
+        figures[name] = round(float(median(samples)), 1) + 0.0 if samples else 0.0
     return figures
 
 

@@ -50,6 +50,12 @@ KEY_INDICATORS: tuple[str, ...] = (
 )
 """The indicators the HTML page charts across partners, one bar chart each."""
 
+AFTER_COACHING_INDICATORS: tuple[str, ...] = (
+    "places_after_trajectory_end", "families_bridging", "median_days_to_handover",
+    "waitlist_length",
+)
+"""Childcare after coaching ended (the partners' pain point): shown in a section of their own."""
+
 COUNTRY_NAMES = {"BE": "Belgium", "NL": "Netherlands", "FR": "France", "UK": "United Kingdom"}
 DIMENSION_LABELS = {"gender": "gender", "referral_source": "referral source"}
 CSV_HEADER = ("as_of", "period", "scope_kind", "scope", "dimension", "category", "indicator",
@@ -536,6 +542,16 @@ def _key_figures(report: Report) -> str:
     return f'<h2>Network key figures</h2>\n<div class="cards">{cards}</div>'
 
 
+def _after_coaching(report: Report) -> str:
+    """Cards and a per-partner table: places kept after coaching, bridging, handover delay."""
+    names = AFTER_COACHING_INDICATORS
+    cards = "".join(f'<div class="card"><b>{_e(format_value(n, report.network.get(n, 0)))}'
+                    f"</b><span>{_e(label_of(n))}</span></div>" for n in names)
+    return (f'<h2>Childcare after coaching</h2>\n<div class="cards">{cards}</div>\n'
+            + _html_table("Childcare after coaching, by partner",
+                          sorted(report.partners.items()), report.network, names))
+
+
 def _charts(heading: str, note: str, charts: Iterable[str]) -> str:
     figures = "\n".join(f"<figure>{chart}</figure>" for chart in charts)
     return (f'<h2>{_e(heading)}</h2>\n<p class="meta">{_e(note)}</p>\n'
@@ -561,6 +577,7 @@ def to_html(report: Report, trends: Mapping[str, Series] | None = None, *,
     sections = [
         _header(report, title),
         _key_figures(report),
+        _after_coaching(report),
         _charts("Key indicators by partner", "Bars are coloured by the partner's country.",
                 (bar_chart(name, report, colours) for name in KEY_INDICATORS)),
         _charts("Network over time", "Each point is the whole network's figure to that date.",

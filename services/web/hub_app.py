@@ -25,6 +25,7 @@ from pace.network.demo import quarter_ends
 from services.reporting.app import KEY_TRENDS, PROGRAMME_START
 from services.reporting.periods import Period
 from services.reporting.render import (
+    AFTER_COACHING_INDICATORS,
     KEY_INDICATORS,
     PALETTE,
     bar_chart,
@@ -168,6 +169,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
         return {
             "report": report,
             "indicators": KEY_INDICATORS,
+            "after_coaching": AFTER_COACHING_INDICATORS,
             "charts": charts,
             "country_charts": country_charts,
             "fmt": format_value,

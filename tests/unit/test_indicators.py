@@ -414,8 +414,15 @@ def test_a_released_waitlist_entry_stops_waiting() -> None:
     assert figures_of(fold, d("2020-02-10")).partners["mechelen"]["waitlist_length"] == 0
 
 
+def cared_for(*families: str, day: str = "2020-05-05") -> list[DomainEvent]:
+    """Each family's child checked in (and out) once, on `day`."""
+    return [event for n, family in enumerate(families)
+            for event in [booked(f"care-{n}", family, day),
+                          *attended(f"care-{n}", family, day, hours=3.0)]]
+
+
 def test_children_handed_over_by_destination() -> None:
-    fold = given(at("mechelen",
+    fold = given(at("mechelen", *cared_for("f1", "f2", "f4"),
                     handed_over("f1", HandoverDestination.REGULAR_CHILDCARE, "2020-06-01"),
                     handed_over("f2", HandoverDestination.PRESCHOOL, "2020-06-15"),
                     handed_over("f4", HandoverDestination.PRESCHOOL, "2020-07-01")))
@@ -424,6 +431,146 @@ def test_children_handed_over_by_destination() -> None:
             quarter["children_handed_over_preschool"]) == (1, 1)
     year = figures_of(fold, END_2020).partners["mechelen"]
     assert (year["children_handed_over_regular"], year["children_handed_over_preschool"]) == (1, 2)
+
+
+def test_only_children_cared_for_count_as_handed_over() -> None:
+    """f2's child was never checked in: its handover is not one of the children in care."""
+    fold = given(at("mechelen", *cared_for("f1"), booked("b2", "f2", "2020-05-05"),
+                    no_show("b2", "f2", "2020-05-05"),
+                    handed_over("f1", HandoverDestination.REGULAR_CHILDCARE, "2020-06-01"),
+                    handed_over("f2", HandoverDestination.REGULAR_CHILDCARE, "2020-06-02")))
+    figures = figures_of(fold, END_2020).partners["mechelen"]
+    assert figures["children_handed_over_regular"] == 1
+
+
+def test_a_child_cared_for_only_after_the_window_does_not_count_in_it() -> None:
+    fold = given(at("mechelen",
+                    handed_over("f1", HandoverDestination.PRESCHOOL, "2020-06-01"),
+                    *cared_for("f1", day="2020-09-01")))
+    assert figures_of(fold, d("2020-06-30")).partners["mechelen"][
+        "children_handed_over_preschool"] == 0
+    assert figures_of(fold, END_2020).partners["mechelen"][
+        "children_handed_over_preschool"] == 1
+
+
+# -- childcare after coaching ------------------------------------------------------------------
+
+AFTER_COACHING = at(
+    "mechelen",
+    started("t1", "f1", "2020-01-06"), started("t2", "f2", "2020-01-06"),
+    started("t3", "f3", "2020-01-06"),
+    booked("b1", "f1", "2020-02-27"),  # before f1's end: not after it
+    booked("b2", "f1", "2020-03-03"),  # after it
+    booked("b3", "f1", "2020-03-05"), cancelled("b3", "f1", "2020-03-05", on="2020-03-04"),
+    booked("b4", "f1", "2020-03-10"), no_show("b4", "f1", "2020-03-10"),  # held the place
+    waitlisted("b5", "f1", "2020-03-12", on="2020-03-01"),
+    promoted("b5", "f1", "2020-03-12", on="2020-03-02"),
+    booked("b6", "f2", "2020-03-03"),  # f2 dropped out on 2020-03-09: before it
+    booked("b7", "f2", "2020-03-12"), released("b7", "f2", "2020-03-12", on="2020-03-11"),
+    booked("b8", "f3", "2020-04-02"),  # f3's trajectory is still open
+    completed("t1", "2020-03-02"), dropped("t2", "2020-03-09"),
+)
+
+
+@pytest.mark.parametrize(("as_of", "places"), [
+    ("2020-03-02", 0),  # the trajectory ended that day: its session of the day is not after
+    ("2020-03-04", 1),  # b2
+    ("2020-03-05", 1),  # b2 (b3 was cancelled the day before)
+    ("2020-03-11", 2),  # b2, b4 (a no-show held the place); b7 released
+    ("2020-03-31", 3),  # b2, b4, b5 (promoted from the waitlist)
+])
+def test_places_after_the_trajectory_ended(as_of: str, places: int) -> None:
+    figures = figures_of(given(AFTER_COACHING), d(as_of)).partners["mechelen"]
+    assert figures["places_after_trajectory_end"] == places
+
+
+def test_places_after_the_trajectory_ended_count_by_session_date_in_the_window() -> None:
+    report = figures_of(given(AFTER_COACHING), END_2020, "2020-03")
+    assert report.partners["mechelen"]["places_after_trajectory_end"] == 3
+    assert figures_of(given(AFTER_COACHING), END_2020, "2020-04").network[
+        "places_after_trajectory_end"] == 0
+
+
+BRIDGING = at(
+    "mechelen",
+    started("t1", "f1", "2020-01-06"), started("t2", "f2", "2020-01-06"),
+    started("t3", "f3", "2020-01-06"), started("t4", "f4", "2020-01-06"),
+    booked("b1", "f1", "2020-02-04"), booked("b2", "f2", "2020-02-04"),
+    booked("b3", "f3", "2020-02-04"),  # f4 never had childcare
+    completed("t1", "2020-03-02"),  # bridging from 2020-03-02 to 2020-04-26
+    completed("t2", "2020-03-02"),
+    handed_over("f2", HandoverDestination.REGULAR_CHILDCARE, "2020-03-20"),
+    dropped("t3", "2020-03-02"),  # a drop has no bridging period
+    completed("t4", "2020-03-02"),
+)
+
+
+@pytest.mark.parametrize(("as_of", "bridging"), [
+    ("2020-03-01", 0),  # not completed yet
+    ("2020-03-02", 2),  # f1 and f2, completed that day
+    ("2020-03-19", 2),
+    ("2020-03-20", 1),  # f2's child handed over
+    ("2020-04-26", 1),  # the last day of f1's 8 weeks
+    ("2020-04-27", 0),  # the bridge has ended
+])
+def test_families_bridging_is_a_stock_at_the_end_of_the_window(as_of: str, bridging: int
+                                                                ) -> None:
+    figures = figures_of(given(BRIDGING), d(as_of)).partners["mechelen"]
+    assert figures["families_bridging"] == bridging
+    assert indicators.BRIDGING_WEEKS == 8
+
+
+def test_the_bridging_period_booking_recorded_wins_over_the_networks_default() -> None:
+    """A partner with 4 weeks of bridging: its booking events say when f1's bridge ends."""
+    fold = given(BRIDGING)
+    place = encode(booked("b9", "f1", "2020-03-10", on="2020-03-03"))
+    fold.apply("mechelen", "SlotBooked", {**place, "bridging_ends_on": "2020-03-30"})
+    assert figures_of(fold, d("2020-03-29")).partners["mechelen"]["families_bridging"] == 1
+    assert figures_of(fold, d("2020-03-30")).partners["mechelen"]["families_bridging"] == 0
+    assert figures_of(given(BRIDGING), d("2020-03-30")).partners["mechelen"][
+        "families_bridging"] == 1  # 8 weeks without it
+
+
+def test_a_handover_before_the_completion_does_not_end_the_bridge() -> None:
+    fold = given(BRIDGING, at("mechelen", handed_over("f1", HandoverDestination.PRESCHOOL,
+                                                      "2020-02-20")))
+    assert figures_of(fold, d("2020-03-19")).partners["mechelen"]["families_bridging"] == 2
+
+
+HANDOVERS = [
+    *at("mechelen",
+        *(started(f"t{n}", f"f{n}", "2020-01-06") for n in (1, 2, 3, 4)),
+        *cared_for("f1", "f2", "f3", "f4", "f5"),
+        completed("t1", "2020-06-01"), dropped("t2", "2020-06-01"),
+        completed("t3", "2020-06-01"), completed("t4", "2020-09-01"),
+        handed_over("f1", HandoverDestination.REGULAR_CHILDCARE, "2020-06-11"),  # 10 days
+        handed_over("f2", HandoverDestination.PRESCHOOL, "2020-07-01"),  # 30 days
+        handed_over("f3", HandoverDestination.REGULAR_CHILDCARE, "2020-08-10"),  # 70 days
+        handed_over("f4", HandoverDestination.PRESCHOOL, "2020-08-01"),  # before the end
+        handed_over("f5", HandoverDestination.PRESCHOOL, "2020-08-01")),  # no trajectory
+    *at("gent",
+        started("t1", "f1", "2020-01-06"), *cared_for("f1"),
+        completed("t1", "2020-06-01"),
+        handed_over("f1", HandoverDestination.REGULAR_CHILDCARE, "2020-06-16")),  # 15 days
+]
+
+
+def test_median_days_from_the_trajectory_end_to_the_handover() -> None:
+    report = figures_of(given(HANDOVERS), END_2020)
+    assert report.partners["mechelen"]["median_days_to_handover"] == 30.0  # 10, 30, 70
+    assert report.partners["gent"]["median_days_to_handover"] == 15.0
+    # the pooled handovers, not a mean of medians: 10, 15, 30, 70
+    assert report.countries["BE"]["median_days_to_handover"] == 22.5
+    assert report.network["median_days_to_handover"] == 22.5
+    assert report.partners["de-mussen"]["median_days_to_handover"] == 0.0
+
+
+def test_the_median_days_to_handover_takes_the_handovers_in_the_window() -> None:
+    fold = given(HANDOVERS)
+    assert figures_of(fold, END_2020, "2020-Q2").partners["mechelen"][
+        "median_days_to_handover"] == 10.0
+    assert fold.trend("median_days_to_handover", "network", [d("2020-06-30")], COUNTRIES) \
+        == [(d("2020-06-30"), 12.5)]  # 10 and 15
 
 
 # -- partners, countries and the network --------------------------------------------------------
@@ -705,7 +852,7 @@ def test_a_trend_point_equals_the_to_date_figure_of_every_indicator() -> None:
 def test_every_indicator_is_defined_in_the_module_docstring() -> None:
     doc = indicators.__doc__ or ""
     assert all(f"- {name}" in doc or f"/ {name}" in doc for name in INDICATOR_NAMES)
-    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 27
+    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 30
     assert all(indicator.description and indicator.label for indicator in INDICATORS)
 
 

@@ -15,6 +15,7 @@ from services.reporting.indicators import BY_NAME, INDICATOR_NAMES, Figures, Rep
 from services.reporting.render import (
     CSV_HEADER,
     KEY_INDICATORS,
+    format_value,
     print_report,
     report_from_dict,
     report_to_dict,
@@ -278,3 +279,51 @@ def test_html_of_a_folded_report_draws_the_partners_bars() -> None:
     assert page.count('height="16"') == 5 * len(KEY_INDICATORS)
     assert "<title>kent: 1</title>" in page
     assert "France (FR)" in page and "Netherlands (NL)" in page
+
+
+def test_html_shows_childcare_after_coaching_in_a_section_of_its_own() -> None:
+    numbers = figures(places_after_trajectory_end=1234, families_bridging=7,
+                      median_days_to_handover=45.5)
+    page = to_html(Report(as_of=AS_OF, period="to-date", partners={"mechelen": numbers},
+                          countries={"BE": numbers}, network=numbers, breakdowns={},
+                          country_of={"mechelen": "BE"}), None)
+    section = page[page.index("<h2>Childcare after coaching</h2>"):page.index("<h2>By country")]
+    assert "<b>1,234</b><span>Places after the trajectory ended</span>" in section
+    assert "<b>7</b><span>Families bridging (at end)</span>" in section
+    assert "<b>45.5</b><span>Median days from trajectory end to handover</span>" in section
+    assert '<td class="total">1,234</td>' in section
+
+
+def test_the_terminal_table_and_csv_carry_the_after_coaching_indicators() -> None:
+    numbers = figures(places_after_trajectory_end=12, families_bridging=3,
+                      median_days_to_handover=20.0)
+    plain = Report(as_of=AS_OF, period="to-date", partners={"mechelen": numbers},
+                   countries={"BE": numbers}, network=numbers, breakdowns={},
+                   country_of={"mechelen": "BE"})
+    text = rendered(to_table(plain))
+    assert re.search(r"Places after the trajectory ended .* 12 .* 12", text)
+    assert re.search(r"Median days from trajectory end to handover .* 20\.0", text)
+    rows = list(csv.reader(io.StringIO(to_csv(plain))))
+    assert ["2020-02-29", "to-date", "network", "network", "", "", "families_bridging", "3"] \
+        in rows
+    assert orjson.loads(to_json(plain))["network"]["median_days_to_handover"] == 20.0
+
+
+def test_the_coordinators_figures_show_childcare_after_coaching_in_dutch() -> None:
+    from services.reporting.render import AFTER_COACHING_INDICATORS
+    from services.web.common import templates
+    from services.web.i18n import translator
+
+    numbers = figures(places_after_trajectory_end=321, families_bridging=4,
+                      median_days_to_handover=12.5)
+    page = templates.get_template("figures.html").render(
+        report=Report(as_of=AS_OF, period="to-date", partners={"mechelen": numbers},
+                      countries={"BE": numbers}, network=numbers, breakdowns={},
+                      country_of={"mechelen": "BE"}),
+        indicators=KEY_INDICATORS, after_coaching=AFTER_COACHING_INDICATORS, charts=[],
+        country_charts=[], fmt=format_value, country_label=str, t=translator("nl"))
+    tiles = page[page.index('id="after-coaching"'):page.index('id="after-coaching-by-partner"')]
+    assert 'data-figure="network/places_after_trajectory_end">321<' in tiles
+    assert 'data-figure="network/median_days_to_handover">12.5<' in tiles
+    assert "Gezinnen in overbrugging" in tiles and "Opvang na de begeleiding" in page
+    assert 'data-figure="mechelen/families_bridging">4<' in page

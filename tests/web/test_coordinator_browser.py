@@ -59,6 +59,10 @@ async def test_coordinator_sees_the_figure_change_live_and_no_names(
             await page.wait_for_selector("#live[data-connected=yes]")
             figure = page.locator(FIGURE)
             assert (await figure.inner_text()).strip() == "1"
+            after = page.locator('#after-coaching [data-figure="network/families_bridging"]')
+            assert (await after.inner_text()).strip() == "0"  # childcare after coaching shown
+            assert "Places after the trajectory ended" in await page.inner_text(
+                "#after-coaching-by-partner")
             await page.evaluate("window.stillTheSamePage = true")
             await page.screenshot(path=artifacts / "coordinator-1-before.png", full_page=True)
 
