@@ -27,6 +27,7 @@ from eventsourcing.domain import Aggregate, event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from apps.bootstrap import Partner  # noqa: E402
 from bench.common import (  # noqa: E402
     Figure,
     Stopwatch,
@@ -48,7 +49,6 @@ from contracts.commands import (  # noqa: E402
 from contracts.intake import ConsentPurpose, Gender, ReferralSource  # noqa: E402
 from pace.client import PartnerClient  # noqa: E402
 from pace.nats_server import ManagedNatsServer  # noqa: E402
-from pace.partner import Partner  # noqa: E402
 
 COMMANDS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 FLOOR_ROUNDS = 1000

@@ -1,6 +1,6 @@
 """Offline replay speed: verify + decode + fold a network log, against raw orjson decoding.
 
-`pace replay` reads an exported log (pace.audit), checks the hash chain, the sequence and
+`pace replay` reads an exported log (apps.audit), checks the hash chain, the sequence and
 duplicates as it reads, folds every event into the indicators and asks for the figures. This
 benchmark times exactly that (`replay(checked_entries(...))` plus one to-date `figures()` for
 the network) on a synthetic hub log of 1,000,000 events (argv[1] to change: 200000 for a quick
@@ -32,10 +32,10 @@ from pydantic_core import to_jsonable_python
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from apps.audit import LogReport, LogWriter, checked_entries, replay  # noqa: E402
 from bench.common import Figure, Stopwatch, aim_row, print_aims, print_pairs  # noqa: E402
 from contracts.envelope import Envelope  # noqa: E402
 from contracts.registry import decode, model_for  # noqa: E402
-from pace.audit import LogReport, LogWriter, checked_entries, replay  # noqa: E402
 from pace.network.registry import load_registry  # noqa: E402
 from services.reporting.indicators import INDICATOR_NAMES, Report  # noqa: E402
 from services.reporting.periods import TO_DATE_PERIOD  # noqa: E402

@@ -189,3 +189,22 @@ class DropTrajectory(Frozen):
     family_id: str = pseudonymous_id()
     reason: DropReason = public()
     dropped_on: date = public()
+
+
+def command_name(model: type) -> str:
+    """RecordConsent -> record_consent: the last token of the command's subject."""
+    return "".join("_" + c.lower() if c.isupper() else c for c in model.__name__).lstrip("_")
+
+
+COMMANDS: dict[str, dict[str, type[Frozen]]] = {
+    # The commands each service answers, by service and command name (staff tools, web app).
+    "intake": {command_name(m): m for m in (
+        ReferFamily, RecordConsent, WithdrawConsent, EnrolFamily,
+        DeclineReferral, EraseFamily)},
+    "booking": {command_name(m): m for m in (
+        SetDaypartCapacity, BookSlot, CancelBooking, CheckIn, CheckOut,
+        RecordNoShow, HandOverChild, ReleaseDueBookings)},
+    "trajectory": {command_name(m): m for m in (
+        AgreePlan, StartTraining, CompleteTraining, StartJob, EndJob,
+        RecordInvolvementDay, CompleteTrajectory, DropTrajectory)},
+}

@@ -42,7 +42,7 @@ class PartnerClient:
                    at: datetime | None = None, timeout: float = 10.0) -> dict[str, Any]:
         """Send one command; returns the reply (ok or error) as a dict."""
         if isinstance(command, BaseModel):
-            from pace.service import command_name
+            from contracts.commands import command_name
             name = name or command_name(type(command))
             body = command.model_dump_json().encode()
         else:

@@ -44,11 +44,6 @@ CommandHandler = Callable[[Any, CommandMeta], Awaitable[list[RecordedEvent]]]
 Query = Callable[[dict[str, Any]], Awaitable[list[dict[str, Any]]]]
 
 
-def command_name(model: type) -> str:
-    """RecordConsent -> record_consent: the last token of the command's subject."""
-    return "".join("_" + c.lower() if c.isupper() else c for c in model.__name__).lstrip("_")
-
-
 @dataclass(frozen=True)
 class CommandRoute:
     """One command of a service: its wire model and what to do with it."""

@@ -40,7 +40,7 @@ SCHEMAS: dict[str, tuple[str, ...]] = {
     "intake": ("services.intake.vault", "services.intake.views", "services.intake.access"),
     "booking": ("services.booking.views",),
     "trajectory": ("services.trajectory.views",),
-    "sharing": ("pace.network.consent", "pace.network.minimise"),
+    "sharing": ("services.sharing.consent", "services.sharing.minimise"),
     "reporting": ("services.reporting.network_log",),
 }
 

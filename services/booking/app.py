@@ -17,10 +17,11 @@ from contracts.commands import (
     RecordNoShow,
     ReleaseDueBookings,
     SetDaypartCapacity,
+    command_name,
 )
 from pace.commands import CommandMeta, execute
 from pace.schedules import Schedule
-from pace.service import CommandRoute, Reaction, Service, command_name
+from pace.service import CommandRoute, Reaction, Service
 from pace.store import EventStore, RecordedEvent
 from services.booking import reactions, views
 from services.booking.domain import ReleaseBooking, Request, decider, stream_id

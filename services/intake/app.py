@@ -12,9 +12,10 @@ from contracts.commands import (
     RecordConsent,
     ReferFamily,
     WithdrawConsent,
+    command_name,
 )
 from pace.commands import CommandMeta, execute, execute_with
-from pace.service import CommandRoute, Reaction, Service, command_name
+from pace.service import CommandRoute, Reaction, Service
 from pace.store import EventStore, RecordedEvent
 from services.intake import access, vault, views
 from services.intake.domain import decider, stream_id

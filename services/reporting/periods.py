@@ -160,3 +160,16 @@ def month_ends(since: date, until: date) -> list[date]:
     points = [period.end for period in periods_between(since, until, "month")
               if period.end is not None and period.end < until]
     return [*points, until] if until >= since else []
+
+
+def quarter_ends(first: date, last: date) -> list[date]:
+    """The last day of every quarter from first to last (for trend charts)."""
+    points, year, quarter = [], first.year, (first.month - 1) // 3 + 1
+    while True:
+        month = quarter * 3
+        end = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
+        point = date.fromordinal(end)
+        if point > last:
+            return points
+        points.append(point)
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)

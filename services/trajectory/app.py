@@ -14,9 +14,10 @@ from contracts.commands import (
     RecordInvolvementDay,
     StartJob,
     StartTraining,
+    command_name,
 )
 from pace.commands import CommandMeta, decide_and_append, execute, reaction_meta
-from pace.service import CommandRoute, Reaction, Service, command_name
+from pace.service import CommandRoute, Reaction, Service
 from pace.store import EventStore, RecordedEvent
 from services.trajectory import views
 from services.trajectory.domain import StartTrajectory, decider, stream_id

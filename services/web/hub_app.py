@@ -21,9 +21,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from contracts import subjects
 from pace.connection import NatsAuth, connect
-from pace.network.demo import quarter_ends
 from services.reporting.app import KEY_TRENDS, PROGRAMME_START
-from services.reporting.periods import Period
+from services.reporting.periods import Period, quarter_ends
 from services.reporting.render import (
     AFTER_COACHING_INDICATORS,
     KEY_INDICATORS,

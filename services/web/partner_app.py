@@ -18,11 +18,11 @@ from fastapi import Body, FastAPI, Form, HTTPException, Request, Security
 from fastapi.responses import JSONResponse, Response
 
 from contracts.booking import LOCATION_PATTERN, BookingKind, Daypart, HandoverDestination
+from contracts.commands import COMMANDS
 from contracts.intake import ConsentPurpose, DeclineReason, Gender, ReferralSource
 from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
 from pace.client import CommandRefusedError, PartnerClient
 from pace.connection import NatsAuth, connect
-from pace.staff import COMMANDS
 from services.web.auth import Role, Sessions, User
 from services.web.childcare_release import bridging, release_router
 from services.web.common import (

@@ -17,11 +17,11 @@ import nats
 import pytest
 from sqlalchemy import func, select
 
+from apps.bootstrap import STORES, Partner
 from contracts import subjects
 from contracts.commands import EnrolFamily, RecordConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
-from pace.partner import STORES, Partner
 from services.intake import vault
 from tests.faults.postgres import StoppablePostgres
 from tests.integration.test_services import TODAY, referral

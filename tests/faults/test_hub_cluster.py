@@ -23,10 +23,10 @@ from contracts import subjects
 from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource
 from pace.nats_server import ManagedNatsServer, managed_cluster, start_all
 from pace.network.hub import ensure_hub_streams
-from pace.network.sharing import SHARED_STREAM_ID, shared_subject_of
 from pace.relay import Relay
 from pace.store import EventStore, NewEvent
 from pace.topology import ensure_streams, partner_streams
+from services.sharing.app import SHARED_STREAM_ID, shared_subject_of
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]
 

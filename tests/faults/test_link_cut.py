@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from pace.network.history import plan_history
-from pace.network.local import LocalNetwork
+from apps.local import LocalNetwork
 from services.reporting import network_log
+from simulation.history import plan_history
 from tests.faults.link import CuttableLink
 from tests.network.test_network import (
     PARTNERS,

@@ -38,7 +38,7 @@ UNANSWERED = (nats.errors.TimeoutError, nats.errors.NoRespondersError,
 def start_services(data_dir: Path, url: str, log: Path) -> subprocess.Popen[bytes]:
     env = {**os.environ, "NATS_URL": url}
     return subprocess.Popen(
-        [sys.executable, "-m", "pace.cli", "partner", "up", "--partner", "gent",
+        [sys.executable, "-m", "apps.cli", "partner", "up", "--partner", "gent",
          "--data-dir", str(data_dir)], env=env, stdout=log.open("ab"),
         stderr=subprocess.STDOUT)
 

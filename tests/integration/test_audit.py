@@ -8,8 +8,8 @@ import orjson
 import pytest
 from typer.testing import CliRunner
 
-from pace.audit import export_log, verify_log
-from pace.cli import app
+from apps.audit import export_log, verify_log
+from apps.cli import app
 from pace.store import EventStore
 from tests.integration.test_relay_and_consumer import referral
 
@@ -75,7 +75,7 @@ def test_reordered_lines_are_named(log):
 
 
 def test_a_line_with_an_invalid_event_is_named_even_with_a_good_hash(log, tmp_path):
-    from pace.audit import LogWriter
+    from apps.audit import LogWriter
 
     rows = [orjson.loads(line) for line in log.read_bytes().splitlines()]
     rows[2]["payload"]["referral_source"] = "a neighbour"
@@ -165,7 +165,7 @@ def _whole_log_twice(data: bytes) -> bytes:
 def test_reading_a_file_finds_what_checking_line_by_line_finds(log, damage, schemas):
     import io
 
-    from pace.audit import LogChecker
+    from apps.audit import LogChecker
 
     data = damage(log.read_bytes())
     log.write_bytes(data)
@@ -180,7 +180,7 @@ def test_reading_a_file_finds_what_checking_line_by_line_finds(log, damage, sche
 
 
 def test_progress_counts_every_byte_of_the_log(log):
-    from pace.audit import LogReport, checked_entries
+    from apps.audit import LogReport, checked_entries
 
     verified: list[int] = []
     assert verify_log(log, progress=verified.append).ok
@@ -193,9 +193,9 @@ def test_replay_upcasts_old_versions_and_folds_as_the_reporting_service_does(tmp
     import uuid
     from datetime import UTC, datetime
 
+    from apps.audit import LogReport, LogWriter, checked_entries, replay
     from contracts.booking import ChildCheckedIn, ChildCheckedOut, ChildCheckedOutV1
     from contracts.registry import encode
-    from pace.audit import LogReport, LogWriter, checked_entries, replay
     from services.reporting.app import feed
     from services.reporting.indicators import Fold
     from services.reporting.render import to_json

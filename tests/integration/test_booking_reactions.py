@@ -7,10 +7,10 @@ from datetime import timedelta
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.commands import BookSlot, HandOverChild, SetDaypartCapacity, WithdrawConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
-from pace.partner import Partner
 from tests.integration.test_services import TODAY, bookable, enrolled_family, eventually, session
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]

@@ -14,7 +14,7 @@ import pytest
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
 
-PACE = [sys.executable, "-m", "pace.cli"]
+PACE = [sys.executable, "-m", "apps.cli"]
 
 
 def pace(*args: str, url: str) -> subprocess.CompletedProcess[str]:

@@ -16,11 +16,11 @@ from cryptography.fernet import Fernet
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pace.network.sharing import PseudonymKey
-from pace.partner import STORES, build_services
+from apps.bootstrap import STORES, build_services
 from pace.service import MAX_COMMAND_BYTES, answer
 from pace.store import EventStore
 from services.intake.vault import VaultKey
+from services.sharing.app import PseudonymKey
 
 TYPED = {"invalid_input", "rule_broken", "unknown_family", "not_found", "conflict"}
 NOW = datetime(2021, 3, 1, 7, tzinfo=UTC)

@@ -9,15 +9,15 @@ import nats
 import pytest
 from typer.testing import CliRunner
 
+from apps.bootstrap import Partner
+from apps.cli import app
 from contracts import subjects
 from contracts.booking import Daypart
 from contracts.commands import SetDaypartCapacity
-from pace.cli import app
 from pace.client import PartnerClient
 from pace.doctor import PARTNER_CONSUMERS, Finding, diagnose, failed
 from pace.nats_server import free_ports
 from pace.network.hub import ensure_hub_streams
-from pace.partner import Partner
 from pace.store import EventStore
 from services.reporting.app import ReportingService
 

@@ -15,10 +15,10 @@ import nats
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
+from apps.bootstrap import Partner
 from contracts import subjects
 from contracts.commands import EraseFamily
 from pace.client import PartnerClient
-from pace.partner import Partner
 from services.intake import vault
 from tests.integration.test_services import (
     NAME,

@@ -7,7 +7,6 @@ import asyncio
 import pytest
 from sqlalchemy import MetaData, inspect
 
-from pace.network import consent, minimise
 from pace.store import EventStore
 from pace.store.migrate import (
     SCHEMAS,
@@ -19,6 +18,7 @@ from pace.store.migrate import (
     target_metadata,
     upgrade,
 )
+from services.sharing import consent, minimise
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
 

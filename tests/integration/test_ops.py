@@ -10,12 +10,12 @@ import orjson
 import pytest
 from prometheus_client import REGISTRY
 
+from apps.bootstrap import Partner
 from contracts.booking import Daypart
 from contracts.commands import SetDaypartCapacity
 from pace.client import PartnerClient
 from pace.nats_server import free_ports
 from pace.ops import serve_ops
-from pace.partner import Partner
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(90)]
 

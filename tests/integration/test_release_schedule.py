@@ -16,10 +16,10 @@ from zoneinfo import ZoneInfo
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.commands import BookSlot, CompleteTrajectory, EnrolFamily, SetDaypartCapacity
 from contracts.trajectory import CompletionOutcome
 from pace.client import PartnerClient
-from pace.partner import Partner
 from pace.schedules import last_run
 from services.booking.app import RELEASE_SCHEDULE
 from tests.integration.test_services import bookable, eventually, referral, session

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime, timedelta
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.booking import Daypart
 from contracts.commands import (
     AgreePlan,
@@ -37,7 +38,6 @@ from contracts.commands import (
 from contracts.intake import ConsentPurpose, DeclineReason, Gender, ReferralSource
 from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
 from pace.client import CommandRefusedError, PartnerClient
-from pace.partner import Partner
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
 

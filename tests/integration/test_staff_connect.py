@@ -46,7 +46,7 @@ def pace_list(url: str, **env: str) -> subprocess.CompletedProcess[str]:
         [
             sys.executable,
             "-m",
-            "pace.cli",
+            "apps.cli",
             "list",
             "families",
             "--partner",

@@ -19,10 +19,10 @@ from pathlib import Path
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.commands import BookSlot, SetDaypartCapacity
 from pace.client import PartnerClient
 from pace.nats_server import free_ports
-from pace.partner import Partner
 from pace.store import EventStore
 from tests.integration.test_services import SOON, bookable, enrolled_family, session
 
@@ -43,7 +43,7 @@ def start_booking(data_dir: Path, url: str, metrics_port: int, log: Path) -> sub
         [
             sys.executable,
             "-m",
-            "pace.cli",
+            "apps.cli",
             "partner",
             "up",
             "--partner",

@@ -7,8 +7,8 @@ import pytest
 from cryptography.fernet import Fernet, InvalidToken
 from sqlalchemy import select
 
+from apps.bootstrap import Partner
 from pace.client import PartnerClient
-from pace.partner import Partner
 from pace.store.engine import Database
 from services.intake import vault
 from services.intake.rotation import rotate
@@ -58,7 +58,7 @@ def test_pace_vault_rotate_rewrites_the_key_file_of_the_partner(tmp_path, monkey
     from sqlalchemy import create_engine
     from typer.testing import CliRunner
 
-    from pace.cli import app
+    from apps.cli import app
 
     for name in ("PACE_VAULT_KEY", "PACE_VAULT_KEY_FILE", "PACE_KEY_DIR", "PACE_DATABASE_URL"):
         monkeypatch.delenv(name, raising=False)

@@ -16,14 +16,14 @@ import pytest
 import pytest_asyncio
 from typer.testing import CliRunner
 
-from pace.audit import LogReport, checked_entries, export_log, replay
-from pace.cli import app
+from apps.audit import LogReport, checked_entries, export_log, replay
+from apps.cli import app
+from apps.local import LocalNetwork
 from pace.client import PartnerClient
-from pace.network.driver import drive
-from pace.network.history import default_profiles, plan_history
-from pace.network.local import LocalNetwork
 from pace.network.registry import load_registry
 from services.reporting.render import to_json
+from simulation.driver import drive
+from simulation.history import default_profiles, plan_history
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(1500)]
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from pace.network.history import plan_history
-from pace.network.local import LocalNetwork
+from apps.local import LocalNetwork
+from simulation.history import plan_history
 from tests.network.test_network import (
     PARTNERS,
     PROFILES,

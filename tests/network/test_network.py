@@ -20,15 +20,15 @@ import orjson
 import pytest
 import pytest_asyncio
 
+from apps.local import LocalNetwork
 from contracts import commands as wire
 from contracts import subjects
 from contracts.booking import HandoverDestination
 from pace.client import PartnerClient
 from pace.connection import connect
-from pace.network.driver import drive
-from pace.network.history import PartnerProfile, Step, plan_history
-from pace.network.local import LocalNetwork
 from services.reporting import network_log
+from simulation.driver import drive
+from simulation.history import PartnerProfile, Step, plan_history
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(300)]
 
@@ -281,7 +281,7 @@ async def test_the_hub_answers_figures_over_nats_and_publishes_them(network, his
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_replayed_export_of_the_hub_stream_equals_the_live_figures(network, tmp_path):
-    from pace.audit import LogReport, checked_entries, export_log, replay, verify_log
+    from apps.audit import LogReport, checked_entries, export_log, replay, verify_log
     from services.reporting.render import to_json
 
     log = tmp_path / "network.jsonl"
@@ -300,7 +300,7 @@ async def test_a_replayed_export_of_the_hub_stream_equals_the_live_figures(netwo
 
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_partner_store_exports_to_a_log_that_verifies(network, tmp_path):
-    from pace.audit import export_log, verify_log
+    from apps.audit import export_log, verify_log
 
     store = network.partners["kent"].stores["intake"]
     log = tmp_path / "kent-intake.jsonl"

@@ -17,13 +17,13 @@ import nats
 import pytest
 import pytest_asyncio
 
+from apps.local import LocalNetwork
 from contracts import commands as wire
 from contracts import subjects
 from pace.client import PartnerClient
 from pace.connection import NatsAuth, connect
 from pace.logging import configure_logging
 from pace.nats_server import ManagedNatsServer
-from pace.network.local import LocalNetwork
 from pace.network.permissions import PARTNER_USERS
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]

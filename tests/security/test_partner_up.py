@@ -26,7 +26,7 @@ from tests.security.conftest import refused
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(90)]
 
-PACE = [sys.executable, "-m", "pace.cli"]
+PACE = [sys.executable, "-m", "apps.cli"]
 
 
 def start(tmp_path: Path, *options: str) -> tuple[subprocess.Popen[bytes], str, Path]:

@@ -14,11 +14,11 @@ import pytest
 import pytest_asyncio
 from nats.js.api import StreamConfig
 
+from apps.local import LocalNetwork
 from contracts import commands as wire
 from contracts import subjects
 from pace.client import PartnerClient
 from pace.connection import connect
-from pace.network.local import LocalNetwork
 from tests.security.conftest import watched
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]

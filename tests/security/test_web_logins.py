@@ -291,10 +291,10 @@ async def test_families_are_searched_by_post_so_names_stay_out_of_urls(
 
     import nats as nats_client
 
+    from apps.bootstrap import Partner
     from contracts.commands import ParentDetails, ReferFamily
     from contracts.intake import Gender, ReferralSource
     from pace.client import PartnerClient
-    from pace.partner import Partner
 
     async with Partner("mechelen", tmp_path / "partner", nats_url):
         nc = await nats_client.connect(nats_url)

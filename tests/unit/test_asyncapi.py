@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from pydantic import TypeAdapter
 
+from apps import asyncapi
 from contracts import subjects
 from contracts.commands import EnrolFamily
 from contracts.registry import MODELS, shareable_types
-from pace import asyncapi
 from pace.network.hub import hub_dead_letter_subject
 from pace.service import CommandRoute, Service, answer
 from pace.store import RecordedEvent

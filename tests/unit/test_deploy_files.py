@@ -13,7 +13,7 @@ import pytest
 import yaml
 from typer.main import get_command
 
-from pace.cli import app as cli
+from apps.cli import app as cli
 from pace.nats_server import nats_server_binary
 from pace.network.configs import CLUSTER_TLS, PRODUCTION_TLS, env_references
 from pace.network.permissions import OPS_USER, PARTNER_USERS, inbox_of
@@ -99,7 +99,7 @@ def test_the_image_is_python_slim_non_root_and_runs_pace():
     assert ("ENTRYPOINT", '["pace"]') in instructions
     scripts = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
         "scripts"]
-    assert scripts["pace"] == "pace.cli:main"
+    assert scripts["pace"] == "apps.cli:main"
 
 
 def test_the_dockerfile_copies_only_files_that_exist_and_the_context_keeps():

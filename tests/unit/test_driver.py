@@ -9,8 +9,8 @@ import nats
 
 from contracts.commands import BookSlot, EnrolFamily, RecordInvolvementDay
 from pace.client import CommandRefusedError
-from pace.network.driver import drive, step_command_id
-from pace.network.history import Step
+from simulation.driver import drive, step_command_id
+from simulation.history import Step
 
 
 class FlakyClient:

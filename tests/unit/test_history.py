@@ -16,7 +16,8 @@ import pytest
 
 from contracts import commands as wire
 from contracts.booking import HandoverDestination
-from pace.network.history import (
+from pace.network.registry import load_registry
+from simulation.history import (
     BRIDGING_WEEKS,
     CAPACITY,
     NETWORK_TARGETS,
@@ -28,7 +29,6 @@ from pace.network.history import (
     default_profiles,
     plan_history,
 )
-from pace.network.registry import load_registry
 
 MECHELEN = "mechelen"
 FEB_2020, MAR_2021, END_2022 = date(2020, 2, 29), date(2021, 3, 31), date(2022, 12, 31)

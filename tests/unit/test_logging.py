@@ -75,7 +75,7 @@ async def test_correlation_ids_stay_within_their_own_task(output):
 
 
 def test_a_password_never_reaches_the_log(output):
-    get_logger("pace.cli").info("connecting", user="ops", password="hunter2")
+    get_logger("apps.cli").info("connecting", user="ops", password="hunter2")
 
     [line] = lines(output)
     assert line["password"] == REDACTED
@@ -84,7 +84,7 @@ def test_a_password_never_reaches_the_log(output):
 
 
 def test_secrets_nested_in_values_and_urls_are_redacted(output):
-    get_logger("pace.cli").info(
+    get_logger("apps.cli").info(
         "leaf.configured", remote={"url": "nats-leaf://hub:s3cret@hub.example.org:7422",
                                    "credentials": "/etc/pace/leaf.creds",
                                    "accounts": [{"nkey": "SUAEXAMPLE"}]},

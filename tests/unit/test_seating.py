@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from pace.network.seating import Request, seat
+from simulation.seating import Request, seat
 
 DAY = date(2022, 5, 10)
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime, timedelta
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.commands import ChildDetails, ParentDetails, RecordConsent, ReferFamily
 from contracts.intake import ConsentPurpose, Gender, ReferralSource
 from pace.client import PartnerClient
-from pace.partner import Partner
 from services.web.partner_app import create_partner_app
 from tests.web.conftest import logged_in
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.booking import Daypart
 from contracts.commands import (
     BookSlot,
@@ -24,7 +25,6 @@ from contracts.commands import (
 )
 from contracts.intake import ConsentPurpose, Gender, ReferralSource
 from pace.client import CommandRefusedError, PartnerClient
-from pace.partner import Partner
 from services.web.partner_app import create_partner_app
 from tests.web.conftest import browser_login
 

@@ -7,10 +7,10 @@ from datetime import UTC, datetime
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.commands import RecordConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
-from pace.partner import Partner
 from services.web.partner_app import create_partner_app
 from tests.integration.test_services import eventually, referral
 from tests.web.conftest import logged_in

@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 
 import pytest
 
+from apps.local import LocalNetwork
 from contracts.commands import ParentDetails, RecordConsent, ReferFamily
 from contracts.intake import ConsentPurpose, Gender, ReferralSource
 from pace.client import PartnerClient
 from pace.connection import connect
-from pace.network.local import LocalNetwork
 from services.web.hub_app import create_hub_app
 from services.web.partner_app import create_partner_app
 from tests.web.conftest import browser_login, logged_in

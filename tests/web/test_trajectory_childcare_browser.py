@@ -13,6 +13,7 @@ from datetime import timedelta
 import nats
 import pytest
 
+from apps.bootstrap import Partner
 from contracts.booking import Daypart
 from contracts.commands import (
     BookSlot,
@@ -22,7 +23,6 @@ from contracts.commands import (
 )
 from contracts.trajectory import CompletionOutcome, DropReason
 from pace.client import CommandRefusedError, PartnerClient
-from pace.partner import Partner
 from services.web.partner_app import create_partner_app
 from tests.web.conftest import browser_login
 from tests.web.test_childcare_browser import FAMILIES, SESSION, SESSION_DAY, TODAY, eventually

@@ -12,8 +12,8 @@ from rich.console import Console
 
 from contracts import subjects
 from pace.connection import NatsAuth, connect
-from pace.network.demo import quarter_ends
 from services.reporting.app import KEY_TRENDS, PROGRAMME_START
+from services.reporting.periods import quarter_ends
 
 FORMATS = ("table", "csv", "json", "html")
 

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from pace.audit import LogReport, checked_entries, replay
+from apps.audit import LogReport, checked_entries, replay
 from pace.network.registry import load_registry
 
 console = Console()
@@ -72,7 +72,7 @@ def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: 
     report = fold.figures(day, period, countries)
 
     if diff:
-        from pace.network.reports import HubUnavailableError, ask_hub
+        from apps.reports import HubUnavailableError, ask_hub
 
         try:
             answer = asyncio.run(ask_hub(hub_url or "", "figures",

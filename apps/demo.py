@@ -22,12 +22,13 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from apps.local import LocalNetwork
 from pace.client import PartnerClient
 from pace.connection import connect
-from pace.network.driver import DriveReport, drive
-from pace.network.history import HISTORY_END, default_profiles, plan_history
-from pace.network.local import LocalNetwork
 from pace.network.registry import load_registry
+from services.reporting.periods import quarter_ends
+from simulation.driver import DriveReport, drive
+from simulation.history import HISTORY_END, default_profiles, plan_history
 
 console = Console()
 
@@ -46,19 +47,6 @@ def _patient_on_ctrl_c() -> Iterator[None]:
         yield
     finally:
         loop.remove_signal_handler(signal.SIGINT)
-
-
-def quarter_ends(first: date, last: date) -> list[date]:
-    """The last day of every quarter from first to last (for trend charts)."""
-    points, year, quarter = [], first.year, (first.month - 1) // 3 + 1
-    while True:
-        month = quarter * 3
-        end = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1
-        point = date.fromordinal(end)
-        if point > last:
-            return points
-        points.append(point)
-        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
 
 
 async def load_history(network: LocalNetwork, *, scale: float = 1.0, seed: int = 2016,
@@ -150,7 +138,7 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
 async def network_up(*, partners: Sequence[str] | None, data_dir: Path, history: bool,
                      scale: float) -> None:
     """Run the network until Ctrl-C or SIGTERM; with history, load it first."""
-    from pace.staff import until_stopped
+    from apps.staff import until_stopped
 
     registry = load_registry()
     chosen = list(partners or [p.id for p in registry.delivery])

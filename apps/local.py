@@ -15,6 +15,7 @@ from typing import Any
 import nats
 import orjson
 
+from apps.bootstrap import Partner
 from contracts import subjects
 from pace.clock import Clock, wall_clock
 from pace.connection import NatsAuth, connect
@@ -22,7 +23,6 @@ from pace.nats_server import ManagedNatsServer
 from pace.network.hub import ensure_hub_streams
 from pace.network.registry import Registry, load_registry
 from pace.network.security import LocalSecurity
-from pace.partner import Partner
 from pace.store import EventStore
 
 

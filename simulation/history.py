@@ -4,7 +4,7 @@
 path (referral, consent, enrolment or decline, development plan, training, job, involvement
 days, completion or drop-out, its children's childcare sessions and their handover) and
 turns the paths into `Step`s: one command for one partner's service on one day, in the
-order a real week would see them. `drive()` (in pace.network.driver) sends them.
+order a real week would see them. `drive()` (in simulation.driver) sends them.
 
 Calibration. Every family first draws a natural path from its partner's odds
 (`PartnerProfile`). A partner with a `Calibration` then gets its figures exactly, by quota:
@@ -59,7 +59,7 @@ from then on the lead partner's children come every week on the day-parts they k
 (`WEEKLY_SLOTS`: mostly the two mornings) while the parent is coached, and stay as long as
 they may: Mechelen's mornings run at or near their 15 places from the spring of 2022 and
 children wait for a place. Each session's bookings and cancellations are replayed as the
-booking service decides them (`pace.network.seating`), so the history knows who is booked
+booking service decides them (`simulation.seating`), so the history knows who is booked
 and who waits, and the driver sends each session's steps in that order. Some families keep
 their places after a completed trajectory, for at most BRIDGING_WEEKS (the booking rules'
 bridging period): places after coaching ended, which the partners want to see go. Every
@@ -116,7 +116,7 @@ from contracts.trajectory import (
     LifeDomain,
     TrainingKind,
 )
-from pace.network.seating import Request, seat
+from simulation.seating import Request, seat
 
 HISTORY_START = date(2016, 10, 3)
 HISTORY_END = date(2022, 12, 31)

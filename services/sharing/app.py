@@ -5,7 +5,7 @@ copy the hub may see (`contracts.registry.share`: personal fields dropped, every
 replaced by an HMAC pseudonym under the partner's own key; event and correlation ids made
 fresh under the same key) and stores it in its own event store, in the same transaction as
 the consumer's processed marker. Only families that consent to cross-border statistics
-are shared (`pace.network.consent`): the others' events wait, and the hub sees only a
+are shared (`services.sharing.consent`): the others' events wait, and the hub sees only a
 count per referral month (`UnsharedFamiliesCounted`). A relay publishes the
 stored copies to `pace.<partner>.net.<context>.<EventType>` (the PACE_SHARED stream), which
 the hub's PACE_NETWORK stream sources across the leaf-node link. So a copy is made exactly
@@ -33,9 +33,9 @@ from contracts.intake import (
 )
 from contracts.registry import encode, share
 from pace.keys import load_key
-from pace.network import consent, minimise
 from pace.service import Reaction, Service
 from pace.store import EventStore, NewEvent, RecordedEvent
+from services.sharing import consent, minimise
 
 KEY_ENV = "PACE_PSEUDONYM_KEY"
 KEY_FILE_ENV = "PACE_PSEUDONYM_KEY_FILE"

@@ -10,16 +10,14 @@ from typing import Any
 
 import orjson
 import typer
-from pydantic import BaseModel
 from rich.console import Console
 from rich.table import Table
 
-from contracts import commands as wire
+from contracts.commands import COMMANDS
 from pace.client import PartnerClient
 from pace.connection import ConnectionSettingsError, NatsAuth, connect
 from pace.logging import get_logger
 from pace.ops import OpsServer
-from pace.service import command_name
 from pace.settings import Settings
 from pace.staff_connect import NatsUnreachableError, staff_connect
 
@@ -27,17 +25,6 @@ log = get_logger(__name__)
 
 console = Console()
 
-COMMANDS: dict[str, dict[str, type[BaseModel]]] = {
-    "intake": {command_name(m): m for m in (
-        wire.ReferFamily, wire.RecordConsent, wire.WithdrawConsent, wire.EnrolFamily,
-        wire.DeclineReferral, wire.EraseFamily)},
-    "booking": {command_name(m): m for m in (
-        wire.SetDaypartCapacity, wire.BookSlot, wire.CancelBooking, wire.CheckIn, wire.CheckOut,
-        wire.RecordNoShow, wire.HandOverChild, wire.ReleaseDueBookings)},
-    "trajectory": {command_name(m): m for m in (
-        wire.AgreePlan, wire.StartTraining, wire.CompleteTraining, wire.StartJob, wire.EndJob,
-        wire.RecordInvolvementDay, wire.CompleteTrajectory, wire.DropTrajectory)},
-}
 LISTS = {"families": "intake", "sessions": "booking", "waitlist": "booking",
          "trajectories": "trajectory"}
 
@@ -154,9 +141,9 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
     settings in 0600 files) unless `secure` is off. With one, connects as the PACE_NATS_*
     user (streams made by the PACE_OPS_NATS_* user when given).
     """
+    from apps.bootstrap import Partner
+    from apps.local_partner import local_partner_server, service_auths
     from pace.keys import default_key_dir
-    from pace.network.local_partner import local_partner_server, service_auths
-    from pace.partner import Partner
 
     partner = str(settings.partner)
     data_dir = settings.data_dir / partner
@@ -191,7 +178,7 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
 
 def _tell_staff(partner: str, data_dir: Path, nats_url: str, security: Any) -> None:
     """How staff tools connect: a 0600 settings file to source, or a loud warning."""
-    from pace.network.local_partner import write_staff_files
+    from apps.local_partner import write_staff_files
 
     if security is None:
         console.print("[bold red]NOT SECURE (--no-secure)[/]: no TLS and no NATS users. "

@@ -22,8 +22,8 @@ from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 
 if TYPE_CHECKING:
-    from pace.network.sharing import PseudonymKey
     from services.intake.vault import VaultKey
+    from services.sharing.app import PseudonymKey
 
 CONTEXTS = ("intake", "booking", "trajectory")
 STORES = (*CONTEXTS, "sharing")
@@ -38,9 +38,9 @@ def build_services(partner: str, stores: Mapping[str, EventStore], key: Pseudony
     `only` builds one of them (one process per service); `stores` needs only its store.
     `booking_settings`: bridging_weeks, max_places_per_daypart, release_schedule.
     """
-    from pace.network import sharing
     from services.booking.app import build as booking
     from services.intake.app import build as intake
+    from services.sharing import app as sharing
     from services.trajectory.app import build as trajectory
 
     builders: dict[str, Callable[[], Service]] = {
@@ -146,8 +146,8 @@ class Partner:
         self.runner: Runners | None = None
 
     async def start(self) -> Partner:
-        from pace.network.sharing import PseudonymKey
         from services.intake.vault import VaultKey
+        from services.sharing.app import PseudonymKey
 
         create_sqlite_files({c: u for c, u in self.database_urls.items()
                              if self.only in (None, c)})

@@ -1,11 +1,11 @@
 """The AsyncAPI document of the whole PACE network, generated from the FastStream apps.
 
-Usage: python -m pace.asyncapi [--check]
+Usage: python -m apps.asyncapi [--check]
 
 How the document is made (`document()`):
 
 1. The real services are built for the placeholder partner id `partner`, exactly as
-   `pace.partner.Partner` builds them, but without stores (`build()` only closes over its
+   `apps.bootstrap.Partner` builds them, but without stores (`build()` only closes over its
    store; a stand-in that refuses every use proves it), and mounted on a real
    `ServiceRunner`: its NatsBroker declares the real command and query subscribers. The
    hub's `ReportingService` is constructed the same way for its network query subscriber.
@@ -70,7 +70,7 @@ from services.reporting import app as reporting_app
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENT = ROOT / "contracts" / "asyncapi.json"
-REGENERATE = "python -m pace.asyncapi"
+REGENERATE = "python -m apps.asyncapi"
 
 PARTNER = "partner"
 """The placeholder partner id the services are built for; `{partner}` in the document."""
@@ -85,7 +85,7 @@ INBOX = "_INBOX.>"
 ORIGIN = "x-pace-origin"
 FROM_RUNNER = "faststream: pace.service.ServiceRunner"
 FROM_REPORTING = "faststream: services.reporting.app.ReportingService"
-DOCUMENTATION = "documentation: pace.asyncapi"
+DOCUMENTATION = "documentation: apps.asyncapi"
 
 
 # -- what the replies look like (pace.service.answer, ServiceRunner, ReportingService) ---
@@ -201,12 +201,12 @@ class _NoStore:
 
 
 def partner_services(partner: str = PARTNER) -> list[Service]:
-    """The services pace.partner.Partner runs for a partner, built without stores."""
+    """The services apps.bootstrap.Partner runs for a partner, built without stores."""
     from cryptography.fernet import Fernet
 
-    from pace.network.sharing import PseudonymKey
-    from pace.partner import STORES, build_services
+    from apps.bootstrap import STORES, build_services
     from services.intake.vault import VaultKey
+    from services.sharing.app import PseudonymKey
 
     store = cast(EventStore, _NoStore())
     return build_services(partner, dict.fromkeys(STORES, store), PseudonymKey(bytes(32)),
@@ -388,7 +388,7 @@ class Endpoints:
                 Note("event", DOCUMENTATION, current.context))
 
     def shared(self) -> None:
-        from pace.network.sharing import SHARED_STREAM_ID
+        from services.sharing.app import SHARED_STREAM_ID
 
         for model in shareable_types():
             self.send(
@@ -640,7 +640,7 @@ def _finish(doc: dict[str, Any], endpoints: Endpoints) -> dict[str, Any]:
         note = endpoints.notes.get(key) or _real_note(channel["address"], endpoints.services)
         if note is None:
             raise ValueError(f"channel {key!r} is neither a known service subscriber nor "
-                             "declared by pace.asyncapi: say what it is")
+                             "declared by apps.asyncapi: say what it is")
         if key not in endpoints.notes and channel["address"] == endpoints.fallback:
             note = Note(note.kind, DOCUMENTATION, note.context, note.reply)
         notes[key] = note

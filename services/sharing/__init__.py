@@ -1,0 +1,1 @@
+"""The sharing service: each shareable event, minimised and pseudonymised, to the hub."""

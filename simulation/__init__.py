@@ -1,0 +1,1 @@
+"""A calibrated, synthetic history of the PACE network, driven through the real services."""
