@@ -23,6 +23,7 @@ Window = tuple[date, date]
 
 
 def days(n: int) -> timedelta:
+    """n days, to add to a date."""
     return timedelta(days=n)
 
 
