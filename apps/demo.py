@@ -27,8 +27,10 @@ from pace.client import PartnerClient
 from pace.connection import connect
 from pace.network.registry import load_registry
 from services.reporting.periods import quarter_ends
+from simulation.dates import HISTORY_END
 from simulation.driver import DriveReport, drive
-from simulation.history import HISTORY_END, default_profiles, plan_history
+from simulation.planner import plan_history
+from simulation.profiles import default_profiles
 
 console = Console()
 

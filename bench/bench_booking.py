@@ -49,6 +49,7 @@ from contracts.commands import (  # noqa: E402
 from contracts.intake import ConsentPurpose, Gender, ReferralSource  # noqa: E402
 from pace.client import PartnerClient  # noqa: E402
 from pace.nats_server import ManagedNatsServer  # noqa: E402
+from services.booking.rules import Policy  # noqa: E402
 
 COMMANDS = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
 FLOOR_ROUNDS = 1000
@@ -57,7 +58,7 @@ WARM_UP = 100
 SAVES = 2000
 PARTNER = "bench"
 FAMILIES = 60
-CAPACITY = 15
+CAPACITY = Policy().max_places_per_daypart  # booking's own limit per day-part
 TODAY = datetime.now(UTC).date()
 BIRTH_MONTH = (TODAY - timedelta(days=400)).strftime("%Y-%m")
 SESSIONS = [{"location_id": f"loc-{loc:02d}", "session_date": TODAY + timedelta(days=7 + day),

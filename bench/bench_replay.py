@@ -37,6 +37,7 @@ from bench.common import Figure, Stopwatch, aim_row, print_aims, print_pairs  # 
 from contracts.envelope import Envelope  # noqa: E402
 from contracts.registry import decode, model_for  # noqa: E402
 from pace.network.registry import load_registry  # noqa: E402
+from services.booking.rules import too_old_from  # noqa: E402
 from services.reporting.indicators import INDICATOR_NAMES, Report  # noqa: E402
 from services.reporting.periods import TO_DATE_PERIOD  # noqa: E402
 
@@ -230,7 +231,7 @@ class History:
         """Occasional sessions while the parent is in the trajectory, then a warm handover."""
         rng, add = self.rng, self.add
         first = max(enrolled_on + timedelta(days=7), born + timedelta(days=90))
-        last = min(ends_on - timedelta(days=1), date(born.year + 4, born.month, 1),
+        last = min(ends_on - timedelta(days=1), too_old_from(f"{born:%Y-%m}"),
                    first + timedelta(days=rng.randint(60, 400)), LAST_DAY)
         if last <= first:
             return

@@ -25,7 +25,7 @@ import nats
 
 from contracts.commands import CheckOut
 from pace.client import CommandRefusedError, PartnerClient
-from simulation.history import Step
+from simulation.steps import Step
 
 _NOT_YET = ("not enrolled", "has not consented to childcare", "has no trajectory",
             "is not known to booking", "no family")

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from simulation.steps import PHASE_ORDER
+
 
 @dataclass(eq=False)
 class Request:
@@ -29,7 +31,7 @@ class Request:
     outcome: str = ""  # "attended", "no_show", "cancelled", "waiting", "withdrawn"
 
 
-BOOKING, CANCEL = 1, 4  # the phases' order in history.PHASES ("booking", "cancel")
+BOOKING, CANCEL = PHASE_ORDER["booking"], PHASE_ORDER["cancel"]  # as the driver sends them
 
 
 def seat(requests: list[Request], capacity: int) -> None:

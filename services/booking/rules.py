@@ -119,12 +119,21 @@ def check_when(session_date: date, daypart: Daypart, now: datetime) -> None:
         )
 
 
+def born_on(birth_month: str) -> date:
+    """The day a child counts as born: the first of its birth month ("YYYY-MM")."""
+    year, month = (int(part) for part in birth_month.split("-"))
+    return date(year, month, 1)
+
+
+def too_old_from(birth_month: str) -> date:
+    """The first day a child is too old for a place: the first of its fourth birthday's month."""
+    born = born_on(birth_month)
+    return born.replace(year=born.year + OLDEST_AGE_YEARS + 1)
+
+
 def check_age(child_id: str, birth_month: str, on: date) -> None:
     """A child born by the session and not yet in the month of its fourth birthday."""
-    year, month = (int(part) for part in birth_month.split("-"))
-    born = date(year, month, 1)
-    if born > on:
+    if born_on(birth_month) > on:
         raise RuleBrokenError(f"child {child_id} is not born yet on {on}")
-    fourth_birthday = date(year + OLDEST_AGE_YEARS + 1, month, 1)
-    if on >= fourth_birthday:
+    if on >= too_old_from(birth_month):
         raise RuleBrokenError(f"child {child_id} is older than {OLDEST_AGE_YEARS} on {on}")

@@ -13,7 +13,7 @@ from datetime import date
 import pytest
 
 from apps.local import LocalNetwork
-from simulation.history import plan_history
+from simulation.planner import plan_history
 from tests.network.test_network import (
     PARTNERS,
     PROFILES,

@@ -9,7 +9,7 @@ import pytest
 
 from apps.local import LocalNetwork
 from services.reporting import network_log
-from simulation.history import plan_history
+from simulation.planner import plan_history
 from tests.faults.link import CuttableLink
 from tests.network.test_network import (
     PARTNERS,

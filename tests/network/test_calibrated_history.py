@@ -23,7 +23,8 @@ from pace.client import PartnerClient
 from pace.network.registry import load_registry
 from services.reporting.render import to_json
 from simulation.driver import drive
-from simulation.history import default_profiles, plan_history
+from simulation.planner import plan_history
+from simulation.profiles import default_profiles
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(1500)]
 

@@ -28,7 +28,9 @@ from pace.client import PartnerClient
 from pace.connection import connect
 from services.reporting import network_log
 from simulation.driver import drive
-from simulation.history import PartnerProfile, Step, plan_history
+from simulation.planner import plan_history
+from simulation.profiles import PartnerProfile
+from simulation.steps import Step
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(300)]
 

@@ -10,7 +10,7 @@ import nats
 from contracts.commands import BookSlot, EnrolFamily, RecordInvolvementDay
 from pace.client import CommandRefusedError
 from simulation.driver import drive, step_command_id
-from simulation.history import Step
+from simulation.steps import Step
 
 
 class FlakyClient:

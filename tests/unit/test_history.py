@@ -16,23 +16,21 @@ import pytest
 
 from contracts import commands as wire
 from contracts.booking import HandoverDestination
-from pace.network.registry import load_registry
-from simulation.history import (
-    BRIDGING_WEEKS,
-    CAPACITY,
-    NETWORK_TARGETS,
-    Calibration,
-    CalibrationError,
-    Milestone,
-    PartnerProfile,
-    Step,
-    default_profiles,
-    plan_history,
-)
+from pace.domain import RuleBrokenError
+from pace.network.registry import DEFAULT_REGISTRY, load_registry
+from services.booking.rules import Policy, check_age
+from simulation.calibration import NETWORK_TARGETS, Calibration, CalibrationError, Milestone
+from simulation.dates import PROGRAMME_END
+from simulation.families import Child
+from simulation.planner import plan_history
+from simulation.profiles import PartnerProfile, default_profiles
+from simulation.steps import Step
 
 MECHELEN = "mechelen"
 FEB_2020, MAR_2021, END_2022 = date(2020, 2, 29), date(2021, 3, 31), date(2022, 12, 31)
 YEAR_2022 = date(2022, 1, 1)
+POLICY = Policy()  # booking's own defaults, which the services of these tests run with
+CAPACITY, BRIDGING_WEEKS = POLICY.max_places_per_daypart, POLICY.bridging_weeks
 
 # The figures the partners published (../shared/ARCHITECTURE.md, "The job").
 PUBLISHED_MECHELEN = [
@@ -153,8 +151,65 @@ def test_any_seed_gives_the_published_figures(registry, seed):
                    for p in registry.delivery) == value, indicator
 
 
-def test_the_network_targets_are_about_the_registrys_delivery_partners(registry):
-    assert sorted(NETWORK_TARGETS.partners) == sorted(p.id for p in registry.delivery)
+def test_a_partner_added_to_the_registry_takes_its_share_of_the_networks_figures(tmp_path):
+    """No list of partners beside the registry: a new delivery partner gets the default
+    profile and its part of the network's targets, and the network still gives its figures."""
+    path = tmp_path / "partners.toml"
+    path.write_text(DEFAULT_REGISTRY.read_text(encoding="utf-8") + """
+[[partner]]
+id = "oostende"
+name = "City of Ostend"
+city = "Oostende"
+country = "BE"
+language = "nl"
+role = "delivery"
+""", encoding="utf-8")
+    registry = load_registry(path)
+
+    profiles = default_profiles(registry.delivery, registry=registry)
+
+    added = next(p for p in profiles if p.partner == "oostende")
+    assert added.calibration is not None and added.calibration.at(PROGRAMME_END) is not None
+    for indicator in NETWORK_TARGETS.INDICATORS:
+        assert sum(getattr(p.calibration.at(PROGRAMME_END), indicator)
+                   for p in profiles) == getattr(NETWORK_TARGETS, indicator)
+    steps = plan_history(profiles)
+    for as_of, start, indicator, value in PUBLISHED_NETWORK:
+        assert sum(figures(steps, p.id, as_of, start).get(indicator, 0)
+                   for p in registry.delivery) == value, indicator
+    assert figures(steps, "oostende", MAR_2021)["families_with_childcare"] > 0
+
+
+def test_only_the_registrys_whole_network_is_calibrated_to_the_networks_figures(registry):
+    """Some of the partners (`pace demo --partners`) cannot give the network's figures: only
+    the lead partner keeps its own."""
+    profiles = default_profiles([registry["mechelen"], registry["gent"]])
+
+    assert [p.calibration is not None for p in profiles] == [True, False]
+
+
+def test_the_planned_childcare_ends_where_bookings_age_rule_does():
+    child = Child("chi-0001-1", "Lina", "2019-05")
+
+    last = child.last_day_aged_0_3()
+
+    assert last == date(2023, 4, 30)
+    check_age(child.child_id, child.birth_month, last)
+    with pytest.raises(RuleBrokenError, match="older than 3"):
+        check_age(child.child_id, child.birth_month, last + timedelta(days=1))
+
+
+def test_a_partners_own_policy_sets_its_places_per_day_part():
+    small = Policy(max_places_per_daypart=4)
+    profile = PartnerProfile("gent", "nl", 40, date(2017, 3, 1), dense_from=date(2018, 1, 1),
+                             policy=small)
+
+    steps = plan_history([profile], seed=5)
+
+    capacities = {s.command.capacity for s in steps
+                  if isinstance(s.command, wire.SetDaypartCapacity)}
+    assert capacities == {4}
+    check_the_places(steps, capacity=4)
 
 
 def test_the_children_handed_over_in_2022_were_cared_for_in_2022(history):
@@ -208,8 +263,7 @@ def check_the_services_rules(steps: list[Step]) -> None:
     for (partner, family_id), family_steps in by_family.items():
         refer, *rest = family_steps
         assert isinstance(refer.command, wire.ReferFamily), family_id
-        born = {c.child_id: date(*map(int, c.birth_month.split("-")), 1)
-                for c in refer.command.children}
+        born = {c.child_id: c.birth_month for c in refer.command.children}
         consents: set = set()
         enrolled_on = ended_on = None
         may_book_until = date.max  # the day bookings must come before (bridge end, drop)
@@ -251,9 +305,7 @@ def check_the_services_rules(steps: list[Step]) -> None:
                     # active: any session; completed: before its bridge ends; dropped: none
                     assert step.day < may_book_until and c.session_date < may_book_until
                     assert c.child_id not in handed_over, c.child_id
-                    first = born[c.child_id]
-                    fourth = date(first.year + 4, first.month, 1)
-                    assert first <= c.session_date < fourth, (c.child_id, c.session_date)
+                    check_age(c.child_id, born[c.child_id], c.session_date)
                     assert capacity_set[(partner, c.session_id)] <= step.day
                     booked[c.booking_id] = c
                 case wire.CancelBooking():
@@ -268,11 +320,11 @@ def check_the_services_rules(steps: list[Step]) -> None:
     check_the_places(steps)
 
 
-def check_the_places(steps: list[Step]) -> None:
+def check_the_places(steps: list[Step], capacity: int = CAPACITY) -> None:
     """Each session replayed as the booking service decides: a place while there is room and
     nobody waits, else the waitlist; a cancelled place goes to the first child waiting. Every
     check-in, check-out and no-show is for a child with a place, every cancellation for a
-    booking still held or waiting; a session never holds more than CAPACITY children."""
+    booking still held or waiting; a session never holds more than `capacity` children."""
     booked: dict[tuple[str, str], set[str]] = defaultdict(set)
     waiting: dict[tuple[str, str], list[str]] = defaultdict(list)
     for step in steps:
@@ -280,7 +332,7 @@ def check_the_places(steps: list[Step]) -> None:
         key = (step.partner, getattr(c, "session_id", ""))
         match c:
             case wire.BookSlot():
-                if not waiting[key] and len(booked[key]) < CAPACITY:
+                if not waiting[key] and len(booked[key]) < capacity:
                     booked[key].add(c.booking_id)
                 else:
                     waiting[key].append(c.booking_id)
@@ -295,7 +347,7 @@ def check_the_places(steps: list[Step]) -> None:
                 assert c.booking_id in booked[key], (step.partner, c)
             case wire.CheckOut():
                 assert c.booking_id in booked[key], (step.partner, c)
-        assert len(booked[key]) <= CAPACITY
+        assert len(booked[key]) <= capacity
 
 
 def test_the_default_history_keeps_the_services_rules(history):
