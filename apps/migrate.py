@@ -13,14 +13,17 @@ import sys
 from apps.bootstrap import store_schemas
 from pace.store import migrate
 
+PROG = "python -m apps.migrate"
+
 
 def arguments() -> argparse.ArgumentParser:
     """The command line, with the stores the services declare."""
-    return migrate.arguments(tuple(store_schemas()))
+    return migrate.arguments(tuple(store_schemas()), PROG)
 
 
 def main(argv: list[str] | None = None) -> int:
-    return migrate.main(store_schemas(), argv)
+    """Upgrade, downgrade or show the stores named on the command line or by PACE_* settings."""
+    return migrate.main(store_schemas(), argv, PROG)
 
 
 if __name__ == "__main__":

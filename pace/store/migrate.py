@@ -10,8 +10,8 @@ The services still create missing tables on start (`create_all`), so SQLite and 
 no migrations; a database that already has the current schema but no alembic_version (made
 by a service before migrations existed) is stamped instead of created again.
 
-The command line (`main`) is run by the application that knows the schemas:
-`python -m apps.migrate upgrade|downgrade|current [STORE URL]`.
+The command line (`main`: upgrade|downgrade|current [STORE URL]) is run by the composition
+root, which knows the schemas.
 """
 
 from __future__ import annotations
@@ -149,8 +149,7 @@ def current(url: str) -> list[str]:
     return run(url, _current)
 
 
-def arguments(stores: Sequence[str], prog: str = "python -m apps.migrate"
-              ) -> argparse.ArgumentParser:
+def arguments(stores: Sequence[str], prog: str | None = None) -> argparse.ArgumentParser:
     """The command line of the migrations, for the given store names."""
     parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
     parser.add_argument("action", choices=("upgrade", "downgrade", "current"))
@@ -161,16 +160,23 @@ def arguments(stores: Sequence[str], prog: str = "python -m apps.migrate"
 
 
 def main(schemas: Mapping[str, StoreSchema], argv: list[str] | None = None,
-         prog: str = "python -m apps.migrate") -> int:
+         prog: str | None = None) -> int:
     """Upgrade, downgrade or show the stores named on the command line or by PACE_* settings."""
     parser = arguments(tuple(schemas), prog)
     args = parser.parse_args(argv)
     if (args.store is None) != (args.url is None):
         parser.error("give both STORE and URL, or neither (then PACE_* settings say)")
     if args.store is None:
-        from pace.settings import Settings
+        from pydantic import ValidationError
 
-        settings = Settings()
+        from pace.settings import Settings, SettingsError
+
+        try:
+            settings = Settings()
+        except (SettingsError, ValidationError, ValueError) as error:
+            print(f"error: settings refused (give STORE and URL, or PACE_* settings): {error}",
+                  file=sys.stderr)
+            return 2
         targets = [(s, settings.database_url_for(s)) for s in settings.stores]
     else:
         targets = [(args.store, args.url)]
@@ -191,5 +197,5 @@ def main(schemas: Mapping[str, StoreSchema], argv: list[str] | None = None,
 
 
 if __name__ == "__main__":
-    sys.exit("python -m pace.store.migrate is gone: the library knows no service's tables. "
-             "Run `python -m apps.migrate`, which passes every service's schema.")
+    sys.exit("pace.store.migrate knows no service's tables: run the migrations through the "
+             "composition root, which passes every service's schema (see deploy/README.md).")

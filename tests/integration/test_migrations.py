@@ -7,6 +7,8 @@ beside the service must give exactly that, on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -145,3 +147,25 @@ def test_the_comparison_sees_a_missing_index(database_url):
     found = schema_differences(database_url, "booking")
 
     assert [d[0] for d in found] == ["add_index"]
+
+
+def migrate_command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_the_command_line_upgrades_a_store_with_the_services_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'booking.db'}"
+
+    done = migrate_command("apps.migrate", "upgrade", "booking", url)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "booking: at 0006_booking_trajectories\n"
+    assert schema_differences(url, "booking") == []
+
+
+def test_the_library_alone_refuses_to_migrate_and_says_where_to_go():
+    done = migrate_command("pace.store.migrate", "upgrade")
+
+    assert done.returncode == 1
+    assert "composition root" in done.stderr
