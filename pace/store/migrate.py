@@ -151,7 +151,8 @@ def current(url: str) -> list[str]:
 
 def arguments(stores: Sequence[str], prog: str | None = None) -> argparse.ArgumentParser:
     """The command line of the migrations, for the given store names."""
-    parser = argparse.ArgumentParser(prog=prog, description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog=prog,
+                                     description="Schema migrations (Alembic) for the stores.")
     parser.add_argument("action", choices=("upgrade", "downgrade", "current"))
     parser.add_argument("store", nargs="?", choices=tuple(stores))
     parser.add_argument("url", nargs="?", help="the store's database URL")
