@@ -22,6 +22,7 @@ from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 
 if TYPE_CHECKING:
+    from pace.store.migrate import StoreSchema
     from services.intake.vault import VaultKey
     from services.sharing.app import PseudonymKey
 
@@ -211,3 +212,14 @@ class Partner:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+
+def store_schemas() -> dict[str, StoreSchema]:
+    """Every store's schema as its service declares it, for the migrations (apps.migrate)."""
+    from services.booking.migrations import SCHEMA as BOOKING
+    from services.intake.migrations import SCHEMA as INTAKE
+    from services.reporting.migrations import SCHEMA as REPORTING
+    from services.sharing.migrations import SCHEMA as SHARING
+    from services.trajectory.migrations import SCHEMA as TRAJECTORY
+
+    return {s.name: s for s in (INTAKE, BOOKING, TRAJECTORY, SHARING, REPORTING)}

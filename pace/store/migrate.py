@@ -1,26 +1,27 @@
-"""Schema migrations (Alembic) for the PostgreSQL stores, usable from code and the shell.
+"""Schema migrations (Alembic) for the stores, usable from code and the shell.
 
-Every store has the event store's tables (branch `store`); intake, booking, trajectory and
-the hub's reporting store add their own (a branch each, depending on `store`), and so does
-sharing (consent, withheld events). Each store is its own database, so each has its own
-alembic_version.
+Every store has the event store's tables (branch `store`, revisions in this package); each
+service's store adds its own tables, declared by the service as a `StoreSchema`: its
+metadata (the one definition of its tables) and the folder of its revisions (a branch
+labelled with the store's name, depending on `store`). The library names no service: the
+composition root passes the schemas in. Each store is its own database, so each has its
+own alembic_version.
 The services still create missing tables on start (`create_all`), so SQLite and tests need
 no migrations; a database that already has the current schema but no alembic_version (made
 by a service before migrations existed) is stamped instead of created again.
 
-Usage: python -m pace.store.migrate upgrade|downgrade|current [STORE URL]
-
-Without STORE and URL: every store this process's settings name (PACE_ROLE, PACE_ONLY,
-PACE_DATABASE_URL and its password, see pace.settings).
+The command line (`main`: upgrade|downgrade|current [STORE URL]) is run by the composition
+root, which knows the schemas.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import importlib
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,73 +36,79 @@ from pace.store import tables
 from pace.store.engine import normalise_url
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+STORE_VERSIONS = MIGRATIONS / "versions"
 VERSION_TABLE = "alembic_version"
-SCHEMAS: dict[str, tuple[str, ...]] = {
-    "intake": ("services.intake.vault", "services.intake.views", "services.intake.access"),
-    "booking": ("services.booking.views",),
-    "trajectory": ("services.trajectory.views",),
-    "sharing": ("services.sharing.consent", "services.sharing.minimise"),
-    "reporting": ("services.reporting.network_log",),
-}
+
+
+@dataclass(frozen=True)
+class StoreSchema:
+    """A service's store: its tables' one definition and the folder of the revisions making them."""
+
+    name: str
+    metadata: tuple[MetaData, ...]
+    versions: Path
+
+    def __post_init__(self) -> None:
+        if not self.versions.is_dir():
+            raise ValueError(f"{self.name}: no migrations folder at {self.versions}")
 
 
 class MigrationError(RuntimeError):
     """A database whose schema the migrations cannot take over, with the differences."""
 
 
-def target_metadata(store: str) -> MetaData:
+def target_metadata(schema: StoreSchema) -> MetaData:
     """The store's current schema: the event store's tables and the service's own."""
-    if store not in SCHEMAS:
-        raise ValueError(f"unknown store {store!r}; stores: {', '.join(SCHEMAS)}")
     combined = MetaData()
-    for source in (tables.metadata, *(importlib.import_module(m).metadata
-                                      for m in SCHEMAS[store])):
+    for source in (tables.metadata, *schema.metadata):
         for table in source.tables.values():
             table.to_metadata(combined)
     return combined
 
 
-def heads(store: str) -> list[str]:
+def heads(schema: StoreSchema) -> list[str]:
     """The branch heads a store's database is upgraded to."""
-    return ["store@head", f"{store}@head"]
+    return ["store@head", f"{schema.name}@head"]
 
 
-def _config(connection: Connection, store: str) -> Config:
+def _config(connection: Connection, schema: StoreSchema) -> Config:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("path_separator", "os")
+    config.set_main_option("version_locations",
+                           os.pathsep.join((str(STORE_VERSIONS), str(schema.versions))))
     config.attributes["connection"] = connection
-    config.attributes["target_metadata"] = target_metadata(store)
+    config.attributes["target_metadata"] = target_metadata(schema)
     return config
 
 
-def differences(connection: Connection, store: str) -> list[Any]:
+def differences(connection: Connection, schema: StoreSchema) -> list[Any]:
     """What differs between the database and the store's current schema (empty: the same)."""
     context = MigrationContext.configure(connection, opts={"compare_type": True})
-    diffs = compare_metadata(context, target_metadata(store))
+    diffs = compare_metadata(context, target_metadata(schema))
     return [d for d in diffs if not (d[0] == "remove_table" and d[1].name == VERSION_TABLE)]
 
 
-def _upgrade(connection: Connection, store: str) -> None:
-    config = _config(connection, store)
+def _upgrade(connection: Connection, schema: StoreSchema) -> None:
+    config = _config(connection, schema)
     existing = set(inspect(connection).get_table_names())
-    if VERSION_TABLE not in existing and existing & set(target_metadata(store).tables):
-        found = differences(connection, store)
+    if VERSION_TABLE not in existing and existing & set(target_metadata(schema).tables):
+        found = differences(connection, schema)
         if found:
-            raise MigrationError(f"{store}: tables exist without migration history and "
+            raise MigrationError(f"{schema.name}: tables exist without migration history and "
                                  f"differ from the current schema: {found}")
-        for head in heads(store):
+        for head in heads(schema):
             command.stamp(config, head)
         return
-    for head in heads(store):
+    for head in heads(schema):
         command.upgrade(config, head)
 
 
-def _downgrade(connection: Connection, store: str, revision: str) -> None:
-    command.downgrade(_config(connection, store), revision)
+def _downgrade(connection: Connection, schema: StoreSchema, revision: str) -> None:
+    command.downgrade(_config(connection, schema), revision)
 
 
-def _current(connection: Connection, store: str) -> list[str]:
-    del store
+def _current(connection: Connection) -> list[str]:
     return sorted(MigrationContext.configure(connection).get_current_heads())
 
 
@@ -127,51 +134,63 @@ def run(url: str, fn: Callable[..., Any], *args: Any) -> Any:
     return asyncio.run(on_postgres())
 
 
-def upgrade(url: str, store: str) -> None:
+def upgrade(url: str, schema: StoreSchema) -> None:
     """Bring a store's database to the current schema."""
-    run(url, _upgrade, store)
+    run(url, _upgrade, schema)
 
 
-def downgrade(url: str, store: str, revision: str = "base") -> None:
+def downgrade(url: str, schema: StoreSchema, revision: str = "base") -> None:
     """Take a store's database back to a revision; `base` removes every table."""
-    run(url, _downgrade, store, revision)
+    run(url, _downgrade, schema, revision)
 
 
-def current(url: str, store: str) -> list[str]:
+def current(url: str) -> list[str]:
     """The revisions a store's database is at."""
-    return run(url, _current, store)
+    return run(url, _current)
 
 
-def arguments() -> argparse.ArgumentParser:
-    """The command line of `python -m pace.store.migrate`."""
-    parser = argparse.ArgumentParser(prog="python -m pace.store.migrate",
-                                     description=__doc__.splitlines()[0])
+def arguments(stores: Sequence[str], prog: str | None = None) -> argparse.ArgumentParser:
+    """The command line of the migrations, for the given store names."""
+    parser = argparse.ArgumentParser(prog=prog,
+                                     description="Schema migrations (Alembic) for the stores.")
     parser.add_argument("action", choices=("upgrade", "downgrade", "current"))
-    parser.add_argument("store", nargs="?", choices=tuple(SCHEMAS))
+    parser.add_argument("store", nargs="?", choices=tuple(stores))
     parser.add_argument("url", nargs="?", help="the store's database URL")
     parser.add_argument("--to", default="base", help="downgrade: the revision (default base)")
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = arguments()
+def main(schemas: Mapping[str, StoreSchema], argv: list[str] | None = None,
+         prog: str | None = None) -> int:
+    """Upgrade, downgrade or show the stores named on the command line or by PACE_* settings."""
+    parser = arguments(tuple(schemas), prog)
     args = parser.parse_args(argv)
     if (args.store is None) != (args.url is None):
         parser.error("give both STORE and URL, or neither (then PACE_* settings say)")
     if args.store is None:
-        from pace.settings import Settings
+        from pydantic import ValidationError
 
-        settings = Settings()
+        from pace.settings import Settings, SettingsError
+
+        try:
+            settings = Settings()
+        except (SettingsError, ValidationError, ValueError) as error:
+            print(f"error: settings refused (give STORE and URL, or PACE_* settings): {error}",
+                  file=sys.stderr)
+            return 2
         targets = [(s, settings.database_url_for(s)) for s in settings.stores]
     else:
         targets = [(args.store, args.url)]
     try:
         for store, url in targets:
+            if store not in schemas:
+                raise MigrationError(f"no schema is declared for the store {store!r}; "
+                                     f"known: {', '.join(schemas)}")
             if args.action == "upgrade":
-                upgrade(url, store)
+                upgrade(url, schemas[store])
             elif args.action == "downgrade":
-                downgrade(url, store, args.to)
-            print(f"{store}: at {', '.join(current(url, store)) or 'base'}")
+                downgrade(url, schemas[store], args.to)
+            print(f"{store}: at {', '.join(current(url)) or 'base'}")
     except MigrationError as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
@@ -179,4 +198,5 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit("pace.store.migrate knows no service's tables: run the migrations through the "
+             "composition root, which passes every service's schema (see deploy/README.md).")

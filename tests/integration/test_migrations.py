@@ -1,15 +1,25 @@
-"""Alembic migrations take an empty PostgreSQL to the stores' current schema and back."""
+"""Alembic migrations take an empty database to the stores' current schema and back.
+
+The current schema is each service's metadata (its tables' one definition): the revisions
+beside the service must give exactly that, on SQLite and on PostgreSQL.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
+from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, inspect
 
+from apps.bootstrap import store_schemas
 from pace.store import EventStore
 from pace.store.migrate import (
-    SCHEMAS,
+    MIGRATIONS,
+    STORE_VERSIONS,
     MigrationError,
     current,
     differences,
@@ -20,7 +30,15 @@ from pace.store.migrate import (
 )
 from services.sharing import consent, minimise
 
-pytestmark = [pytest.mark.postgres, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.timeout(120)]
+SCHEMAS = store_schemas()
+HEADS = {  # what databases migrated before the revisions moved beside their service hold
+    "intake": "0006_intake_access",
+    "booking": "0006_booking_trajectories",
+    "trajectory": "0004_trajectory",
+    "sharing": "0007_sharing_consent",
+    "reporting": "0005_reporting",
+}
 
 
 def table_names(url: str) -> set[str]:
@@ -28,34 +46,60 @@ def table_names(url: str) -> set[str]:
 
 
 def schema_differences(url: str, store: str) -> list[object]:
-    return run(url, differences, store)
+    return run(url, differences, SCHEMAS[store])
 
 
 @pytest.mark.parametrize("store", sorted(SCHEMAS))
-def test_upgrade_gives_the_current_schema_and_downgrade_removes_it(postgres_url, store):
-    upgrade(postgres_url, store)
+def test_upgrade_gives_the_current_schema_and_downgrade_removes_it(database_url, store):
+    schema = SCHEMAS[store]
 
-    assert schema_differences(postgres_url, store) == []
-    assert table_names(postgres_url) == {*target_metadata(store).tables, "alembic_version"}
+    upgrade(database_url, schema)
 
-    downgrade(postgres_url, store)
+    assert current(database_url) == [HEADS[store]]  # store@head below it
+    assert schema_differences(database_url, store) == []
+    assert table_names(database_url) == {*target_metadata(schema).tables, "alembic_version"}
 
-    assert table_names(postgres_url) <= {"alembic_version"}
-    assert current(postgres_url, store) == []
+    downgrade(database_url, schema)
 
-    upgrade(postgres_url, store)
+    assert table_names(database_url) <= {"alembic_version"}
+    assert current(database_url) == []
 
-    assert schema_differences(postgres_url, store) == []
+    upgrade(database_url, schema)
+
+    assert schema_differences(database_url, store) == []
 
 
-def test_upgrading_twice_changes_nothing(postgres_url):
-    upgrade(postgres_url, "booking")
-    at = current(postgres_url, "booking")
+@pytest.mark.parametrize("store", sorted(SCHEMAS))
+def test_each_service_keeps_its_revisions_beside_it(store):
+    schema = SCHEMAS[store]
+    scripts = ScriptDirectory(str(MIGRATIONS),
+                              version_locations=[str(STORE_VERSIONS), str(schema.versions)])
 
-    upgrade(postgres_url, "booking")
+    where = {r.revision: (r.branch_labels, Path(r.path).parent) for r in scripts.walk_revisions()}
 
-    assert current(postgres_url, "booking") == at
+    assert {"0001_event_store", HEADS[store]} <= set(where)
+    for labels, folder in where.values():
+        assert (labels, folder) in (({"store"}, STORE_VERSIONS), ({store}, schema.versions))
+
+
+def test_upgrading_twice_changes_nothing(database_url):
+    upgrade(database_url, SCHEMAS["booking"])
+    at = current(database_url)
+
+    upgrade(database_url, SCHEMAS["booking"])
+
+    assert current(database_url) == at
     assert "0006_booking_trajectories" in at  # the head of the booking branch
+
+
+def test_a_revision_that_drifts_from_the_metadata_is_seen(database_url):
+    upgrade(database_url, SCHEMAS["trajectory"])
+    run(database_url, lambda connection: connection.exec_driver_sql(
+        "ALTER TABLE trajectory_list ADD COLUMN mentor VARCHAR(64)"))
+
+    found = schema_differences(database_url, "trajectory")
+
+    assert [(d[0], d[3].name) for d in found] == [("remove_column", "mentor")]
 
 
 def open_store(url: str, *tables: MetaData) -> None:
@@ -70,36 +114,58 @@ def open_store(url: str, *tables: MetaData) -> None:
     asyncio.run(open_and_close())
 
 
-def test_a_store_the_service_made_itself_is_stamped_not_made_again(postgres_url):
-    open_store(postgres_url, consent.metadata, minimise.metadata)  # as sharing makes it
+def test_a_store_the_service_made_itself_is_stamped_not_made_again(database_url):
+    open_store(database_url, consent.metadata, minimise.metadata)  # as sharing makes it
 
-    upgrade(postgres_url, "sharing")
+    upgrade(database_url, SCHEMAS["sharing"])
 
-    assert current(postgres_url, "sharing") == ["0007_sharing_consent"]  # store@head below it
+    assert current(database_url) == ["0007_sharing_consent"]  # store@head below it
 
 
-def test_tables_that_differ_without_history_are_refused(postgres_url):
-    open_store(postgres_url)  # the event store's tables, none of booking's views
+def test_tables_that_differ_without_history_are_refused(database_url):
+    open_store(database_url)  # the event store's tables, none of booking's views
 
     with pytest.raises(MigrationError, match="differ from the current schema"):
-        upgrade(postgres_url, "booking")
+        upgrade(database_url, SCHEMAS["booking"])
 
 
-def test_a_migrated_database_is_one_the_store_opens_without_creating_anything(postgres_url):
-    upgrade(postgres_url, "intake")
-    before = table_names(postgres_url)
+def test_a_migrated_database_is_one_the_store_opens_without_creating_anything(database_url):
+    upgrade(database_url, SCHEMAS["intake"])
+    before = table_names(database_url)
 
-    open_store(postgres_url)
+    open_store(database_url)
 
-    assert table_names(postgres_url) == before
-    assert schema_differences(postgres_url, "intake") == []
+    assert table_names(database_url) == before
+    assert schema_differences(database_url, "intake") == []
 
 
-def test_the_comparison_sees_a_missing_index(postgres_url):
-    upgrade(postgres_url, "booking")
-    run(postgres_url, lambda connection: connection.exec_driver_sql(
+def test_the_comparison_sees_a_missing_index(database_url):
+    upgrade(database_url, SCHEMAS["booking"])
+    run(database_url, lambda connection: connection.exec_driver_sql(
         "DROP INDEX ix_booking_bookings_family_id"))
 
-    found = schema_differences(postgres_url, "booking")
+    found = schema_differences(database_url, "booking")
 
     assert [d[0] for d in found] == ["add_index"]
+
+
+def migrate_command(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", *args], capture_output=True, text=True,
+                          timeout=60, check=False)
+
+
+def test_the_command_line_upgrades_a_store_with_the_services_schema(tmp_path):
+    url = f"sqlite:///{tmp_path / 'booking.db'}"
+
+    done = migrate_command("apps.migrate", "upgrade", "booking", url)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "booking: at 0006_booking_trajectories\n"
+    assert schema_differences(url, "booking") == []
+
+
+def test_the_library_alone_refuses_to_migrate_and_says_where_to_go():
+    done = migrate_command("pace.store.migrate", "upgrade")
+
+    assert done.returncode == 1
+    assert "composition root" in done.stderr

@@ -13,13 +13,13 @@ import pytest
 import yaml
 from typer.main import get_command
 
+from apps import migrate
 from apps.cli import app as cli
 from pace.nats_server import nats_server_binary
 from pace.network.configs import CLUSTER_TLS, PRODUCTION_TLS, env_references
 from pace.network.permissions import OPS_USER, PARTNER_USERS, inbox_of
 from pace.network.registry import load_registry
 from pace.settings import SECRETS, Settings, env_name, env_names
-from pace.store import migrate
 from tests.unit.gotemplate import TemplateError, render
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -57,11 +57,11 @@ def check_container(entrypoint: list[str] | None, args: list[str]) -> None:
     if entrypoint in (None, ["pace"]):
         check_pace_command(args)
     elif entrypoint[:2] == ["sh", "-c"]:  # the migrations, retried a bounded number of times
-        assert 'python -m pace.store.migrate "$@" && exit 0' in entrypoint[2], entrypoint
+        assert 'python -m apps.migrate "$@" && exit 0' in entrypoint[2], entrypoint
         assert entrypoint[2].startswith("for try in 1 2 3") and "exit 1" in entrypoint[2]
         check_migrate_command(args)
     else:
-        assert entrypoint == ["python", "-m", "pace.store.migrate"], entrypoint
+        assert entrypoint == ["python", "-m", "apps.migrate"], entrypoint
         check_migrate_command(args)
 
 

@@ -6,7 +6,7 @@ from alembic import context
 config = context.config
 connection = config.attributes.get("connection")
 if connection is None:
-    raise RuntimeError("run migrations with `python -m pace.store.migrate`, which connects")
+    raise RuntimeError("run migrations through pace.store.migrate, which connects")
 
 context.configure(connection=connection,
                   target_metadata=config.attributes.get("target_metadata"),
