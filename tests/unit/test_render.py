@@ -10,20 +10,19 @@ from datetime import date
 import orjson
 from rich.console import Console
 
+from apps.report_console import print_report, to_table
+from contracts.indicators import BY_NAME, INDICATOR_NAMES, format_value
 from contracts.intake import Gender, ReferralSource
-from services.reporting.indicators import BY_NAME, INDICATOR_NAMES, Figures, Report
-from services.reporting.render import (
+from contracts.report import (
     CSV_HEADER,
-    KEY_INDICATORS,
-    format_value,
-    print_report,
+    Figures,
+    Report,
     report_from_dict,
     report_to_dict,
     to_csv,
-    to_html,
     to_json,
-    to_table,
 )
+from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS, to_html
 from tests.unit.test_indicators import BREAKDOWNS, NETWORK, at, figures_of, given, referred
 
 AS_OF = date(2020, 2, 29)
@@ -310,7 +309,6 @@ def test_the_terminal_table_and_csv_carry_the_after_coaching_indicators() -> Non
 
 
 def test_the_coordinators_figures_show_childcare_after_coaching_in_dutch() -> None:
-    from services.reporting.render import AFTER_COACHING_INDICATORS
     from services.web.common import templates
     from services.web.i18n import translator
 
