@@ -13,11 +13,11 @@ from rich.table import Table
 from rich.text import Text
 
 from contracts.indicators import DIMENSION_LABELS, DIMENSIONS, format_value, label_of, ordered
-from contracts.report import Report, country_label, country_order
+from contracts.report import Report, Value, country_label, country_order
 from contracts.subjects import NETWORK_SCOPE
 
 
-def _columns(report: Report, scope: str) -> list[tuple[str, Mapping[str, int | float]]]:
+def _columns(report: Report, scope: str) -> list[tuple[str, Mapping[str, Value]]]:
     if scope == "partners":
         return sorted(report.partners.items())
     if scope == "countries":

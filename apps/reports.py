@@ -75,4 +75,4 @@ async def report(hub_url: str, *, as_of: date, period: str, fmt: str,
         console.file.flush()
     else:
         output.write_bytes(data)
-        console.print(f"{fmt.upper()} report written to {output}", stderr=True)
+        Console(stderr=True).print(f"{fmt.upper()} report written to {output}")

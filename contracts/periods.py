@@ -149,7 +149,8 @@ def month_ends(since: date, until: date) -> list[date]:
 
 def quarter_ends(first: date, last: date) -> list[date]:
     """The last day of every quarter from first to last (for trend charts)."""
-    points, year, quarter = [], first.year, (first.month - 1) // 3 + 1
+    points: list[date] = []
+    year, quarter = first.year, (first.month - 1) // 3 + 1
     while True:
         month = quarter * 3
         end = date(year + month // 12, month % 12 + 1, 1).toordinal() - 1

@@ -27,11 +27,13 @@ from typing import Any
 import orjson
 
 from contracts.indicators import BY_NAME
+from contracts.reporting import Breakdowns
 from contracts.subjects import NETWORK_SCOPE
 
 Figures = dict[str, int | float]
-Breakdowns = dict[str, dict[str, Figures]]
-"""Dimension -> category -> figures, as in contracts.reporting.Breakdowns."""
+"""Indicator -> figure, as in contracts.reporting.Figures."""
+Value = int | float | str
+"""A figure, or a suppressed breakdown cell ("<5", "x")."""
 
 UNKNOWN_COUNTRY = "??"
 """The country of partners missing from the countries a report was made with."""
@@ -69,7 +71,7 @@ def country_order(report: Report) -> list[str]:
 # -- values ------------------------------------------------------------------------------------
 
 
-def normal_value(indicator: str, value: int | float) -> int | float:
+def normal_value(indicator: str, value: Value) -> Value:
     """An int for count indicators; a float rounded to its decimals for the others."""
     known = BY_NAME.get(indicator)
     if known is None or isinstance(value, str):  # a suppressed cell: "<5" or "x"
@@ -77,7 +79,7 @@ def normal_value(indicator: str, value: int | float) -> int | float:
     return round(float(value), known.decimals) + 0.0 if known.decimals else int(value)
 
 
-def plain_value(indicator: str, value: int | float) -> str:
+def plain_value(indicator: str, value: Value) -> str:
     """A machine-readable number: '1234', '1234.50', '0.333'."""
     known = BY_NAME.get(indicator)
     if isinstance(value, str):  # a suppressed cell
@@ -87,7 +89,7 @@ def plain_value(indicator: str, value: int | float) -> str:
     return str(normal_value(indicator, value))
 
 
-def _normal(figures: Mapping[str, int | float]) -> dict[str, int | float]:
+def _normal(figures: Mapping[str, Value]) -> dict[str, Value]:
     return {name: normal_value(name, value) for name, value in figures.items()}
 
 
@@ -126,7 +128,7 @@ def to_json(report: Report) -> bytes:
                         | orjson.OPT_APPEND_NEWLINE)
 
 
-def _scopes(report: Report) -> list[tuple[str, str, Mapping[str, int | float]]]:
+def _scopes(report: Report) -> list[tuple[str, str, Mapping[str, Value]]]:
     """(scope_kind, scope, figures): partners, then countries, then the network."""
     return [*(("partner", p, f) for p, f in sorted(report.partners.items())),
             *(("country", c, f) for c, f in sorted(report.countries.items())),

@@ -173,8 +173,9 @@ class Compiled:
             return parts
 
         capacities = dict.fromkeys(  # a session with no capacity set has the default
-            (item.session for item in (*facts.places, *facts.waitlisted.values(),
-                                       *facts.check_outs)),
+            (*(place.session for place in facts.places),
+             *(waitlisted.session for waitlisted in facts.waitlisted.values()),
+             *(check_out.session for check_out in facts.check_outs)),
             DEFAULT_CAPACITY)
         capacities.update(facts.capacities)
         self.capacities = Rows(SessionCapacity(*session(s), capacity)

@@ -21,7 +21,7 @@ from contracts.indicators import (
     ordered,
 )
 from contracts.periods import Period
-from contracts.report import UNKNOWN_COUNTRY, Report, country_label, country_order
+from contracts.report import UNKNOWN_COUNTRY, Report, Value, country_label, country_order
 from contracts.subjects import NETWORK_SCOPE
 from services.web.figures_charts import PALETTE, Series, bar_chart, trend_charts
 from services.web.figures_charts import escape as _e
@@ -56,8 +56,8 @@ td.total{font-weight:600}dt{font-weight:600}dd{margin:0 0 .4rem 1rem;color:#4a58
 """
 
 
-def _html_table(caption: str, columns: Sequence[tuple[str, Mapping[str, int | float]]],
-                total: Mapping[str, int | float] | None, names: Sequence[str]) -> str:
+def _html_table(caption: str, columns: Sequence[tuple[str, Mapping[str, Value]]],
+                total: Mapping[str, Value] | None, names: Sequence[str]) -> str:
     head = "".join(f'<th scope="col">{_e(name)}</th>' for name, _f in columns)
     head += '<th scope="col">Network</th>' if total is not None else ""
     rows = []
