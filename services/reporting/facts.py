@@ -7,7 +7,10 @@ Dates are the payloads' business dates (ISO strings, which compare like dates).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+if TYPE_CHECKING:
+    from services.reporting.rows import Compiled
 
 Payload = Mapping[str, Any]
 
@@ -108,7 +111,7 @@ class Facts:
         self.freed: dict[str, str] = {}  # booking -> first cancelled_on / released_on
         self.bridge_ends: dict[str, str] = {}  # family -> the latest bridging_ends_on recorded
         self.unshared: dict[str, list[Counted]] = {}  # referral month -> its counts
-        self.compiled: Any = None  # services.reporting.rows.Compiled, or None when stale
+        self.compiled: Compiled | None = None  # joined and sorted; None when stale
 
 
 def record(facts: Facts, event_type: str, payload: Payload) -> bool:

@@ -16,7 +16,8 @@ from statistics import median
 from typing import Any
 
 from contracts.indicators import DIMENSIONS, INDICATOR_NAMES
-from contracts.report import Breakdowns, Figures
+from contracts.report import Figures
+from contracts.reporting import Breakdowns
 from services.reporting.facts import Counted
 from services.reporting.rows import Compiled, Handover
 
