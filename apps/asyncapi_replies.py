@@ -65,7 +65,7 @@ class QueryRows(_Reply):
 
 
 class FiguresAnswer(_Reply):
-    """A whole report (services.reporting.render.report_to_dict) for an as-of date and period."""
+    """A whole report (contracts.report.report_to_dict) for an as-of date and period."""
 
     ok: Literal[True]
     report: dict[str, Any]

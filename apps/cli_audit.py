@@ -26,7 +26,7 @@ def report(
 
     from apps.reports import FORMATS, HubUnavailableError
     from apps.reports import report as run
-    from services.reporting.periods import Period
+    from contracts.periods import Period
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")

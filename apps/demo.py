@@ -23,10 +23,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from apps.local import LocalNetwork
+from contracts.periods import quarter_ends
 from pace.client import PartnerClient
 from pace.connection import connect
 from pace.network.registry import load_registry
-from services.reporting.periods import quarter_ends
 from simulation.dates import HISTORY_END
 from simulation.driver import DriveReport, drive
 from simulation.planner import plan_history
@@ -88,8 +88,9 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
 
     `secure`: as deployed, TLS and a user with an allow-list on every connection.
     """
-    from services.reporting.app import KEY_TRENDS
-    from services.reporting.render import print_report, to_html
+    from apps.report_console import print_report
+    from contracts.indicators import KEY_TRENDS
+    from services.web.figures import to_html
 
     registry = load_registry()
     chosen = list(partners or [p.id for p in registry.delivery])

@@ -36,15 +36,10 @@ def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[tuple[str,
 
 def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: str,
                output: Path | None, diff: bool, hub_url: str | None) -> int:
-    from services.reporting.periods import Period
-    from services.reporting.render import (
-        print_report,
-        report_from_dict,
-        report_to_dict,
-        to_csv,
-        to_html,
-        to_json,
-    )
+    from apps.report_console import print_report
+    from contracts.periods import Period
+    from contracts.report import report_from_dict, report_to_dict, to_csv, to_json
+    from services.web.figures import to_html
 
     try:
         day = date.fromisoformat(as_of)

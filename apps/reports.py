@@ -11,9 +11,10 @@ import orjson
 from rich.console import Console
 
 from contracts import subjects
+from contracts.indicators import KEY_TRENDS
+from contracts.periods import PROGRAMME_START, quarter_ends
+from contracts.report import report_from_dict, to_csv, to_json
 from pace.connection import NatsAuth, connect
-from services.reporting.app import KEY_TRENDS, PROGRAMME_START
-from services.reporting.periods import quarter_ends
 
 FORMATS = ("table", "csv", "json", "html")
 
@@ -49,13 +50,8 @@ async def ask_hub(hub_url: str, query: str, params: dict[str, Any],
 async def report(hub_url: str, *, as_of: date, period: str, fmt: str,
                  output: Path | None, console: Console) -> None:
     """Fetch the report (and, for HTML, the trends) and write it where asked."""
-    from services.reporting.render import (
-        print_report,
-        report_from_dict,
-        to_csv,
-        to_html,
-        to_json,
-    )
+    from apps.report_console import print_report
+    from services.web.figures import to_html
 
     answer = await ask_hub(hub_url, "figures", {"as_of": as_of.isoformat(), "period": period})
     figures = report_from_dict(answer["report"])
@@ -79,4 +75,4 @@ async def report(hub_url: str, *, as_of: date, period: str, fmt: str,
         console.file.flush()
     else:
         output.write_bytes(data)
-        console.print(f"{fmt.upper()} report written to {output}", stderr=True)
+        Console(stderr=True).print(f"{fmt.upper()} report written to {output}")

@@ -35,11 +35,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from apps.audit import LogReport, LogWriter, checked_entries, replay  # noqa: E402
 from bench.common import Figure, Stopwatch, aim_row, print_aims, print_pairs  # noqa: E402
 from contracts.envelope import Envelope  # noqa: E402
+from contracts.indicators import INDICATOR_NAMES  # noqa: E402
+from contracts.periods import TO_DATE_PERIOD  # noqa: E402
 from contracts.registry import decode, model_for  # noqa: E402
+from contracts.report import Report  # noqa: E402
 from pace.network.registry import load_registry  # noqa: E402
 from services.booking.rules import too_old_from  # noqa: E402
-from services.reporting.indicators import INDICATOR_NAMES, Report  # noqa: E402
-from services.reporting.periods import TO_DATE_PERIOD  # noqa: E402
 
 EVENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
 REPEATS = 3

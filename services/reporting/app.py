@@ -25,7 +25,10 @@ import orjson
 from faststream.nats import NatsBroker, NatsMessage
 
 from contracts import subjects
+from contracts.indicators import KEY_TRENDS
+from contracts.periods import PROGRAMME_START, Period
 from contracts.registry import decode, model_for
+from contracts.report import Report, report_to_dict
 from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
 from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner
@@ -36,17 +39,13 @@ from pace.relay import Relay, sleep_unless
 from pace.service import error_reply
 from pace.store import EventStore, NewEvent, RecordedEvent
 from services.reporting import disclosure, network_log
-from services.reporting.indicators import Fold, Report
-from services.reporting.periods import Period, closed_periods
-from services.reporting.render import report_to_dict
+from services.reporting.indicators import Fold
+from services.reporting.periods import closed_periods
 
 log = get_logger(__name__)
 
-PROGRAMME_START = date(2016, 10, 1)
 QUERIES = ("figures", "status", "trends")
 CONSUMER = "reporting"
-KEY_TRENDS = ("families_referred", "trajectories_started", "parents_found_work",
-              "children_cared_for")
 _FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
 
 

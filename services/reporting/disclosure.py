@@ -20,9 +20,11 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from contracts.indicators import DIMENSIONS
 from contracts.intake import Gender, ReferralSource
+from contracts.report import Report
 from contracts.subjects import NETWORK_SCOPE
-from services.reporting.indicators import DIMENSIONS, UNKNOWN, Report
+from services.reporting.rows import UNKNOWN
 
 THRESHOLD = 5
 SMALL = "<5"  # a suppressed cell of fewer than five

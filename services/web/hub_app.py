@@ -20,22 +20,14 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import Response, StreamingResponse
 
 from contracts import subjects
+from contracts.indicators import KEY_TRENDS, format_value
+from contracts.periods import PROGRAMME_START, Period, quarter_ends
+from contracts.report import country_label, country_order, report_from_dict
 from pace.connection import NatsAuth, connect
-from services.reporting.app import KEY_TRENDS, PROGRAMME_START
-from services.reporting.periods import Period, quarter_ends
-from services.reporting.render import (
-    AFTER_COACHING_INDICATORS,
-    KEY_INDICATORS,
-    PALETTE,
-    bar_chart,
-    country_label,
-    country_order,
-    format_value,
-    report_from_dict,
-    trend_charts,
-)
 from services.web.auth import Sessions, User
 from services.web.common import CoordinatorUser, NavItem, make_app, render
+from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS
+from services.web.figures_charts import PALETTE, bar_chart, trend_charts
 
 NAV = [NavItem("figures", "/dashboard", "nav_dashboard")]
 KEEPALIVE_SECONDS = 15.0

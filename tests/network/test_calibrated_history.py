@@ -19,9 +19,9 @@ from typer.testing import CliRunner
 from apps.audit import LogReport, checked_entries, export_log, replay
 from apps.cli import app
 from apps.local import LocalNetwork
+from contracts.report import to_json
 from pace.client import PartnerClient
 from pace.network.registry import load_registry
-from services.reporting.render import to_json
 from simulation.driver import drive
 from simulation.planner import plan_history
 from simulation.profiles import default_profiles

@@ -15,12 +15,12 @@ import pytest
 from rich.console import Console
 
 from apps.local import LocalNetwork
+from apps.report_console import print_report
 from contracts import subjects
 from contracts.commands import EnrolFamily, RecordConsent, WithdrawConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
 from pace.connection import connect
-from services.reporting.render import print_report
 from services.sharing.app import PseudonymKey
 from tests.integration.test_services import referral
 from tests.network.test_network import hub_messages

@@ -284,7 +284,7 @@ async def test_the_hub_answers_figures_over_nats_and_publishes_them(network, his
 @pytest.mark.asyncio(loop_scope="module")
 async def test_a_replayed_export_of_the_hub_stream_equals_the_live_figures(network, tmp_path):
     from apps.audit import LogReport, checked_entries, export_log, replay, verify_log
-    from services.reporting.render import to_json
+    from contracts.report import to_json
 
     log = tmp_path / "network.jsonl"
     writer = await export_log(log, hub_url=network.hub_url, auth=network.reporting_auth)

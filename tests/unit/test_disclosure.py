@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from contracts.indicators import DIMENSIONS
 from contracts.registry import encode
 from services.reporting.disclosure import (
     HIDDEN,
@@ -18,7 +19,7 @@ from services.reporting.disclosure import (
     protect,
     suppressed_cells,
 )
-from services.reporting.indicators import DIMENSIONS, Fold
+from services.reporting.indicators import Fold
 from tests.unit.test_indicators import COUNTRIES, enrolled, figures_of, referred, started
 
 PARTNERS = ("mechelen", "gent", "de-mussen")

@@ -12,6 +12,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from contracts import indicators as definitions
 from contracts.base import DomainEvent
 from contracts.booking import (
     BookingCancelled,
@@ -30,6 +31,7 @@ from contracts.booking import (
     WaitlistPromoted,
     session_id,
 )
+from contracts.indicators import DIMENSIONS, INDICATOR_NAMES, INDICATORS, SECTIONS
 from contracts.intake import (
     ChildRef,
     ConsentPurpose,
@@ -42,7 +44,9 @@ from contracts.intake import (
     ReferralDeclined,
     ReferralSource,
 )
+from contracts.periods import Period
 from contracts.registry import encode
+from contracts.report import Report
 from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
 from contracts.trajectory import (
     CompletionOutcome,
@@ -60,15 +64,9 @@ from contracts.trajectory import (
     TrajectoryDropped,
     TrajectoryStarted,
 )
-from services.reporting import indicators
-from services.reporting.indicators import (
-    DIMENSIONS,
-    INDICATOR_NAMES,
-    INDICATORS,
-    Fold,
-    Report,
-)
-from services.reporting.periods import Period
+from services.reporting import rows
+from services.reporting.indicators import Fold
+from services.reporting.tally import COUNTERS
 
 COUNTRIES = {"mechelen": "BE", "gent": "BE", "de-mussen": "NL"}
 LOCATION = "centrum"
@@ -517,7 +515,7 @@ def test_families_bridging_is_a_stock_at_the_end_of_the_window(as_of: str, bridg
                                                                 ) -> None:
     figures = figures_of(given(BRIDGING), d(as_of)).partners["mechelen"]
     assert figures["families_bridging"] == bridging
-    assert indicators.BRIDGING_WEEKS == 8
+    assert rows.BRIDGING_WEEKS == 8
 
 
 def test_the_bridging_period_booking_recorded_wins_over_the_networks_default() -> None:
@@ -849,11 +847,47 @@ def test_a_trend_point_equals_the_to_date_figure_of_every_indicator() -> None:
 # -- documentation -----------------------------------------------------------------------------
 
 
-def test_every_indicator_is_defined_in_the_module_docstring() -> None:
-    doc = indicators.__doc__ or ""
-    assert all(f"- {name}" in doc or f"/ {name}" in doc for name in INDICATOR_NAMES)
+def test_every_indicator_has_a_label_a_description_and_a_definition() -> None:
     assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 30
-    assert all(indicator.description and indicator.label for indicator in INDICATORS)
+    assert all(i.label and i.description and i.definition and i.unit for i in INDICATORS)
+
+
+def test_every_section_of_the_table_has_its_counter_and_every_breakdown_known_indicators(
+) -> None:
+    assert list(COUNTERS) == [section.name for section in SECTIONS]
+    assert {i.section for i in INDICATORS} == set(SECTIONS)
+    assert all(name in INDICATOR_NAMES for names in DIMENSIONS.values() for name in names)
+
+
+def test_the_readme_defines_every_indicator_as_the_table_does() -> None:
+    """Stale? Run `python -m contracts.indicators --write`."""
+    text = definitions.README.read_text(encoding="utf-8")
+
+    assert definitions.with_definitions(text) == text
+    generated = definitions.definitions_markdown()
+    assert [line.split("`")[1] for line in generated.splitlines()
+            if line.startswith("- `")] == list(INDICATOR_NAMES)
+    assert "- `no_show_rate` (ratio, 3 decimals): no_shows / (no_shows" in generated
+
+
+def test_stale_definitions_are_found_and_rewritten(tmp_path, monkeypatch, capsys) -> None:
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Indicators\n{definitions.DEFINITIONS_START}\nold\n"
+                      f"{definitions.DEFINITIONS_END}\nmore\n", encoding="utf-8")
+    monkeypatch.setattr(definitions, "README", readme)
+
+    assert definitions.main(["--check"]) == 1
+    assert definitions.main(["--write"]) == 0
+    assert definitions.main(["--check"]) == 0
+    text = readme.read_text(encoding="utf-8")
+    assert "old" not in text and text.endswith(f"{definitions.DEFINITIONS_END}\nmore\n")
+    assert "- `families_referred` (families): families with a FamilyReferred" in text
+    assert "stale" in capsys.readouterr().out
+
+
+def test_a_readme_without_the_markers_is_refused() -> None:
+    with pytest.raises(definitions.DefinitionsMarkersError, match="no indicator definition"):
+        definitions.with_definitions("# PACE\n")
 
 
 

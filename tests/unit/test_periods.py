@@ -7,15 +7,9 @@ from datetime import date
 
 import pytest
 
+from contracts.periods import KINDS, TO_DATE_PERIOD, Period, month_ends, periods_between
 from contracts.reporting import PERIOD_PATTERN
-from services.reporting.periods import (
-    KINDS,
-    TO_DATE_PERIOD,
-    Period,
-    closed_periods,
-    month_ends,
-    periods_between,
-)
+from services.reporting.periods import closed_periods
 
 LEAP_DAY = date(2020, 2, 29)
 
