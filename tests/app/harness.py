@@ -158,6 +158,11 @@ class InProcessPartner:
             caused += await store.read_all(after=before[context], limit=100_000)
         return caused
 
+    async def redeliver(self) -> list[RecordedEvent]:
+        """Deliver every stored event again, as after lost acks; returns what that appended."""
+        self._cursors = dict.fromkeys(self._cursors, 0)
+        return await self.settle()
+
     def events(self, context: str) -> list[DomainEvent]:
         """Every event the context's store holds, in order."""
         return events_of([RecordedEvent.from_row(row) for row in self.stores[context].log.rows])
