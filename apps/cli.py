@@ -395,6 +395,7 @@ def doctor(
 vault_app = typer.Typer(help="A partner's vault key (intake's personal data).",
                         no_args_is_help=True)
 app.add_typer(vault_app, name="vault")
+app.add_typer(__import__("apps.views", fromlist=["views_app"]).views_app, name="views")
 
 
 @vault_app.command("rotate")

@@ -11,6 +11,7 @@ nats-server, no file: delivery itself is tested against real servers elsewhere.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -84,10 +85,12 @@ class Outcome:
 class InProcessPartner:
     """A partner's intake, booking, trajectory and sharing services with no process at all."""
 
-    def __init__(self, partner: str = PARTNER, now: datetime = NOW, **options: Any) -> None:
+    def __init__(self, partner: str = PARTNER, now: datetime = NOW,
+                 stores: Mapping[str, Any] | None = None, **options: Any) -> None:
         self.partner = partner
         self.now = now
-        self.stores = {c: InMemoryEventStore(partner, clock=lambda: self.now) for c in STORES}
+        self.stores = dict(stores) if stores is not None else {
+            c: InMemoryEventStore(partner, clock=lambda: self.now) for c in STORES}
         self.services: dict[str, Service] = {s.context: s for s in build_services(
             partner, self.stores, PseudonymKey(bytes(32)),
             VaultKey(Fernet.generate_key().decode()), **options)}
@@ -100,6 +103,10 @@ class InProcessPartner:
             for tables in service.tables:
                 await service.store.db.write(tables.create_all)
         return self
+
+    async def close(self) -> None:
+        for store in self.stores.values():
+            await store.close()
 
     async def given(self, *events: DomainEvent) -> None:
         """Store events as their own service would have, then let every reaction see them."""
