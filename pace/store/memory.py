@@ -16,11 +16,13 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection, create_engine, event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from contracts.envelope import utc_iso
 from pace.store.chain import GENESIS, ChainReport, ChainVerifier, record_hash
 from pace.store.errors import ConcurrencyError, DuplicateEventError
+from pace.store.event_store import as_store_error
 from pace.store.records import NewEvent, RecordedEvent
 from pace.store.writing import Append
 
@@ -228,9 +230,12 @@ class InMemoryEventStore:
     async def in_transaction(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(tx, *args) in one transaction: appends, inbox markers, projections."""
         recorded_at = utc_iso(self.clock())
-        with self.db.begin() as conn:
-            tx = InMemoryTransaction(self, conn, recorded_at)
-            result = fn(tx, *args)
+        try:
+            with self.db.begin() as conn:
+                tx = InMemoryTransaction(self, conn, recorded_at)
+                result = fn(tx, *args)
+        except DBAPIError as error:  # the views' SQL refused: the same typed errors as SQL stores
+            raise as_store_error(error) from error
         tx.finish()
         if tx.last_position:
             for listener in self._listeners:

@@ -17,6 +17,7 @@ from pace.store import (
     EventStore,
     InMemoryEventStore,
     NewEvent,
+    StoreError,
     tables,
 )
 
@@ -323,3 +324,30 @@ async def test_listeners_hear_the_last_position_of_each_commit(store: EventStore
 
     assert heard == [2, 3]
     assert await store.last_position() == 3
+
+
+async def test_a_consumer_marks_an_event_processed_once(store: EventStore) -> None:
+    await store.in_transaction(lambda tx: tx.mark_processed("trajectory", ["evt-1"]))
+
+    with pytest.raises(StoreError):
+        await store.in_transaction(lambda tx: tx.mark_processed("trajectory", ["evt-1"]))
+
+    other = await store.in_transaction(lambda tx: tx.processed_among("booking", ["evt-1"]))
+    assert other == set()
+
+
+async def test_a_handlers_refused_sql_write_is_a_store_error_and_leaves_nothing(
+    store: EventStore,
+) -> None:
+    notes = Table("unique_notes", MetaData(), Column("n", Integer, primary_key=True))
+    await store.db.write(notes.metadata.create_all)
+
+    def insert_twice(tx):
+        tx.append("family-1", [new(1)])
+        tx.connection.execute(insert(notes), {"n": 1})
+        tx.connection.execute(insert(notes), {"n": 1})
+
+    with pytest.raises(StoreError):
+        await store.in_transaction(insert_twice)
+
+    assert await store.read_all() == []
