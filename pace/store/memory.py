@@ -168,15 +168,18 @@ class InMemoryTransaction:
 
     def processed_among(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
         """Which of these events the consumer already handled."""
-        done = self.store.log.processed | self._marked
-        return {event_id for event_id in event_ids if (consumer, event_id) in done}
+        return {event_id for event_id in event_ids if self._done(consumer, event_id)}
 
     def mark_processed(self, consumer: str, event_ids: Sequence[str]) -> None:
         """Record that the consumer handled these events (in the same transaction)."""
         for event_id in event_ids:
-            if (consumer, event_id) in self.store.log.processed | self._marked:
+            if self._done(consumer, event_id):
                 raise DuplicateEventError(f"{consumer} already marked {event_id} as processed")
             self._marked.add((consumer, event_id))
+
+    def _done(self, consumer: str, event_id: str) -> bool:
+        marker = (consumer, event_id)
+        return marker in self._marked or marker in self.store.log.processed
 
     def finish(self) -> None:
         """Apply what was staged to the log (called once the views' SQL committed)."""
