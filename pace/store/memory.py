@@ -99,7 +99,8 @@ class MemoryLog:
 class InMemoryTransaction:
     """An open transaction: appends and inbox markers staged, the views' SQL connection open."""
 
-    def __init__(self, store: InMemoryEventStore, conn: Connection, recorded_at: str) -> None:
+    def __init__(self, store: InMemoryEventStore, conn: Connection | None,
+                 recorded_at: str) -> None:
         self.store = store
         self.connection = conn
         self.recorded_at = recorded_at
@@ -227,8 +228,10 @@ class InMemoryEventStore:
         """Append events to a stream if it is at the expected version."""
         if not events:
             return []
-        return await self.in_transaction(lambda tx: tx.append(stream_id, events,
-                                                              expected_version))
+        tx = InMemoryTransaction(self, None, utc_iso(self.clock()))  # no view is written
+        recorded = tx.append(stream_id, events, expected_version)
+        self._commit(tx)
+        return recorded
 
     async def in_transaction(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(tx, *args) in one transaction: appends, inbox markers, projections."""
@@ -239,11 +242,14 @@ class InMemoryEventStore:
                 result = fn(tx, *args)
         except DBAPIError as error:  # the views' SQL refused: the same typed errors as SQL stores
             raise as_store_error(error) from error
+        self._commit(tx)
+        return result
+
+    def _commit(self, tx: InMemoryTransaction) -> None:
         tx.finish()
         if tx.last_position:
             for listener in self._listeners:
                 listener(tx.last_position)
-        return result
 
     # -- reading ---------------------------------------------------------------------------
 
