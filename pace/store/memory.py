@@ -148,8 +148,8 @@ class InMemoryTransaction:
     def _already_stored(self, request: Append) -> bool:
         staged = {row["event_id"]: row for row in self._rows}
         ids = [str(e.event_id) for e in request.events]
-        found = {i: self.store.log.by_id.get(i) or staged.get(i) for i in ids}
-        found = {i: row for i, row in found.items() if row is not None}
+        known = self.store.log.by_id
+        found = {i: row for i in ids if (row := known.get(i) or staged.get(i)) is not None}
         if not found:
             return False
         if len(found) < len(ids):
