@@ -94,6 +94,8 @@ class InProcessPartner:
         self.services: dict[str, Service] = {s.context: s for s in build_services(
             partner, self.stores, PseudonymKey(bytes(32)),
             VaultKey(Fernet.generate_key().decode()), **options)}
+        for service in self.services.values():
+            service.clock = lambda: self.now  # queries and ticks judge by the harness's clock
         self._cursors = dict.fromkeys(STORES, 0)
         self._consumers = [(r, _runner(self.stores[s.context], r))
                            for s in self.services.values() for r in s.reactions]
@@ -131,6 +133,18 @@ class InProcessPartner:
         outcome = await self.when(context, command, **kwargs)
         assert outcome.error is None, f"{type(command).__name__} refused: {outcome.error}"
         return outcome.events
+
+    async def tick(self, schedule: str, at: datetime | None = None) -> list[RecordedEvent]:
+        """A schedule's tick, as the server would send it at `at`; returns the events it caused."""
+        if at is not None:
+            self.now = at
+        [handler] = [s.handler for service in self.services.values()
+                     for s in service.schedules if s.name == schedule]
+        before = {c: await s.last_position() for c, s in self.stores.items()}
+        await handler(self.now)
+        caused = [r for c, s in self.stores.items()
+                  for r in await s.read_all(after=before[c], limit=100_000)]
+        return caused + await self.settle()
 
     async def settle(self) -> list[RecordedEvent]:
         """Relay every store's new events to the matching reactions until nothing new comes."""

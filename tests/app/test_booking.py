@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
+from datetime import datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from contracts.booking import (
     BookingCancelled,
@@ -37,6 +38,7 @@ from tests.app.families import (
     session_of,
 )
 
+BRUSSELS = ZoneInfo("Europe/Brussels")  # Mechelen's clock
 LATER = TODAY + timedelta(weeks=10)  # after the 8 weeks of bridging that follow today
 
 
@@ -196,3 +198,18 @@ async def test_a_second_booking_of_the_same_child_in_a_session_is_refused(partne
     outcome = await partner.when("booking", book(1, booking="b-other"))
 
     outcome.then_refused(RuleBrokenError, "chi-1 already has this session")
+
+
+async def test_the_daily_release_tick_frees_places_on_the_partners_own_today(partner) -> None:
+    await partner.given(*enrolled(1), capacity(15, on=LATER))
+    await partner.do("booking", book(1, on=LATER))
+    await partner.do("trajectory", DropTrajectory(
+        family_id="fam-1", reason=DropReason.MOVED_AWAY, dropped_on=TODAY))
+    day_14 = datetime.combine(TODAY + timedelta(days=14), time(0, 5), tzinfo=BRUSSELS)
+
+    early = await partner.tick("booking-release", at=day_14 - timedelta(minutes=10))
+    due = await partner.tick("booking-release", at=day_14)
+
+    assert early == []
+    assert [(r.event_type, r.envelope.payload["booking_id"]) for r in due] == [
+        ("BookingReleased", "b-1")]
