@@ -25,7 +25,7 @@ from contracts.commands import command_name
 from pace.commands import CommandMeta, events_of
 from pace.consumer import ConsumerRunner, Delivery, decode_delivery
 from pace.domain import DomainError
-from pace.service import Reaction, Service
+from pace.service import Reaction, Service, answer
 from pace.store import InMemoryEventStore, NewEvent, RecordedEvent
 from services.booking.domain import stream_id as session_stream
 from services.intake.domain import stream_id as family_stream
@@ -127,6 +127,13 @@ class InProcessPartner:
         except DomainError as error:
             return Outcome(error=error)
         return Outcome(records, await self.settle())
+
+    async def reply(self, context: str, name: str, body: bytes) -> dict[str, Any]:
+        """The reply staff would get over NATS: events, or a typed error with a reason."""
+        service = self.services[context]
+        reply = await answer(service.route_table(), name, body, {}, lambda: self.now)
+        await self.settle()
+        return reply
 
     async def do(self, context: str, command: Any, **kwargs: Any) -> list[DomainEvent]:
         """A command that must be accepted (arranging a test); returns its events."""
