@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from apps import cli_audit, cli_run, cli_staff
+from apps.views import views_app
 from services.web.cli import app as web_app
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ app.add_typer(cli_audit.log_app, name="log")
 app.add_typer(cli_run.partner_app, name="partner")
 app.add_typer(cli_run.hub_app, name="hub")
 app.add_typer(cli_run.vault_app, name="vault")
+app.add_typer(views_app, name="views")
 app.add_typer(web_app, name="web")
 
 

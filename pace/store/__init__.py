@@ -8,6 +8,7 @@ from pace.store.errors import (
     StoreUnavailableError,
 )
 from pace.store.event_store import ANY_VERSION, NO_STREAM, EventStore
+from pace.store.memory import InMemoryEventStore
 from pace.store.records import NewEvent, RecordedEvent
 from pace.store.writing import StoreTransaction
 
@@ -19,6 +20,7 @@ __all__ = [
     "ConcurrencyError",
     "DuplicateEventError",
     "EventStore",
+    "InMemoryEventStore",
     "NewEvent",
     "RecordedEvent",
     "StoreError",

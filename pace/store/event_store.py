@@ -86,10 +86,10 @@ class EventStore:
                     try:
                         await self._commit([waiting.append], check_ids=True)
                     except Exception as error:  # noqa: BLE001 - handed to the caller
-                        waiting.append.error = _as_store_error(error)
+                        waiting.append.error = as_store_error(error)
             except Exception as error:  # noqa: BLE001 - every waiting caller must hear of it
                 for waiting in batch:
-                    waiting.append.error = waiting.append.error or _as_store_error(error)
+                    waiting.append.error = waiting.append.error or as_store_error(error)
             self._settle(batch)
 
     async def _commit(self, appends: list[Append], check_ids: bool = False) -> None:
@@ -147,7 +147,7 @@ class EventStore:
             result, _written, last = await self._retrying(
                 run, on_commit=lambda outcome: self.versions.commit(outcome[1]))
         except DBAPIError as error:
-            raise _as_store_error(error) from error
+            raise as_store_error(error) from error
         self._notify(last)
         return result
 
@@ -221,7 +221,8 @@ def _verify(conn: Connection, page: int) -> ChainReport:
     return verifier.finish(head.position, head.hash) if head else verifier.finish(0, GENESIS)
 
 
-def _as_store_error(error: BaseException) -> BaseException:
+def as_store_error(error: BaseException) -> BaseException:
+    """A database's error as the store's typed one: refused (StoreError) or unavailable."""
     if isinstance(error, StoreError | IntegrityError):
         return error if isinstance(error, StoreError) else StoreError(
             f"append refused by the database: {error.orig}")

@@ -23,6 +23,7 @@ from contracts.commands import EnrolFamily, RecordConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
 from services.intake import vault
+from tests.eventually import eventually as until
 from tests.faults.postgres import StoppablePostgres
 from tests.integration.test_services import TODAY, referral
 from tests.plugins.postgres import _admin
@@ -43,19 +44,6 @@ def enrolment(n: int) -> list[tuple[object, uuid.UUID]]:
                            given_on=TODAY), uuid.uuid4()),
             (EnrolFamily(family_id=family, coach_id="coach-1", enrolled_on=TODAY),
              uuid.uuid4())]
-
-
-async def until(probe, seconds: float = 60.0, poll: float = 0.2):
-    """Poll an async probe until it returns something true; fail at the deadline."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    last = None
-    while loop.time() < deadline:
-        last = await probe()
-        if last:
-            return last
-        await asyncio.sleep(poll)
-    raise AssertionError(f"not reached in {seconds:.0f}s; last: {last!r}")
 
 
 @pytest.fixture

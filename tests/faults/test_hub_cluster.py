@@ -15,6 +15,7 @@ import urllib.request
 import uuid
 from collections import Counter
 from datetime import UTC, date, datetime
+from functools import partial
 
 import nats
 import pytest
@@ -27,6 +28,7 @@ from pace.relay import Relay
 from pace.store import EventStore, NewEvent
 from pace.topology import ensure_streams, partner_streams
 from services.sharing.app import SHARED_STREAM_ID, shared_subject_of
+from tests.eventually import eventually
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]
 
@@ -60,21 +62,7 @@ async def produce(store: EventStore) -> None:
         await asyncio.sleep(0.02)
 
 
-async def until(probe, what: str, seconds: float = WAIT, poll: float = 0.2):
-    """Poll an async probe until it returns something true; errors count as not yet."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + seconds
-    last: object = None
-    while loop.time() < deadline:
-        try:
-            last = await probe()
-        except (nats.errors.Error, OSError, TimeoutError) as error:
-            last = error
-        else:
-            if last:
-                return last
-        await asyncio.sleep(poll)
-    raise AssertionError(f"{what}: not reached in {seconds:.0f}s; last: {last!r}")
+until = partial(eventually, retry_on=(nats.errors.Error, OSError, TimeoutError))
 
 
 def stored_on(node: ManagedNatsServer) -> tuple[int, int] | None:

@@ -11,11 +11,11 @@ from apps.bootstrap import Partner
 from contracts.commands import BookSlot, EnrolFamily, RecordConsent, SetDaypartCapacity
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
+from tests.eventually import eventually
 from tests.integration.test_services import (
     TODAY,
     bookable,
     enrolled_family,
-    eventually,
     referral,
     session,
 )

@@ -11,7 +11,8 @@ from apps.bootstrap import Partner
 from contracts.commands import BookSlot, HandOverChild, SetDaypartCapacity, WithdrawConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
-from tests.integration.test_services import TODAY, bookable, enrolled_family, eventually, session
+from tests.eventually import eventually
+from tests.integration.test_services import TODAY, bookable, enrolled_family, session
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
 

@@ -20,6 +20,7 @@ from pace.nats_server import free_ports
 from pace.network.hub import ensure_hub_streams
 from pace.store import EventStore
 from services.reporting.app import ReportingService
+from tests.eventually import eventually
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
 
@@ -30,13 +31,6 @@ SOON = datetime.now(UTC).date() + timedelta(days=7)
 async def partner(tmp_path, nats_url):
     async with Partner("mechelen", tmp_path, nats_url) as running:
         yield running
-
-
-async def eventually(check, seconds: float = 60.0):
-    async with asyncio.timeout(seconds):
-        while not (result := await check()):
-            await asyncio.sleep(0.2)
-        return result
 
 
 def closed_port_url() -> str:

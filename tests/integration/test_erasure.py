@@ -20,6 +20,7 @@ from contracts import subjects
 from contracts.commands import EraseFamily
 from pace.client import PartnerClient
 from services.intake import vault
+from tests.eventually import eventually
 from tests.integration.test_services import (
     NAME,
     NATIONAL_NUMBER,
@@ -27,7 +28,6 @@ from tests.integration.test_services import (
     PHONE,
     TODAY,
     enrolled_family,
-    eventually,
     referral,
 )
 from tests.plugins.postgres import _asyncpg_args

@@ -1,4 +1,4 @@
-"""The event store's guarantees, each run on SQLite and on PostgreSQL."""
+"""The event store's guarantees, each run on SQLite, on PostgreSQL and in memory."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, text, update
+from sqlalchemy import Column, Integer, MetaData, Table, delete, insert, select, update
 
 from contracts.base import DomainEvent, pseudonymous, public
 from pace.store import (
@@ -15,7 +15,9 @@ from pace.store import (
     ConcurrencyError,
     DuplicateEventError,
     EventStore,
+    InMemoryEventStore,
     NewEvent,
+    StoreError,
     tables,
 )
 
@@ -34,9 +36,53 @@ def new(number: int, family: str = "f-1") -> NewEvent:
     return NewEvent(NoteTaken(family_id=family, number=number), uuid.uuid4(), T0, uuid.uuid4())
 
 
+class Backend:
+    """Opens stores of one kind, a second writer on the same data, and tampers with records."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url  # None: in memory
+
+    async def open(self, **kwargs):
+        if self.url is None:
+            return await InMemoryEventStore.open("mechelen", **kwargs)
+        return await EventStore.open(self.url, "mechelen", **kwargs)
+
+    async def another(self, store):
+        """A second writer on the same events, as another process of the service."""
+        if self.url is None:
+            return store.another_writer()
+        return await EventStore.open(self.url, "mechelen")
+
+    async def change_payload(self, store, position: int, payload: str) -> None:
+        if self.url is None:
+            store.log.rows[position - 1]["payload"] = payload
+            return
+        await store.db.write(lambda conn: conn.execute(
+            update(tables.events).where(tables.events.c.position == position)
+            .values(payload=payload)))
+
+    async def delete(self, store, position: int) -> None:
+        if self.url is None:
+            del store.log.rows[position - 1]
+            return
+        await store.db.write(lambda conn: conn.execute(
+            delete(tables.events).where(tables.events.c.position == position)))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres),
+                        "memory"])
+def backend(request: pytest.FixtureRequest, tmp_path) -> Backend:
+    """Every test using it runs on SQLite, on PostgreSQL and in memory."""
+    if request.param == "sqlite":
+        return Backend(str(tmp_path / "store.db"))
+    if request.param == "postgresql":
+        return Backend(request.getfixturevalue("postgres_url"))
+    return Backend(None)
+
+
 @pytest.fixture
-async def store(database_url: str):
-    store = await EventStore.open(database_url, "mechelen")
+async def store(backend: Backend):
+    store = await backend.open()
     yield store
     await store.close()
 
@@ -63,9 +109,9 @@ async def test_append_at_a_stale_version_raises_a_concurrency_error(store: Event
 
 
 async def test_concurrent_appends_at_the_same_version_exactly_one_wins(
-    store: EventStore, database_url: str
+    store: EventStore, backend: Backend
 ) -> None:
-    other = await EventStore.open(database_url, "mechelen")  # a second writer, as another process
+    other = await backend.another(store)
     try:
         attempts = [s.append("session-1", [new(i)], expected_version=NO_STREAM)
                     for i, s in enumerate([store, other] * 10)]
@@ -101,9 +147,9 @@ async def test_a_partly_stored_append_is_refused(store: EventStore) -> None:
 
 
 async def test_global_order_is_gap_free_under_concurrent_writers(
-    store: EventStore, database_url: str
+    store: EventStore, backend: Backend
 ) -> None:
-    other = await EventStore.open(database_url, "mechelen")
+    other = await backend.another(store)
     try:
         await asyncio.gather(*[
             s.append(f"family-{i % 7}", [new(i), new(i)])
@@ -126,9 +172,9 @@ async def test_read_all_pages_from_a_position(store: EventStore) -> None:
     assert [r.position for r in page] == [5, 6, 7]
 
 
-async def test_read_as_of_a_timestamp_keeps_what_was_recorded_by_then(database_url: str) -> None:
+async def test_read_as_of_a_timestamp_keeps_what_was_recorded_by_then(backend: Backend) -> None:
     now = [T0]
-    store = await EventStore.open(database_url, "mechelen", clock=lambda: now[0])
+    store = await backend.open(clock=lambda: now[0])
     try:
         await store.append("family-1", [new(1)])
         now[0] = T0 + timedelta(days=1)
@@ -153,12 +199,10 @@ async def test_an_untouched_chain_verifies(store: EventStore) -> None:
     assert report.checked == 20
 
 
-async def test_verify_catches_an_edited_row(store: EventStore) -> None:
+async def test_verify_catches_an_edited_row(store: EventStore, backend: Backend) -> None:
     for i in range(5):
         await store.append("family-1", [new(i)])
-    await store.db.write(lambda conn: conn.execute(
-        update(tables.events).where(tables.events.c.position == 3)
-        .values(payload='{"family_id":"f-1","number":99}')))
+    await backend.change_payload(store, 3, '{"family_id":"f-1","number":99}')
 
     report = await store.verify()
 
@@ -167,11 +211,10 @@ async def test_verify_catches_an_edited_row(store: EventStore) -> None:
     assert "content does not match" in str(report.problems[0])
 
 
-async def test_verify_catches_a_deleted_row(store: EventStore) -> None:
+async def test_verify_catches_a_deleted_row(store: EventStore, backend: Backend) -> None:
     for i in range(5):
         await store.append("family-1", [new(i)])
-    await store.db.write(lambda conn: conn.execute(
-        delete(tables.events).where(tables.events.c.position == 2)))
+    await backend.delete(store, 2)
 
     report = await store.verify()
 
@@ -180,10 +223,10 @@ async def test_verify_catches_a_deleted_row(store: EventStore) -> None:
     assert "records 2..2 are missing" in str(report.problems[0])
 
 
-async def test_verify_catches_a_deleted_last_row(store: EventStore) -> None:
+async def test_verify_catches_a_deleted_last_row(store: EventStore, backend: Backend) -> None:
     for i in range(3):
         await store.append("family-1", [new(i)])
-    await store.db.write(lambda conn: conn.execute(text("DELETE FROM events WHERE position = 3")))
+    await backend.delete(store, 3)
 
     report = await store.verify()
 
@@ -222,9 +265,9 @@ async def test_appends_inside_a_transaction_see_each_other(store: EventStore) ->
 
 
 async def test_a_second_writer_sees_streams_written_by_the_first(
-    store: EventStore, database_url: str
+    store: EventStore, backend: Backend
 ) -> None:
-    other = await EventStore.open(database_url, "mechelen")
+    other = await backend.another(store)
     try:
         await store.append("family-1", [new(1)], expected_version=NO_STREAM)
         await other.append("family-1", [new(2)], expected_version=1)
@@ -245,3 +288,66 @@ async def test_cursors_persist(store: EventStore) -> None:
     await store.save_cursor("relay", 42)
 
     assert await store.cursor("relay") == 42
+
+
+async def test_a_handlers_own_writes_commit_and_roll_back_with_its_appends(
+    store: EventStore,
+) -> None:
+    notes = Table("notes", MetaData(), Column("n", Integer, primary_key=True))
+    await store.db.write(notes.metadata.create_all)
+
+    def fail_after_writing(tx):
+        tx.connection.execute(insert(notes), {"n": 1})
+        tx.append("family-1", [new(1)])
+        raise RuntimeError("handler failed after writing")
+
+    def write(tx):
+        tx.connection.execute(insert(notes), {"n": 2})
+        tx.append("family-1", [new(2)])
+
+    with pytest.raises(RuntimeError):
+        await store.in_transaction(fail_after_writing)
+    await store.in_transaction(write)
+
+    kept = await store.db.read(lambda conn: conn.execute(select(notes.c.n)).scalars().all())
+    assert kept == [2]
+    assert [r.envelope.payload["number"] for r in await store.read_all()] == [2]
+
+
+async def test_listeners_hear_the_last_position_of_each_commit(store: EventStore) -> None:
+    heard: list[int] = []
+    store.on_append(heard.append)
+
+    await store.append("family-1", [new(1), new(2)])
+    await store.in_transaction(lambda tx: tx.append("family-2", [new(3)]))
+    await store.in_transaction(lambda tx: tx.mark_processed("trajectory", ["evt-1"]))
+
+    assert heard == [2, 3]
+    assert await store.last_position() == 3
+
+
+async def test_a_consumer_marks_an_event_processed_once(store: EventStore) -> None:
+    await store.in_transaction(lambda tx: tx.mark_processed("trajectory", ["evt-1"]))
+
+    with pytest.raises(StoreError):
+        await store.in_transaction(lambda tx: tx.mark_processed("trajectory", ["evt-1"]))
+
+    other = await store.in_transaction(lambda tx: tx.processed_among("booking", ["evt-1"]))
+    assert other == set()
+
+
+async def test_a_handlers_refused_sql_write_is_a_store_error_and_leaves_nothing(
+    store: EventStore,
+) -> None:
+    notes = Table("unique_notes", MetaData(), Column("n", Integer, primary_key=True))
+    await store.db.write(notes.metadata.create_all)
+
+    def insert_twice(tx):
+        tx.append("family-1", [new(1)])
+        tx.connection.execute(insert(notes), {"n": 1})
+        tx.connection.execute(insert(notes), {"n": 1})
+
+    with pytest.raises(StoreError):
+        await store.in_transaction(insert_twice)
+
+    assert await store.read_all() == []

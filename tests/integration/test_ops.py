@@ -16,6 +16,7 @@ from contracts.commands import SetDaypartCapacity
 from pace.client import PartnerClient
 from pace.nats_server import free_ports
 from pace.ops import serve_ops
+from tests.eventually import eventually
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(90)]
 
@@ -55,13 +56,6 @@ async def get(port: int, path: str) -> tuple[int, bytes]:
     writer.close()
     head, _, body = response.partition(b"\r\n\r\n")
     return int(head.split()[1]), body
-
-
-async def eventually(check, seconds: float = 20.0):
-    async with asyncio.timeout(seconds):
-        while not (result := await check()):
-            await asyncio.sleep(0.1)
-        return result
 
 
 def sample(name: str, **labels: str) -> float:

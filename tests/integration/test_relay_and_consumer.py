@@ -1,4 +1,4 @@
-"""Relay and consumer runner against a real nats-server and a real SQLite store."""
+"""Relay and consumer runner against a real nats-server, on a SQLite and an in-memory store."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from contracts import subjects
 from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource
 from pace.consumer import REASON_HEADER, ConsumerRunner
 from pace.relay import Relay
-from pace.store import EventStore, NewEvent, StoreUnavailableError
+from pace.store import EventStore, InMemoryEventStore, NewEvent, StoreUnavailableError
 from pace.topology import ensure_streams, partner_streams
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(90)]
@@ -51,9 +51,11 @@ def count_referral(tx, envelope, event) -> None:
         conn.execute(insert(referrals_seen), {"family_id": event.family_id, "times": 1})
 
 
-@pytest.fixture
-async def store(tmp_path):
-    store = await EventStore.open(tmp_path / "intake.db", PARTNER)
+@pytest.fixture(params=["sqlite", "memory"])
+async def store(request, tmp_path):
+    """The same relay and consumer over a SQLite store and an in-memory one."""
+    store = (await EventStore.open(tmp_path / "intake.db", PARTNER) if request.param == "sqlite"
+             else await InMemoryEventStore.open(PARTNER))
     await store.db.write(projection_meta.create_all)
     yield store
     await store.close()

@@ -22,7 +22,8 @@ from contracts.trajectory import CompletionOutcome
 from pace.client import PartnerClient
 from pace.schedules import last_run
 from services.booking.app import RELEASE_SCHEDULE
-from tests.integration.test_services import bookable, eventually, referral, session
+from tests.eventually import eventually
+from tests.integration.test_services import bookable, referral, session
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(150)]
 

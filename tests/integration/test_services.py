@@ -38,6 +38,7 @@ from contracts.commands import (
 from contracts.intake import ConsentPurpose, DeclineReason, Gender, ReferralSource
 from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
 from pace.client import CommandRefusedError, PartnerClient
+from tests.eventually import eventually
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
 
@@ -61,16 +62,6 @@ async def staff(partner, nats_url):
     nc = await nats.connect(nats_url)
     yield PartnerClient(nc, "mechelen")
     await nc.close()
-
-
-async def eventually(check, seconds: float = 20.0):
-    """Poll until check() returns something truthy (reactions are asynchronous)."""
-    async with asyncio.timeout(seconds):
-        while True:
-            result = await check()
-            if result:
-                return result
-            await asyncio.sleep(0.1)
 
 
 def referral(n: int, birth_month: str = RECENT_BIRTH) -> ReferFamily:

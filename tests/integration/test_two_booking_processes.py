@@ -24,6 +24,7 @@ from contracts.commands import BookSlot, SetDaypartCapacity
 from pace.client import PartnerClient
 from pace.nats_server import free_ports
 from pace.store import EventStore
+from tests.eventually import eventually
 from tests.integration.test_services import SOON, bookable, enrolled_family, session
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(240)]
@@ -68,13 +69,6 @@ def metric(port: int, name: str) -> float:
 
 async def answered(port: int) -> float:
     return await asyncio.to_thread(metric, port, "pace_command_seconds_count")
-
-
-async def eventually(check, seconds: float = 60.0):
-    async with asyncio.timeout(seconds):
-        while not (result := await check()):
-            await asyncio.sleep(0.2)
-        return result
 
 
 async def test_two_processes_book_fifty_children_into_fifteen_places(tmp_path, nats_url):

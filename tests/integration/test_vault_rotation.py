@@ -12,7 +12,8 @@ from pace.client import PartnerClient
 from pace.store.engine import Database
 from services.intake import vault
 from services.intake.rotation import rotate
-from tests.integration.test_services import NAME, eventually, referral
+from tests.eventually import eventually
+from tests.integration.test_services import NAME, referral
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
 

@@ -8,8 +8,8 @@ Mechelen event there.
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 import nats
@@ -31,6 +31,7 @@ from pace.network.permissions import (
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 from services.reporting.app import ReportingService
+from tests.eventually import eventually
 from tests.integration.test_relay_and_consumer import referral
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(150)]
@@ -53,18 +54,7 @@ async def envelope_bytes(tmp_path: Path, partner: str) -> bytes:
         await store.close()
 
 
-async def until(check, timeout: float = 60.0, what: str = "") -> object:
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + timeout
-    while True:
-        try:
-            if result := await check():
-                return result
-        except (nats.errors.Error, TimeoutError, KeyError):
-            pass
-        if loop.time() > deadline:
-            raise AssertionError(f"not seen in {timeout:.0f}s: {what}")
-        await asyncio.sleep(0.3)
+until = partial(eventually, retry_on=(nats.errors.Error, TimeoutError, KeyError))
 
 
 async def attack(tmp_path: Path, *, filtered: bool) -> tuple[dict, int, str | None]:

@@ -6,7 +6,6 @@ Real nats-server, real partner services, real uvicorn on loopback, real headless
 
 from __future__ import annotations
 
-import asyncio
 from datetime import UTC, datetime, timedelta
 
 import nats
@@ -26,6 +25,7 @@ from contracts.commands import (
 from contracts.intake import ConsentPurpose, Gender, ReferralSource
 from pace.client import CommandRefusedError, PartnerClient
 from services.web.partner_app import create_partner_app
+from tests.eventually import eventually
 from tests.web.conftest import browser_login
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
@@ -37,13 +37,6 @@ BORN = (TODAY - timedelta(days=400)).strftime("%Y-%m")
 FAMILIES = [("fam-001", "Anouk Verhaegen", "Lotte"), ("fam-002", "Bram Peeters", "Milan"),
             ("fam-003", "Chloé Dubois", "Noor")]
 NOTES = "Coaching: debt counselling on Tuesdays, keep confidential."
-
-
-async def eventually(check, seconds: float = 20.0):
-    async with asyncio.timeout(seconds):
-        while not (result := await check()):
-            await asyncio.sleep(0.1)
-        return result
 
 
 async def seed(staff: PartnerClient) -> None:

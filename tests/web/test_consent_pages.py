@@ -12,7 +12,8 @@ from contracts.commands import RecordConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
 from services.web.partner_app import create_partner_app
-from tests.integration.test_services import eventually, referral
+from tests.eventually import eventually
+from tests.integration.test_services import referral
 from tests.web.conftest import logged_in
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(60)]

@@ -24,8 +24,9 @@ from contracts.commands import (
 from contracts.trajectory import CompletionOutcome, DropReason
 from pace.client import CommandRefusedError, PartnerClient
 from services.web.partner_app import create_partner_app
+from tests.eventually import eventually
 from tests.web.conftest import browser_login
-from tests.web.test_childcare_browser import FAMILIES, SESSION, SESSION_DAY, TODAY, eventually
+from tests.web.test_childcare_browser import FAMILIES, SESSION, SESSION_DAY, TODAY
 from tests.web.test_childcare_browser import seed as three_families
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
