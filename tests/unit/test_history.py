@@ -140,9 +140,10 @@ def test_the_network_gives_its_published_figures(history, registry, as_of, start
     assert sum(figures(history, p, as_of, start).get(indicator, 0) for p in partners) == value
 
 
-@pytest.mark.parametrize("seed", [1, 99])
+@pytest.mark.parametrize("seed", [99])
 def test_any_seed_gives_the_published_figures(registry, seed):
-    """The figures come by construction (quotas), not from a seed that happens to fit."""
+    """The figures come by construction (quotas), not from a seed that happens to fit (the
+    default seed is 2016; one other is enough to show it, and each plan takes seconds)."""
     steps = plan_history(default_profiles(registry.delivery), seed=seed)
     for as_of, start, indicator, value in PUBLISHED_MECHELEN:
         assert figures(steps, MECHELEN, as_of, start).get(indicator, 0) == value, indicator
