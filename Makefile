@@ -37,8 +37,12 @@ docker-stop:
 test: $(BIN)/.installed browser docker
 	$(BIN)/python -m pytest; status=$$?; deploy/images/engine.sh stop $(VENV); exit $$status
 
+# Style (ruff), the dependency rules between packages (import-linter, contracts in
+# pyproject.toml) and types (mypy on contracts, pace and every service's domain).
 lint: $(BIN)/.installed
-	$(BIN)/ruff check contracts pace services tests bench
+	$(BIN)/ruff check contracts pace services apps simulation tests bench tools
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: $(BIN)/.installed
 	rm -f .bench-aims.jsonl
