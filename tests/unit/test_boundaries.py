@@ -61,6 +61,8 @@ def with_import(root: Path, module: str, statement: str, contract: str) -> tuple
      "contracts.probe -> pace.clock"),
     ("simulation.probe", "import apps.bootstrap", "only-apps-import-apps",
      "simulation.probe -> apps.bootstrap"),
+    ("simulation.probe", "from services.booking.app import BookingService",
+     "simulation-uses-pure-rules", "simulation.probe -> services.booking.app"),
     ("services.intake.probe", "import services.booking.domain", "services-apart",
      "services.intake.probe -> services.booking.domain"),
 ])
@@ -78,6 +80,7 @@ def test_a_forbidden_import_breaks_its_contract(copy: Path, untouched: str, modu
     "pace is the library: it imports no services, apps, simulation, typer or rich KEPT",
     "contracts is the shared language: it imports nothing of ours KEPT",
     "Only apps import apps: services and simulation never do KEPT",
+    "simulation uses the services' pure rules only: no app, views or web KEPT",
 ])
 def test_the_packages_as_they_are_keep_the_rules(untouched: str, rule: str) -> None:
     assert rule in untouched, untouched
