@@ -313,6 +313,7 @@ def generated(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS
     """
     registry = registry if registry is not None else load_registry()
     cluster_tls = CLUSTER_TLS if tls == PRODUCTION_TLS else tls
+    # hub_security gives a dict of options whose keys depend on `cluster`: not typed per key
     files = {HUB_FILE: hub_config(**hub_security(registry, tls))}  # type: ignore[arg-type]
     nodes = hub_cluster_configs(**hub_security(registry, tls, cluster=True,  # type: ignore[arg-type]
                                                cluster_tls=cluster_tls))
@@ -321,7 +322,7 @@ def generated(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS
     urls = [f"${name}" for name in hub_leaf_url_envs(len(HUB_NODES))]
     for info in registry.delivery:
         files[f"{LEAF_DIR}/{info.id}.conf"] = leaf_config(
-            info.id, urls, registry=registry, **leaf_security(info.id, tls))  # type: ignore[arg-type]
+            info.id, urls, registry=registry, **leaf_security(info.id, tls))
     return dict(sorted(files.items()))
 
 

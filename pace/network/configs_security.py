@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypedDict
 
 from contracts.subjects import check_partner
 from pace.network.configs_format import Tls
@@ -104,7 +105,15 @@ def leaf_users(partner: str) -> list[User]:
     return partner_role_users(partner, lambda user: Secret.from_env(partner_password_env(user)))
 
 
-def leaf_security(partner: str, tls: TlsFiles = PRODUCTION_TLS) -> dict[str, object]:
+class LeafSecurity(TypedDict):
+    """The keyword options of leaf_config that make a leaf node secure."""
+
+    client_tls: Tls
+    hub_tls: Tls
+    authorization: list[User]
+
+
+def leaf_security(partner: str, tls: TlsFiles = PRODUCTION_TLS) -> LeafSecurity:
     """Options of leaf_config as deployed: TLS for clients, mutual TLS towards the hub, a
     user per service and role."""
     return {"client_tls": tls.serving(), "hub_tls": tls.dialing(),

@@ -280,9 +280,11 @@ def partner_role_users(partner: str, password_of: Callable[[str], Secret]) -> li
 
 
 def partner_user(partner: str, password: Secret | None = None, *, nkey: str | None = None,
-                 name: str | None = None, **options: object) -> User:
+                 name: str | None = None, streams: Sequence[str] | None = None,
+                 inbox_prefix: str = DEFAULT_INBOX) -> User:
+    """The former single user of all a partner's services (the isolation tests' user)."""
     return User(name or subjects.check_partner(partner),
-                partner_permissions(partner, **options),  # type: ignore[arg-type]
+                partner_permissions(partner, streams=streams, inbox_prefix=inbox_prefix),
                 password=password, nkey=nkey)
 
 
@@ -294,12 +296,16 @@ def leaf_user(partner: str, password: Secret | None = None, *, nkey: str | None 
 
 
 def reporting_user(password: Secret | None = None, *, nkey: str | None = None,
-                   name: str = REPORTING_USER, **options: object) -> User:
-    return User(name, reporting_permissions(**options),  # type: ignore[arg-type]
+                   name: str = REPORTING_USER,
+                   inbox_prefix: str = f"{DEFAULT_INBOX}.{REPORTING_USER}") -> User:
+    """The hub's reporting service user."""
+    return User(name, reporting_permissions(inbox_prefix=inbox_prefix),
                 password=password, nkey=nkey)
 
 
 def coordinator_user(password: Secret | None = None, *, nkey: str | None = None,
-                     name: str = COORDINATOR_USER, **options: object) -> User:
-    return User(name, coordinator_permissions(**options),  # type: ignore[arg-type]
+                     name: str = COORDINATOR_USER,
+                     inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATOR_USER}") -> User:
+    """The central coordinator's user."""
+    return User(name, coordinator_permissions(inbox_prefix=inbox_prefix),
                 password=password, nkey=nkey)
