@@ -37,8 +37,15 @@ docker-stop:
 test: $(BIN)/.installed browser docker
 	$(BIN)/python -m pytest; status=$$?; deploy/images/engine.sh stop $(VENV); exit $$status
 
+# Style (ruff), the dependency rules between packages (import-linter, contracts in
+# pyproject.toml) and types (mypy on contracts, pace and every service's domain). All three
+# run, so one failure does not hide another; any failure fails the target.
 lint: $(BIN)/.installed
-	$(BIN)/ruff check contracts pace services tests bench
+	status=0; \
+	$(BIN)/ruff check contracts pace services apps simulation tests bench tools || status=1; \
+	$(BIN)/lint-imports --no-logo || status=1; \
+	$(BIN)/mypy || status=1; \
+	exit $$status
 
 bench: $(BIN)/.installed
 	rm -f .bench-aims.jsonl

@@ -63,7 +63,7 @@ class DomainEvent(Frozen):
             extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
             value = extra.get("classification")
             if value is not None:
-                found[name] = Classification(value)
+                found[name] = Classification(str(value))
         return found
 
     def __init_subclass__(cls, **kwargs: Any) -> None:

@@ -175,4 +175,5 @@ def minimise(event: DomainEvent) -> Payload:
     """The payload that may cross to the hub: personal and unclassified fields dropped."""
     if not event.shareable:
         raise NotShareableError(f"{event.event_type} events never leave their partner")
-    return to_jsonable_python(_allowed(event))
+    payload: Payload = to_jsonable_python(_allowed(event))
+    return payload

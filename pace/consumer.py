@@ -96,7 +96,7 @@ class ConsumerRunner:
         self.dead_lettered = 0
         self._consumed = EVENTS_CONSUMED.labels(getattr(store, "partner", "unknown"), durable)
         self._subscription: JetStreamContext.PullSubscription | None = None
-        self._prefetch: asyncio.Future[list[Msg]] | None = None
+        self._prefetch: asyncio.Future[list[Delivery]] | None = None
 
     async def start(self) -> None:
         """Create (or reuse) the durable consumer; JetStream never gives up on its own."""
@@ -151,6 +151,8 @@ class ConsumerRunner:
         """Apply a batch in one transaction; on failure, isolate the culprit one by one."""
         poison = [d for d in deliveries if d.problem]
         good = [d for d in deliveries if not d.problem]
+        retry: list[Delivery]
+        failed: list[tuple[Delivery, str]]
         try:
             await self._apply(good)
         except TRANSIENT as error:

@@ -16,7 +16,7 @@ import urllib.request
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Any, Literal
 
 import nats
 import orjson
@@ -189,10 +189,11 @@ async def _consumer(js: JetStreamContext, durable: str, service: str, samples: i
     except Exception as error:  # noqa: BLE001
         return Finding("fail", what, f"cannot read it: {_describe(error)}")
     lag = (info.num_pending or 0) + (info.num_ack_pending or 0)
+    last_delivery = info.delivered.last_active if info.delivered else None
     if not pulled and lag:
         return Finding("fail", what, f"STOPPED: {lag:,} events are waiting and nobody is "
                        f"fetching them; the {service} service is probably down (last "
-                       f"delivery {_ago(info.delivered.last_active)}). Restart it; it "
+                       f"delivery {_ago(last_delivery)}). Restart it; it "
                        "picks up where it stopped.")
     if not pulled:
         return Finding("warn", what, f"nobody is fetching from it, though nothing is waiting: "
@@ -257,7 +258,7 @@ async def check_leaf_link(monitor_url: str, timeout: float = 3.0) -> Finding:
     what = "link to the hub"
     url = monitor_url.rstrip("/") + "/leafz"
 
-    def fetch() -> dict:
+    def fetch() -> dict[str, Any]:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             return orjson.loads(response.read())
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -185,7 +186,7 @@ async def serve_ops(target: Any, health_port: int, metrics_port: int, *,
         for port in sorted(ports):
             routes = routes_for(watched, port == health_port, port == metrics_port)
             handle.servers.append(await asyncio.start_server(
-                lambda r, w, routes=routes: _serve(routes, r, w), host, port))
+                functools.partial(_serve, routes), host, port))
     except BaseException:
         await handle.close()
         raise

@@ -104,7 +104,7 @@ class ScheduleRunner:
         self.retry_delay = retry_delay
         self.durable = durable_name(schedule.name)
         self.handled = 0
-        self._subscription = None
+        self._subscription: JetStreamContext.PullSubscription | None = None
 
     async def start(self) -> None:
         await define(self.js, self.partner, self.schedule)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, AliasPath, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
@@ -214,7 +214,7 @@ def env_name(field: str) -> str:
 
 def env_names() -> set[str]:
     """Every environment variable the model reads."""
-    names: set[str] = set()
+    names: set[str | AliasPath] = set()
     for field, info in Settings.model_fields.items():
         alias = info.validation_alias
         names.update(alias.choices if isinstance(alias, AliasChoices) else [env_name(field)])

@@ -49,6 +49,8 @@ def partner_streams(partner: str) -> list[StreamConfig]:
 async def ensure_streams(js: JetStreamContext, configs: list[StreamConfig]) -> None:
     """Create each stream, or bring an existing one to this configuration."""
     for config in configs:
+        if config.name is None:
+            raise ValueError("a stream configuration needs a name")
         try:
             await js.stream_info(config.name)
         except NotFoundError:

@@ -36,30 +36,65 @@ The config functions themselves write no users and no TLS unless given (`authori
 function takes `extra`, text appended verbatim at the top level. nats-server silently lets a
 repeated top-level block REPLACE the earlier one (a second `jetstream { }` drops the domain
 and store_dir), so `extra` may not repeat a key this module writes.
+
+The conf format (quoting, blocks, checks) is in configs_format, the deployment's TLS files,
+users and password variables in configs_security; their public names import from here too.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from contracts.subjects import HUB_DOMAIN, check_partner
-from pace.network.permissions import (
-    Secret,
-    User,
-    authorization_lines,
-    coordinator_user,
-    leaf_user,
-    partner_role_users,
-    reporting_user,
+from pace.network.configs_format import (
+    ENV_REFERENCE,
+    ConfigError,
+    Tls,
+    array,
+    block,
+    check_host,
+    check_name,
+    check_ports,
+    comment,
+    env_references,
+    hostport,
+    quote,
+    top_level_keys,
 )
+from pace.network.configs_security import (
+    CLUSTER_TLS,
+    COORDINATOR_PASSWORD_ENV,
+    PRODUCTION_TLS,
+    REPORTING_PASSWORD_ENV,
+    TlsFiles,
+    hub_leaf_url_envs,
+    hub_security,
+    hub_users,
+    leaf_password_env,
+    leaf_security,
+    leaf_users,
+    partner_password_env,
+)
+from pace.network.permissions import User, authorization_lines
 from pace.network.registry import Registry, load_registry
+
+# The public names, those of configs_format and configs_security included (importable here).
+__all__ = [
+    "BIND", "CLIENT_PORT", "CLUSTER_DIR", "CLUSTER_PORT", "CLUSTER_TLS",
+    "COORDINATOR_PASSWORD_ENV", "ConfigError", "DEFAULT_OUT", "HUB_CLUSTER_NAME", "HUB_FILE",
+    "HUB_NAME", "HUB_NODES", "HubNode", "LEAF_DIR", "LEAF_PORT", "LEAF_URL_SCHEMES",
+    "MONITOR_PORT", "PRODUCTION_TLS", "REGENERATE", "REPORTING_PASSWORD_ENV", "STORE_DIR", "Tls",
+    "TlsFiles", "env_references", "generated", "hub_cluster_configs", "hub_config",
+    "hub_leaf_url_envs", "hub_leaf_urls", "hub_security", "hub_users", "leaf_config",
+    "leaf_password_env", "leaf_security", "leaf_users", "main", "partner_password_env", "quote",
+    "stale", "top_level_keys", "write",
+]
 
 DEFAULT_OUT = Path(__file__).resolve().parents[2] / "deploy" / "nats"
 REGENERATE = "python -m pace.network.configs"
@@ -76,112 +111,9 @@ HUB_CLUSTER_NAME = "pace-hub"
 HUB_NODES = ("hub-1", "hub-2", "hub-3")
 LEAF_URL_SCHEMES = ("nats-leaf", "nats", "tls", "ws", "wss")
 
-TLS_DIR = "/etc/nats/tls"
-REPORTING_PASSWORD_ENV = "PACE_NATS_PASSWORD_REPORTING"
-COORDINATOR_PASSWORD_ENV = "PACE_NATS_PASSWORD_COORDINATOR"
-PARTNER_PASSWORD_ENV_PREFIX = "PACE_NATS_PASSWORD_"
-LEAF_PASSWORD_ENV_PREFIX = "PACE_LEAF_PASSWORD_"
-HUB_LEAF_URL_ENV_PREFIX = "PACE_HUB_LEAF_URL_"
-
 HUB_FILE = "hub.conf"
 CLUSTER_DIR = "hub-cluster"
 LEAF_DIR = "leaf"
-
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-_HOST = re.compile(r"^[A-Za-z0-9_.:\[\]-]{1,253}$")
-_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_ENV_REFERENCE = re.compile(r"\$[A-Za-z_][A-Za-z0-9_]*")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-class ConfigError(ValueError):
-    """A configuration that nats-server would refuse, misread, or that names no real partner."""
-
-
-@dataclass(frozen=True, slots=True)
-class Tls:
-    """Paths of a `tls { }` block, as seen by the server (inside its container).
-
-    Extension point: the files must exist wherever `nats-server -t` runs (it loads them).
-    `verify` asks for and checks the peer's certificate (mutual TLS).
-    """
-
-    cert_file: str | None = None
-    key_file: str | None = None
-    ca_file: str | None = None
-    verify: bool = False
-
-    def lines(self) -> list[str]:
-        if (self.cert_file is None) != (self.key_file is None):
-            raise ConfigError("tls needs both cert_file and key_file, or neither")
-        if self.cert_file is None and self.ca_file is None:
-            raise ConfigError("tls needs a cert_file and key_file, or a ca_file")
-        body = [f"{key}: {quote(value)}" for key, value in
-                (("cert_file", self.cert_file), ("key_file", self.key_file),
-                 ("ca_file", self.ca_file)) if value is not None]
-        if self.verify:
-            body.append("verify: true")
-        return _block("tls", body)
-
-
-@dataclass(frozen=True, slots=True)
-class TlsFiles:
-    """Where a server finds the network's CA and its own certificate and key (PEM).
-
-    The defaults are the fixed paths inside the container; tests point them at test certs.
-    One certificate per server, for serving (its clients, the hub's leaf and route ports)
-    and, as a client certificate, for its own links (a leaf's link, a hub node's routes).
-    """
-
-    ca_file: str = f"{TLS_DIR}/ca.pem"
-    cert_file: str = f"{TLS_DIR}/server.pem"
-    key_file: str = f"{TLS_DIR}/server-key.pem"
-
-    def serving(self, *, verify: bool = False) -> Tls:
-        """A listener's `tls { }`; `verify` requires a client certificate from our CA."""
-        return Tls(cert_file=self.cert_file, key_file=self.key_file, ca_file=self.ca_file,
-                   verify=verify)
-
-    def dialing(self) -> Tls:
-        """A link's `tls { }`: check the hub by our CA, show our certificate (mutual TLS)."""
-        return Tls(cert_file=self.cert_file, key_file=self.key_file, ca_file=self.ca_file)
-
-
-PRODUCTION_TLS = TlsFiles()
-# The hub cluster's routes trust only a CA of their own: the network CA also signs every
-# partner's leaf certificate, and any of those would otherwise be accepted as a route.
-CLUSTER_TLS = TlsFiles(ca_file=f"{TLS_DIR}/cluster-ca.pem",
-                       cert_file=f"{TLS_DIR}/cluster.pem",
-                       key_file=f"{TLS_DIR}/cluster-key.pem")
-
-
-def env_suffix(name: str) -> str:
-    """`saint-martin` -> `SAINT_MARTIN`, for environment variable names."""
-    return re.sub(r"[^A-Za-z0-9]", "_", name).upper()
-
-
-def partner_password_env(user: str) -> str:
-    """A leaf's variable holding one of its users' passwords: PACE_NATS_PASSWORD_INTAKE."""
-    return PARTNER_PASSWORD_ENV_PREFIX + env_suffix(user)
-
-
-def leaf_password_env(partner: str) -> str:
-    """The hub's variable holding the password of a partner's leaf link user."""
-    return LEAF_PASSWORD_ENV_PREFIX + env_suffix(check_partner(partner))
-
-
-def hub_leaf_url_envs(count: int = 3) -> list[str]:
-    """A leaf's variables holding its link URLs (with the login), one per hub node."""
-    return [f"{HUB_LEAF_URL_ENV_PREFIX}{n}" for n in range(1, count + 1)]
-
-
-def env_references(text: str) -> set[str]:
-    """The environment variables a config reads (`$VAR` outside comments and strings)."""
-    found: set[str] = set()
-    for line in text.splitlines():
-        code = re.sub(r'"(?:[^"\\]|\\.)*"', '""', line).split("#", 1)[0]
-        found.update(match[1:] for match in _ENV_REFERENCE.findall(code))
-    return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,71 +134,18 @@ class HubNode:
 
     @property
     def leaf_url(self) -> str:
-        return f"nats-leaf://{_hostport(self.address, self.leaf_port)}"
+        return f"nats-leaf://{hostport(self.address, self.leaf_port)}"
 
     @property
     def route_url(self) -> str:
-        return f"nats-route://{_hostport(self.address, self.cluster_port)}"
+        return f"nats-route://{hostport(self.address, self.cluster_port)}"
 
 
 # -- rendering helpers ---------------------------------------------------------------------
 
 
-def quote(value: object) -> str:
-    """A double-quoted conf string. Only the escapes nats-server knows (\\\\ \\" \\t \\n \\r):
-    it refuses JSON's \\uXXXX, so non-ASCII stays raw UTF-8; `$VAR` and `#` stay literal."""
-    text = str(value)
-    bad = [c for c in text if (ord(c) < 0x20 and c not in _ESCAPES) or ord(c) == 0x7F]
-    if bad:
-        raise ConfigError(f"{text!r} contains control characters a config cannot carry")
-    return '"' + "".join(_ESCAPES.get(c, c) for c in text) + '"'
-
-
-def _block(name: str, body: Iterable[str]) -> list[str]:
-    return [f"{name} {{", *(f"  {line}" for line in body), "}"]
-
-
-def _array(name: str, values: Iterable[str]) -> list[str]:
-    """`name: [ ... ]`; a `$VAR` item stays unquoted (read from the server's environment)."""
-    return [f"{name}: [", *(f"  {v if _ENV_REFERENCE.fullmatch(v) else quote(v)}"
-                            for v in values), "]"]
-
-
-def _comment(text: str) -> str:
-    return "# " + " ".join(text.split())
-
-
-def _hostport(host: str, port: int) -> str:
-    return f"[{host}]:{port}" if ":" in host and not host.startswith("[") else f"{host}:{port}"
-
-
-def _check_name(name: str, what: str) -> str:
-    if not isinstance(name, str) or not _NAME.fullmatch(name):
-        raise ConfigError(f"{name!r} is not a valid {what}: 1-63 ascii letters, digits, '.', "
-                          "'-' or '_', starting with a letter or digit (no spaces)")
-    return name
-
-
-def _check_host(host: str, what: str) -> str:
-    if not isinstance(host, str) or not _HOST.fullmatch(host):
-        raise ConfigError(f"{host!r} is not a valid {what}: a host name or IP address")
-    return host
-
-
-def _check_ports(owner: str, **ports: int | None) -> None:
-    used: dict[int, str] = {}
-    for what, port in ports.items():
-        if port is None:
-            continue
-        if isinstance(port, bool) or not isinstance(port, int) or not 1 <= port <= 65535:
-            raise ConfigError(f"{owner}: {what} port {port!r} is not between 1 and 65535")
-        if port in used:
-            raise ConfigError(f"{owner}: {what} and {used[port]} both use port {port}")
-        used[port] = what
-
-
 def _check_leaf_url(url: str) -> str:
-    if isinstance(url, str) and _ENV_REFERENCE.fullmatch(url):
+    if isinstance(url, str) and ENV_REFERENCE.fullmatch(url):
         return url  # the URL, with the link's login, from the server's environment
     try:
         parts = urlsplit(url)
@@ -281,40 +160,6 @@ def _check_leaf_url(url: str) -> str:
     return url
 
 
-def top_level_keys(text: str) -> set[str]:
-    """Keys assigned at the top level of conf text (outside blocks, strings and comments)."""
-    keys: set[str] = set()
-    depth, i, at_key = 0, 0, True
-    while i < len(text):
-        char = text[i]
-        if char == "#" or text.startswith("//", i):
-            i = text.find("\n", i)
-            if i < 0:
-                break
-            continue
-        if char in "\"'":
-            end = i + 1
-            while end < len(text) and text[end] != char:
-                end += 2 if text[end] == "\\" else 1
-            i, at_key = end + 1, False
-            continue
-        if char in "{[":
-            depth += 1
-        elif char in "}]":
-            depth -= 1
-        elif char in "\n,;":
-            at_key = True
-        elif depth == 0 and at_key and not char.isspace():
-            match = _KEY.match(text, i)
-            if match:
-                keys.add(match.group().lower())
-                i = match.end()
-            at_key = False
-            continue
-        i += 1
-    return keys
-
-
 def _render(header: Sequence[str], body: list[str], extra: str) -> str:
     written = top_level_keys("\n".join(body))
     if extra:
@@ -324,7 +169,7 @@ def _render(header: Sequence[str], body: list[str], extra: str) -> str:
                 f"extra repeats {', '.join(clash)}: nats-server would let it replace the "
                 "generated block silently; pass the option (e.g. tls=) or extend this module")
         body = [*body, "", "# extra", extra.strip("\n")]
-    return "\n".join([*(_comment(line) for line in header), *body]) + "\n"
+    return "\n".join([*(comment(line) for line in header), *body]) + "\n"
 
 
 def _header(*what: str) -> list[str]:
@@ -332,24 +177,24 @@ def _header(*what: str) -> list[str]:
 
 
 def _jetstream(domain: str, store_dir: str) -> list[str]:
-    return _block("jetstream", [f"domain: {quote(domain)}", f"store_dir: {quote(store_dir)}"])
+    return block("jetstream", [f"domain: {quote(domain)}", f"store_dir: {quote(store_dir)}"])
 
 
 def _server(name: str, bind: str, client_port: int, monitor_port: int | None,
             client_tls: Tls | None) -> list[str]:
-    lines = [f"server_name: {quote(name)}", f"listen: {quote(_hostport(bind, client_port))}"]
+    lines = [f"server_name: {quote(name)}", f"listen: {quote(hostport(bind, client_port))}"]
     if monitor_port is not None:
-        lines.append(f"http: {quote(_hostport(bind, monitor_port))}")
+        lines.append(f"http: {quote(hostport(bind, monitor_port))}")
     if client_tls is not None:
         lines += client_tls.lines()
     return lines
 
 
 def _leaf_listen(bind: str, port: int, tls: Tls | None) -> list[str]:
-    body = [f"listen: {quote(_hostport(bind, port))}",
+    body = [f"listen: {quote(hostport(bind, port))}",
             "# gossip no internal URLs to leaves (NAT, proxies): they list every hub node",
             "no_advertise: true"]
-    return _block("leafnodes", [*body, *(tls.lines() if tls else [])])
+    return block("leafnodes", [*body, *(tls.lines() if tls else [])])
 
 
 def _authorization(users: Sequence[User] | None) -> list[str]:
@@ -366,9 +211,9 @@ def hub_config(*, name: str = HUB_NAME, bind: str = BIND, client_port: int = CLI
                leaf_tls: Tls | None = None, authorization: Sequence[User] | None = None,
                extra: str = "") -> str:
     """A single hub node: JetStream domain `hub`, accepting the partners' leaf nodes."""
-    _check_name(name, "server name")
-    _check_host(bind, "bind address")
-    _check_ports(name, client=client_port, leaf=leaf_port, monitor=monitor_port)
+    check_name(name, "server name")
+    check_host(bind, "bind address")
+    check_ports(name, client=client_port, leaf=leaf_port, monitor=monitor_port)
     body = [*_server(name, bind, client_port, monitor_port, client_tls),
             *_jetstream(HUB_DOMAIN, str(store_dir)),
             *_leaf_listen(bind, leaf_port, leaf_tls), *_authorization(authorization)]
@@ -390,23 +235,23 @@ def hub_cluster_configs(nodes: Sequence[str | HubNode] = HUB_NODES, *,
     hub = [HubNode(n) if isinstance(n, str) else n for n in nodes]
     if len(hub) < 3:
         raise ConfigError(f"a hub cluster needs at least 3 nodes for R3 streams, got {len(hub)}")
-    _check_name(cluster_name, "cluster name")
-    _check_host(bind, "bind address")
-    names = [_check_name(node.name, "server name") for node in hub]
+    check_name(cluster_name, "cluster name")
+    check_host(bind, "bind address")
+    names = [check_name(node.name, "server name") for node in hub]
     if len(set(names)) != len(names):
         raise ConfigError(f"hub node names must be distinct: {names}")
     configs: dict[str, str] = {}
     for node in hub:
-        _check_host(node.address, f"host of {node.name}")
-        _check_ports(node.name, client=node.client_port, leaf=node.leaf_port,
+        check_host(node.address, f"host of {node.name}")
+        check_ports(node.name, client=node.client_port, leaf=node.leaf_port,
                      cluster=node.cluster_port, monitor=node.monitor_port)
         cluster = [f"name: {quote(cluster_name)}",
-                   f"listen: {quote(_hostport(bind, node.cluster_port))}",
-                   *_array("routes", [p.route_url for p in hub if p is not node]),
+                   f"listen: {quote(hostport(bind, node.cluster_port))}",
+                   *array("routes", [p.route_url for p in hub if p is not node]),
                    *(route_tls.lines() if route_tls else [])]
         body = [*_server(node.name, bind, node.client_port, node.monitor_port, client_tls),
                 *_jetstream(HUB_DOMAIN, str(store_dir)),
-                *_block("cluster", cluster),
+                *block("cluster", cluster),
                 *_leaf_listen(bind, node.leaf_port, leaf_tls), *_authorization(authorization)]
         header = _header(f"PACE hub cluster {cluster_name}, node {node.name} of {len(hub)} "
                          "(JetStream domain hub).")
@@ -439,60 +284,22 @@ def leaf_config(partner: str, hub_leaf_urls: Sequence[str], *,
         raise ConfigError(f"{partner!r} is a {info.role.value} partner: only delivery "
                           "partners run a leaf node")
     check_partner(partner)
-    server_name = _check_name(name or partner, "server name")
-    _check_host(bind, "bind address")
-    _check_ports(server_name, client=client_port, monitor=monitor_port)
+    server_name = check_name(name or partner, "server name")
+    check_host(bind, "bind address")
+    check_ports(server_name, client=client_port, monitor=monitor_port)
     if isinstance(hub_leaf_urls, str) or not hub_leaf_urls:
         raise ConfigError("hub_leaf_urls: give a list with at least one hub leaf URL")
     urls = [_check_leaf_url(url) for url in hub_leaf_urls]
-    remote = [*_array("urls", urls), *(hub_tls.lines() if hub_tls else [])]
+    remote = [*array("urls", urls), *(hub_tls.lines() if hub_tls else [])]
     leafnodes = ["remotes: [", *(f"  {line}" for line in ["{", *(f"  {r}" for r in remote),
                                                            "}"]), "]"]
     body = [*_server(server_name, bind, client_port, monitor_port, client_tls),
             *_jetstream(partner, str(store_dir)),
-            *_block("leafnodes", leafnodes), *_authorization(authorization)]
+            *block("leafnodes", leafnodes), *_authorization(authorization)]
     header = _header(f"PACE leaf node of {info.name} ({info.city}, {info.country}).",
                      f"JetStream domain {partner}; one leaf link to the hub, failing over "
                      "between the URLs.")
     return _render(header, body, extra)
-
-
-# -- secure by default: users and TLS of the deployment --------------------------------------
-
-
-def hub_users(registry: Registry | None = None) -> list[User]:
-    """The hub's users: reporting, coordinator, and each delivery partner's leaf link."""
-    registry = registry if registry is not None else load_registry()
-    return [reporting_user(Secret.from_env(REPORTING_PASSWORD_ENV)),
-            coordinator_user(Secret.from_env(COORDINATOR_PASSWORD_ENV)),
-            *(leaf_user(info.id, Secret.from_env(leaf_password_env(info.id)))
-              for info in registry.delivery)]
-
-
-def hub_security(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS, *,
-                 cluster: bool = False, cluster_tls: TlsFiles = CLUSTER_TLS
-                 ) -> dict[str, object]:
-    """Options of hub_config (or, `cluster`, hub_cluster_configs) as deployed: TLS for
-    clients, mutual TLS for leaf nodes, routes by mutual TLS under the cluster's own CA,
-    the hub's users."""
-    options: dict[str, object] = {"client_tls": tls.serving(),
-                                  "leaf_tls": tls.serving(verify=True),
-                                  "authorization": hub_users(registry)}
-    if cluster:
-        options["route_tls"] = cluster_tls.serving(verify=True)
-    return options
-
-
-def leaf_users(partner: str) -> list[User]:
-    """A leaf's users, one per service and role, each password from $PACE_NATS_PASSWORD_<USER>."""
-    return partner_role_users(partner, lambda user: Secret.from_env(partner_password_env(user)))
-
-
-def leaf_security(partner: str, tls: TlsFiles = PRODUCTION_TLS) -> dict[str, object]:
-    """Options of leaf_config as deployed: TLS for clients, mutual TLS towards the hub, a
-    user per service and role."""
-    return {"client_tls": tls.serving(), "hub_tls": tls.dialing(),
-            "authorization": leaf_users(partner)}
 
 
 # -- the checked-in files ------------------------------------------------------------------
@@ -506,6 +313,7 @@ def generated(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS
     """
     registry = registry if registry is not None else load_registry()
     cluster_tls = CLUSTER_TLS if tls == PRODUCTION_TLS else tls
+    # hub_security gives a dict of options whose keys depend on `cluster`: not typed per key
     files = {HUB_FILE: hub_config(**hub_security(registry, tls))}  # type: ignore[arg-type]
     nodes = hub_cluster_configs(**hub_security(registry, tls, cluster=True,  # type: ignore[arg-type]
                                                cluster_tls=cluster_tls))
@@ -514,7 +322,7 @@ def generated(registry: Registry | None = None, tls: TlsFiles = PRODUCTION_TLS
     urls = [f"${name}" for name in hub_leaf_url_envs(len(HUB_NODES))]
     for info in registry.delivery:
         files[f"{LEAF_DIR}/{info.id}.conf"] = leaf_config(
-            info.id, urls, registry=registry, **leaf_security(info.id, tls))  # type: ignore[arg-type]
+            info.id, urls, registry=registry, **leaf_security(info.id, tls))
     return dict(sorted(files.items()))
 
 

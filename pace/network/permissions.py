@@ -53,122 +53,46 @@ per connection for command subjects.
   the hub's JetStream, another partner's domain, figures or queries, and nothing but its own
   domain's API requests reaches it. The reply and delivery subjects carry random tokens that
   another leaf cannot subscribe to, so it cannot learn them.
+
+The users' and allow-lists' rendering into `authorization` and `accounts` blocks is in
+permissions_blocks; its public names import from here too.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 
 from contracts import subjects
+from pace.network.permissions_blocks import (
+    Account,
+    Permissions,
+    PermissionsError,
+    Secret,
+    User,
+    accounts_lines,
+    authorization_block,
+    authorization_lines,
+    checked_stream,
+    checked_subject,
+)
 from pace.schedules import SCHEDULES_STREAM
+
+# The public names, those of permissions_blocks included (importable here).
+__all__ = [
+    "Account", "CLIENT_USERS", "COORDINATOR_USER", "DEFAULT_INBOX", "HUB_DEAD_LETTERS", "OPS_USER",
+    "PARTNER_USERS", "Permissions", "PermissionsError", "REPORTING_USER", "SERVICE_CONTEXTS",
+    "SHARING_USER", "STAFF_USER", "Secret", "User", "WEB_USER", "accounts_lines", "acks",
+    "authorization_block", "authorization_lines", "client_permissions", "coordinator_permissions",
+    "coordinator_user", "inbox", "inbox_of", "jetstream_api", "leaf_link_permissions", "leaf_user",
+    "ops_permissions", "partner_permissions", "partner_role_users", "partner_streams",
+    "partner_user", "reporting_permissions", "reporting_user", "role_permissions",
+    "service_permissions", "sharing_permissions",
+]
 
 DEFAULT_INBOX = "_INBOX"
 REPORTING_USER = "reporting"
 COORDINATOR_USER = "coordinator"
 HUB_DEAD_LETTERS = "pace.network.dlq.>"
-
-_ENV = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,99}$")
-_USER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
-_NKEY = re.compile(r"^U[A-Z2-7]{55}$")
-_STREAM = re.compile(r"^[A-Za-z0-9_-]{1,255}$")
-_SUBJECT = re.compile(r"^[^\s.]+(\.[^\s.]+)*$")
-_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
-
-
-class PermissionsError(ValueError):
-    """A user or permission nats-server would refuse or misread."""
-
-
-def _quote(value: str) -> str:
-    if any((ord(c) < 0x20 and c not in _ESCAPES) or ord(c) == 0x7F for c in value):
-        raise PermissionsError(f"{value!r} contains control characters a config cannot carry")
-    return '"' + "".join(_ESCAPES.get(c, c) for c in value) + '"'
-
-
-def _subject(value: str) -> str:
-    if not isinstance(value, str) or not _SUBJECT.fullmatch(value):
-        raise PermissionsError(f"{value!r} is not a subject")
-    return value
-
-
-def _stream(name: str) -> str:
-    if not isinstance(name, str) or not _STREAM.fullmatch(name):
-        raise PermissionsError(f"{name!r} is not a stream name (no dots, spaces or wildcards)")
-    return name
-
-
-@dataclass(frozen=True, slots=True)
-class Secret:
-    """A password: an environment variable's name (`$VAR` in the config) or a given value."""
-
-    env: str | None = None
-    literal: str | None = None
-
-    @classmethod
-    def from_env(cls, name: str) -> Secret:
-        if not isinstance(name, str) or not _ENV.fullmatch(name):
-            raise PermissionsError(f"{name!r} is not an environment variable name")
-        return cls(env=name)
-
-    @classmethod
-    def value(cls, text: str) -> Secret:
-        if not isinstance(text, str) or not text:
-            raise PermissionsError("a password value may not be empty")
-        return cls(literal=text)
-
-    def render(self) -> str:
-        if (self.env is None) == (self.literal is None):
-            raise PermissionsError("a Secret is either from_env(NAME) or value(TEXT)")
-        return f"${self.env}" if self.env is not None else _quote(str(self.literal))
-
-
-@dataclass(frozen=True, slots=True)
-class Permissions:
-    """Allow-lists of subjects; `allow_responses` lets the user reply to requests it got."""
-
-    publish: tuple[str, ...] = ()
-    subscribe: tuple[str, ...] = ()
-    allow_responses: bool = False
-
-    def lines(self) -> list[str]:
-        body: list[str] = []
-        for what, allowed in (("publish", self.publish), ("subscribe", self.subscribe)):
-            # an empty allow list would mean "no restriction" to nats-server: deny all instead
-            body += ([f"{what}: {{", "  allow: ["] + [f"    {_quote(_subject(s))}"
-                                                     for s in allowed] + ["  ]", "}"]
-                     if allowed else [f"{what}: {{", '  deny: [">"]', "}"])
-        if self.allow_responses:
-            body.append("allow_responses: true")
-        return body
-
-
-@dataclass(frozen=True, slots=True)
-class User:
-    """One authorization user: a name and a password, or an nkey (public key) alone."""
-
-    name: str
-    permissions: Permissions
-    password: Secret | None = None
-    nkey: str | None = None
-
-    def lines(self) -> list[str]:
-        if (self.password is None) == (self.nkey is None):
-            raise PermissionsError(f"user {self.name!r}: give a password or an nkey, not both")
-        if self.nkey is not None:
-            if not _NKEY.fullmatch(self.nkey):
-                raise PermissionsError(f"user {self.name!r}: {self.nkey!r} is not a user "
-                                       "nkey public key (U...); never give the seed")
-            head = [f"nkey: {_quote(self.nkey)}"]
-        else:
-            if not isinstance(self.name, str) or not _USER.fullmatch(self.name):
-                raise PermissionsError(f"{self.name!r} is not a valid user name")
-            assert self.password is not None
-            head = [f"user: {_quote(self.name)}", f"password: {self.password.render()}"]
-        perms = self.permissions.lines()
-        return ["{", *(f"  {line}" for line in
-                       [*head, "permissions: {", *(f"  {p}" for p in perms), "}"]), "}"]
 
 
 # -- the subject sets -------------------------------------------------------------------------
@@ -185,7 +109,7 @@ def jetstream_api(streams: Iterable[str], *, manage: bool = False,
         subjects.check_partner(domain)
     api = "$JS.API" if domain is None else f"$JS.{domain}.API"
     allowed = [f"{api}.INFO"]
-    for stream in (_stream(s) for s in streams):
+    for stream in (checked_stream(s) for s in streams):
         allowed += [
             f"{api}.STREAM.INFO.{stream}",
             f"{api}.STREAM.MSG.GET.{stream}",
@@ -207,11 +131,11 @@ def jetstream_api(streams: Iterable[str], *, manage: bool = False,
 
 def acks(streams: Iterable[str]) -> list[str]:
     """Ack/nak/term/in-progress replies of consumers on these streams."""
-    return [f"$JS.ACK.{_stream(s)}.>" for s in streams]
+    return [f"$JS.ACK.{checked_stream(s)}.>" for s in streams]
 
 
 def inbox(prefix: str) -> str:
-    return f"{_subject(prefix)}.>"
+    return f"{checked_subject(prefix)}.>"
 
 
 def partner_streams(partner: str) -> list[str]:
@@ -234,7 +158,7 @@ def partner_permissions(partner: str, *, streams: Sequence[str] | None = None,
 def leaf_link_permissions(partner: str) -> Permissions:
     """What a partner's leaf node may send up to the hub and receive from it (see above)."""
     partner = subjects.check_partner(partner)
-    shared = _stream(subjects.shared_stream(partner))
+    shared = checked_stream(subjects.shared_stream(partner))
     api = subjects.external_api(partner)
     return Permissions(
         publish=("$JS.S.>", "$JSC.R.>"),
@@ -282,7 +206,7 @@ PARTNER_USERS = (*SERVICE_CONTEXTS, SHARING_USER, *CLIENT_USERS, OPS_USER)
 
 def inbox_of(user: str) -> str:
     """A user's private reply-inbox prefix: `_INBOX.<user>` (its client connects with it)."""
-    return f"{DEFAULT_INBOX}.{_subject(user)}"
+    return f"{DEFAULT_INBOX}.{checked_subject(user)}"
 
 
 def _consuming(partner: str) -> list[str]:
@@ -356,9 +280,11 @@ def partner_role_users(partner: str, password_of: Callable[[str], Secret]) -> li
 
 
 def partner_user(partner: str, password: Secret | None = None, *, nkey: str | None = None,
-                 name: str | None = None, **options: object) -> User:
+                 name: str | None = None, streams: Sequence[str] | None = None,
+                 inbox_prefix: str = DEFAULT_INBOX) -> User:
+    """The former single user of all a partner's services (the isolation tests' user)."""
     return User(name or subjects.check_partner(partner),
-                partner_permissions(partner, **options),  # type: ignore[arg-type]
+                partner_permissions(partner, streams=streams, inbox_prefix=inbox_prefix),
                 password=password, nkey=nkey)
 
 
@@ -370,53 +296,16 @@ def leaf_user(partner: str, password: Secret | None = None, *, nkey: str | None 
 
 
 def reporting_user(password: Secret | None = None, *, nkey: str | None = None,
-                   name: str = REPORTING_USER, **options: object) -> User:
-    return User(name, reporting_permissions(**options),  # type: ignore[arg-type]
+                   name: str = REPORTING_USER,
+                   inbox_prefix: str = f"{DEFAULT_INBOX}.{REPORTING_USER}") -> User:
+    """The hub's reporting service user."""
+    return User(name, reporting_permissions(inbox_prefix=inbox_prefix),
                 password=password, nkey=nkey)
 
 
 def coordinator_user(password: Secret | None = None, *, nkey: str | None = None,
-                     name: str = COORDINATOR_USER, **options: object) -> User:
-    return User(name, coordinator_permissions(**options),  # type: ignore[arg-type]
+                     name: str = COORDINATOR_USER,
+                     inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATOR_USER}") -> User:
+    """The central coordinator's user."""
+    return User(name, coordinator_permissions(inbox_prefix=inbox_prefix),
                 password=password, nkey=nkey)
-
-
-# -- rendering --------------------------------------------------------------------------------
-
-
-def _users(users: Sequence[User]) -> list[str]:
-    if not users:
-        raise PermissionsError("an authorization block needs at least one user")
-    names = [u.name for u in users if u.nkey is None]
-    if len(set(names)) != len(names):
-        raise PermissionsError(f"user names must be distinct: {names}")
-    return ["users: [", *(f"  {line}" for user in users for line in user.lines()), "]"]
-
-
-def authorization_lines(users: Sequence[User]) -> list[str]:
-    """`authorization { users: [...] }` (one account, the server's global one)."""
-    return ["authorization {", *(f"  {line}" for line in _users(users)), "}"]
-
-
-def authorization_block(users: Sequence[User]) -> str:
-    return "\n".join(authorization_lines(users)) + "\n"
-
-
-@dataclass(frozen=True, slots=True)
-class Account:
-    """A NATS account: its own subjects and its own JetStream (streams invisible to others)."""
-
-    name: str
-    users: Sequence[User] = field(default_factory=tuple)
-    jetstream: bool = True
-
-
-def accounts_lines(accounts: Sequence[Account]) -> list[str]:
-    """`accounts { NAME: { jetstream: enabled, users: [...] } }`: hard isolation per account."""
-    body: list[str] = []
-    for account in accounts:
-        if not _USER.fullmatch(account.name):
-            raise PermissionsError(f"{account.name!r} is not a valid account name")
-        inner = (["jetstream: enabled"] if account.jetstream else []) + _users(account.users)
-        body += [f"{account.name}: {{", *(f"  {line}" for line in inner), "}"]
-    return ["accounts {", *(f"  {line}" for line in body), "}"]

@@ -65,7 +65,7 @@ class ChainVerifier:
     def __init__(self) -> None:
         self.report = ChainReport()
 
-    def check(self, row: Mapping[str, Any]) -> None:
+    def check(self, row: Mapping[Any, Any]) -> None:
         """Check the next record against the running chain."""
         report = self.report
         position = row["position"]

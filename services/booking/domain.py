@@ -100,7 +100,7 @@ class Session:
     capacity: int | None = None
     booked: dict[str, Place] = field(default_factory=dict)
     waitlist: tuple[Place, ...] = ()
-    checked_in: dict[str, datetime] = field(default_factory=dict)
+    checked_in: dict[str, datetime | None] = field(default_factory=dict)
     attended: frozenset[str] = frozenset()
     flagged: frozenset[str] = frozenset()
 
@@ -204,6 +204,7 @@ def decide(request: Request, state: Session) -> list[Any]:
             return book(command, state, request, now)
     if not state.session_id:
         raise NotFoundError("no such session: nothing was ever booked or set in it")
+    place: Place | None
     match command:
         case CancelBooking():
             return cancel(command.booking_id, state, request, now)
@@ -348,7 +349,8 @@ def _promotions(state: Session, on: date, request: Request) -> list[Any]:
     """Free places go to waiting children in order; those who may no longer book are released."""
     if _past(state, on):
         return []
-    free, events = state.free, []
+    free = state.free
+    events: list[BookingReleased | WaitlistPromoted] = []
     for place in state.waitlist:
         if free <= 0:
             break
