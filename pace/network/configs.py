@@ -367,25 +367,37 @@ def _shown(path: Path) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Write the configs, or with --check list the stale ones and exit 1."""
+    """Write the configs, or with --check list the stale ones and exit 1.
+
+    With the default output it also keeps the partner lists in deploy/compose and
+    deploy/helm current (pace.network.partner_lists).
+    """
+    from pace.network.partner_lists import stale_lists, write_lists
+
     parser = argparse.ArgumentParser(prog=REGENERATE, description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 listing missing or differing files")
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
                         help=f"output directory (default: {_shown(DEFAULT_OUT)})")
     args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+    lists = args.out == DEFAULT_OUT
     if args.check:
         problems = stale(args.out)
         for name, reason in problems.items():
             print(f"stale config ({reason}): {_shown(args.out / name)}")
-        if problems:
+        listed = stale_lists(DEFAULT_OUT.parent, load_registry()) if lists else []
+        for path in listed:
+            print(f"stale partner list: {_shown(path)}")
+        if problems or listed:
             print(f"run: {REGENERATE}" + ("" if args.out == DEFAULT_OUT else
                                          f" --out {args.out}"))
-        return 1 if problems else 0
+        return 1 if problems or listed else 0
     count = write(args.out)
     print(f"wrote {count} nats-server configs to {_shown(args.out)}")
+    if lists:
+        for path in write_lists(DEFAULT_OUT.parent, load_registry()):
+            print(f"updated the partner list in {_shown(path)}")
     return 0
-
 
 if __name__ == "__main__":
     sys.exit(main())
