@@ -9,7 +9,7 @@ from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import Response
 
 from services.web.auth import User
-from services.web.common import FamiliesUser, redirect, render
+from services.web.common import FamiliesUser, render
 from services.web.partner.talk import CHOICES, ask, command, new_id, outcome, send
 
 router = APIRouter()
@@ -77,9 +77,7 @@ def referral(form: dict[str, str]) -> dict[str, Any]:
 async def refer(request: Request, user: FamiliesUser) -> Response:
     body = referral({k: str(v).strip() for k, v in (await request.form()).items()})
     reply = await send(request, user, "intake", "refer_family", body)
-    if not reply["ok"]:
-        return outcome(reply, "/families")
-    return redirect(f"/families/{body['family_id']}", "done", "FamilyReferred")
+    return outcome(reply, f"/families/{body['family_id']}" if reply["ok"] else "/families")
 
 
 @router.get("/families/{family_id}", include_in_schema=False)
