@@ -60,10 +60,7 @@ async def send(
     request: Request, user: User, context: str, name: str, body: dict[str, Any],
     timeout: float = 10.0,
 ) -> dict[str, Any]:
-    """A command's reply (its events or a typed error); 503 when the service does not answer.
-
-    The reply's events are kept as the user's recent writes: the next pages read them back.
-    """
+    """A command's reply (events or a typed error); its events become the user's recent writes."""
     try:
         reply = await client(request, user).send(context, body, name=name, timeout=timeout)
     except (nats.errors.Error, TimeoutError) as error:
