@@ -8,9 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from contracts import subjects
 from contracts.registry import UnknownEventTypeError
+from pace.logging import get_logger
 
 if TYPE_CHECKING:
     from pace.service import Service
+
+log = get_logger(__name__)
 
 AFTER = "after"  # the query parameter: [{"event_id", "event_type"}], as a command's reply has
 WAIT_SECONDS = 5.0  # at most this long; then the query answers with what the views hold
@@ -60,6 +63,7 @@ async def caught_up(service: Service, after: Any, timeout: float = WAIT_SECONDS)
         if not wanted:
             break
         if loop.time() >= deadline:
+            log.warning("query.views_behind", context=service.context, waiting=wanted)
             return False
         await asyncio.sleep(CHECK_EVERY)
     return True
