@@ -25,6 +25,7 @@ from pace.consumer import ConsumerRunner, Handler
 from pace.domain import DomainError
 from pace.logging import get_logger
 from pace.metrics import COMMAND_SECONDS, count_appends, outcome_of
+from pace.read_your_writes import AFTER, caught_up
 from pace.relay import Relay, event_subject_of
 from pace.schedules import Schedule, ScheduleRunner
 from pace.store import ConcurrencyError, EventStore, RecordedEvent, StoreUnavailableError
@@ -212,6 +213,8 @@ class ServiceRunner:
                 params = orjson.loads(body) if body else {}
                 if not isinstance(params, dict):
                     raise ValueError("query parameters must be a JSON object")
+                if AFTER in params:  # the views first apply the events the asker wrote
+                    await caught_up(service, params.pop(AFTER))
                 return orjson.dumps({"ok": True, "rows": await query(params)},
                                     option=orjson.OPT_NON_STR_KEYS)
             except (ValueError, TypeError) as error:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-import nats
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
-from pace.client import PartnerClient
 from services.web.auth import Role
 from services.web.common import ChildcareUser, redirect
 from services.web.i18n import MESSAGES
+from services.web.partner.talk import ask, send
 
 MESSAGES.update(
     {
@@ -31,9 +29,6 @@ MESSAGES.update(
     }
 )
 
-Ask = Callable[..., Awaitable[list[dict[str, Any]]]]
-
-
 def bridging(bookings: list[dict[str, Any]]) -> dict[tuple[str, str, str], int]:
     """Per (location, date, day-part): active places of families in their bridging period."""
     cells: dict[tuple[str, str, str], int] = {}
@@ -44,7 +39,7 @@ def bridging(bookings: list[dict[str, Any]]) -> dict[tuple[str, str, str], int]:
     return cells
 
 
-def release_router(partner: str) -> APIRouter:
+def release_router() -> APIRouter:
     """POST /childcare/release: a partner admin releases the places due today, at once."""
     router = APIRouter()
 
@@ -52,14 +47,9 @@ def release_router(partner: str) -> APIRouter:
     async def release_now(request: Request, user: ChildcareUser) -> Response:
         if user.role is not Role.PARTNER_ADMIN:
             raise HTTPException(403, "only a partner admin may release places by hand")
-        staff = PartnerClient(request.app.state.nc, partner, actor=user.username)
-        try:
-            [policy] = await staff.query("booking", "policy", timeout=5.0)
-            reply = await staff.send(
-                "booking", {"today": policy["today"]}, name="release_due_bookings", timeout=30.0
-            )
-        except (nats.errors.Error, TimeoutError) as error:
-            raise HTTPException(503, f"booking does not answer: {error}") from error
+        [policy] = await ask(request, user, "booking", "policy")
+        reply = await send(request, user, "booking", "release_due_bookings",
+                           {"today": policy["today"]}, timeout=30.0)
         if not reply["ok"]:
             error = reply["error"]
             return redirect("/childcare", "refused", f"{error['code']}: {error['message']}")

@@ -8,7 +8,7 @@ import ssl
 import nats
 
 from pace.connection import NatsAuth, connect
-from tests.web.conftest import browser, serve  # noqa: F401 - fixtures for the web tests
+from tests.web.conftest import browser, serve, sessions, users_file  # noqa: F401 - web fixtures
 
 
 class Refusals:

@@ -4,19 +4,14 @@ user's browser post to the web app, though the browser sends the SameSite=Lax co
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from fastapi import FastAPI
 from fastapi.responses import HTMLResponse
 
-from services.web.auth import Sessions
 from services.web.partner_app import create_partner_app
-from services.web.users import Role, User, UsersStore, add_user
+from tests.web.conftest import PASSWORD
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]
-
-PASSWORD = "correct horse battery staple"
 
 
 def attacker(target: str) -> FastAPI:
@@ -34,15 +29,9 @@ def attacker(target: str) -> FastAPI:
 
 
 async def test_a_cross_site_form_post_from_another_origin_is_refused(
-    browser, serve, nats_url, tmp_path: Path
+    browser, serve, nats_url, sessions
 ):
-    from services.web import passwords
-
-    users = tmp_path / "users.toml"
-    add_user(users, User("ada", Role.PARTNER_ADMIN, passwords.hash_password(PASSWORD)))
-    web = await serve(
-        create_partner_app("mechelen", nats_url, Sessions(UsersStore(users), b"s" * 32))
-    )
+    web = await serve(create_partner_app("mechelen", nats_url, sessions))
     evil = await serve(attacker(web.url))
     context = await browser.new_context()
     page = await context.new_page()

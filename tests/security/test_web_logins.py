@@ -46,6 +46,12 @@ async def web(serve, nats_url, users_file):
     return await serve(create_partner_app("mechelen", nats_url, sessions))
 
 
+def web_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """`python -m services.web.cli ARGS`, as an operator runs it."""
+    return subprocess.run([sys.executable, "-m", "services.web.cli", *args],
+                          capture_output=True, text=True, check=False)
+
+
 async def login(
     client: httpx.AsyncClient, username: str, password: str = PASSWORD, **headers: str
 ) -> httpx.Response:
@@ -123,37 +129,11 @@ async def test_a_cookie_copied_before_logout_is_refused_after_it(web):
 async def test_a_password_change_ends_sessions_and_the_users_file_is_reread(web, users_file):
     async with httpx.AsyncClient(base_url=web.url, timeout=30) as client:
         assert (await login(client, "ada")).status_code == 200
-        changed = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "services.web.cli",
-                "set-password",
-                str(users_file),
-                "ada",
-                "--password",
-                "a new long password",
-            ],
-            capture_output=True,
-            text=True,
-        )
+        changed = web_cli("set-password", str(users_file), "ada",
+                          "--password", "a new long password")
         assert changed.returncode == 0, changed.stderr
-        add = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "services.web.cli",
-                "add-user",
-                str(users_file),
-                "nina",
-                "--role",
-                "coach",
-                "--password",
-                PASSWORD,
-            ],
-            capture_output=True,
-            text=True,
-        )
+        add = web_cli("add-user", str(users_file), "nina", "--role", "coach",
+                      "--password", PASSWORD)
         assert add.returncode == 0, add.stderr
         assert (await client.get("/docs", follow_redirects=False)).status_code == 303
         assert (await login(client, "ada", "a new long password")).status_code == 200
@@ -244,42 +224,13 @@ async def test_secure_cookies_when_served_over_tls(users_file):
 
 def test_add_user_refuses_an_injection_and_leaves_the_file_unchanged(users_file, tmp_path):
     before = users_file.read_bytes()
-    injected = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.web.cli",
-            "add-user",
-            str(users_file),
-            'mallory"\nrole = "partner_admin',
-            "--role",
-            "coach",
-            "--password",
-            "pw",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    injected = web_cli("add-user", str(users_file), 'mallory"\nrole = "partner_admin',
+                       "--role", "coach", "--password", "pw")
     assert injected.returncode != 0
     assert users_file.read_bytes() == before
     assert "mallory" not in {u for u in UsersStore(users_file).users}
     fresh = tmp_path / "fresh.toml"
-    made = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "services.web.cli",
-            "add-user",
-            str(fresh),
-            "nina",
-            "--role",
-            "coach",
-            "--password",
-            "pw",
-        ],
-        capture_output=True,
-        text=True,
-    )
+    made = web_cli("add-user", str(fresh), "nina", "--role", "coach", "--password", "pw")
     assert made.returncode == 0, made.stderr
     assert fresh.stat().st_mode & 0o777 == 0o600
 

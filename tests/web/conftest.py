@@ -6,17 +6,21 @@ import asyncio
 import secrets
 import socket
 import threading
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager
 from pathlib import Path
 
 import httpx
+import nats
 import pytest
 import pytest_asyncio
 import uvicorn
 from fastapi import FastAPI
 
+from apps.bootstrap import Partner
+from pace.client import PartnerClient
 from services.web.auth import Role, Sessions, hash_password, load_users
+from services.web.partner_app import create_partner_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -92,6 +96,28 @@ async def serve() -> AsyncIterator:
     finally:
         for server in started:
             await server.stop()
+
+
+Seed = Callable[[PartnerClient], Awaitable[None]]
+
+
+@pytest_asyncio.fixture
+async def partner_web(tmp_path: Path, nats_url: str, sessions: Sessions, serve) -> AsyncIterator:
+    """Start mechelen's services, let `seed` act as staff on them, then serve its web app."""
+    async with AsyncExitStack() as stack:
+
+        async def start(seed: Seed | None = None, **partner: object) -> LiveServer:
+            data = partner.pop("data", tmp_path)
+            await stack.enter_async_context(Partner("mechelen", data, nats_url, **partner))
+            if seed is not None:
+                nc = await nats.connect(nats_url)
+                try:
+                    await seed(PartnerClient(nc, "mechelen"))
+                finally:
+                    await nc.close()
+            return await serve(create_partner_app("mechelen", nats_url, sessions))
+
+        yield start
 
 
 @asynccontextmanager

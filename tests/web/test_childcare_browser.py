@@ -8,10 +8,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import nats
 import pytest
 
-from apps.bootstrap import Partner
 from contracts.booking import Daypart
 from contracts.commands import (
     BookSlot,
@@ -24,7 +22,6 @@ from contracts.commands import (
 )
 from contracts.intake import ConsentPurpose, Gender, ReferralSource
 from pace.client import CommandRefusedError, PartnerClient
-from services.web.partner_app import create_partner_app
 from tests.eventually import eventually
 from tests.web.conftest import browser_login
 
@@ -81,67 +78,61 @@ async def seed(staff: PartnerClient) -> None:
 
 
 async def test_last_place_waitlist_and_promotion_in_the_week_view(
-        tmp_path, nats_url, sessions, serve, browser, artifacts):
-    async with Partner("mechelen", tmp_path, nats_url):
-        nc = await nats.connect(nats_url)
-        try:
-            await seed(PartnerClient(nc, "mechelen"))
-        finally:
-            await nc.close()
-        web = await serve(create_partner_app("mechelen", nats_url, sessions))
-        page = await browser_login(browser, web.url, "wout")
+        partner_web, browser, artifacts):
+    web = await partner_web(seed)
+    page = await browser_login(browser, web.url, "wout")
 
-        # the week view: one place left in the session
-        await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
-        cell = page.locator(f'td[data-session="{SESSION}"]')
-        assert await cell.get_attribute("data-free") == "1"
-        await page.screenshot(path=artifacts / "childcare-1-week-one-place-left.png",
-                              full_page=True)
+    # the week view: one place left in the session
+    await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
+    cell = page.locator(f'td[data-session="{SESSION}"]')
+    assert await cell.get_attribute("data-free") == "1"
+    await page.screenshot(path=artifacts / "childcare-1-week-one-place-left.png",
+                          full_page=True)
 
-        # book the last free place
-        await cell.locator("a").click()
-        await page.select_option("#book select[name=child]", "fam-001/chd-001")
-        await page.click("#book button")
-        await page.wait_for_selector("#flash.done")
-        assert await page.get_attribute("#summary", "data-free") == "0"
-        lotte = page.locator('tr[data-child="Lotte"]')
-        assert await lotte.get_attribute("data-status") == "booked"
-        await page.screenshot(path=artifacts / "childcare-2-last-place-booked.png",
-                              full_page=True)
+    # book the last free place
+    await cell.locator("a").click()
+    await page.select_option("#book select[name=child]", "fam-001/chd-001")
+    await page.click("#book button")
+    await page.wait_for_selector("#flash.done")
+    assert await page.get_attribute("#summary", "data-free") == "0"
+    lotte = page.locator('tr[data-child="Lotte"]')
+    assert await lotte.get_attribute("data-status") == "booked"
+    await page.screenshot(path=artifacts / "childcare-2-last-place-booked.png",
+                          full_page=True)
 
-        # the next booking goes to the waitlist
-        await page.select_option("#book select[name=child]", "fam-002/chd-002")
-        await page.click("#book button")
-        await page.wait_for_selector("#flash.done")
-        milan = page.locator('tr[data-child="Milan"]')
-        assert await milan.get_attribute("data-status") == "waitlisted"
-        assert await page.get_attribute("#summary", "data-waiting") == "1"
-        await page.screenshot(path=artifacts / "childcare-3-waitlisted.png", full_page=True)
+    # the next booking goes to the waitlist
+    await page.select_option("#book select[name=child]", "fam-002/chd-002")
+    await page.click("#book button")
+    await page.wait_for_selector("#flash.done")
+    milan = page.locator('tr[data-child="Milan"]')
+    assert await milan.get_attribute("data-status") == "waitlisted"
+    assert await page.get_attribute("#summary", "data-waiting") == "1"
+    await page.screenshot(path=artifacts / "childcare-3-waitlisted.png", full_page=True)
 
-        # Noor's family cancels: Milan is promoted
-        await page.locator('tr[data-child="Noor"] button[value=cancel]').click()
-        await page.wait_for_selector("#flash.done")
-        assert "WaitlistPromoted" in await page.inner_text("#flash")
-        assert await milan.get_attribute("data-status") == "booked"
-        assert await page.locator('tr[data-child="Noor"]').get_attribute(
-            "data-status") == "cancelled"
-        await page.screenshot(path=artifacts / "childcare-4-promoted.png", full_page=True)
+    # Noor's family cancels: Milan is promoted
+    await page.locator('tr[data-child="Noor"] button[value=cancel]').click()
+    await page.wait_for_selector("#flash.done")
+    assert "WaitlistPromoted" in await page.inner_text("#flash")
+    assert await milan.get_attribute("data-status") == "booked"
+    assert await page.locator('tr[data-child="Noor"]').get_attribute(
+        "data-status") == "cancelled"
+    await page.screenshot(path=artifacts / "childcare-4-promoted.png", full_page=True)
 
-        # and the week view shows the session full with nobody waiting
-        await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
-        assert await cell.get_attribute("data-free") == "0"
-        assert await cell.get_attribute("data-waiting") == "0"
-        await page.screenshot(path=artifacts / "childcare-5-week-after-promotion.png",
-                              full_page=True)
+    # and the week view shows the session full with nobody waiting
+    await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
+    assert await cell.get_attribute("data-free") == "0"
+    assert await cell.get_attribute("data-waiting") == "0"
+    await page.screenshot(path=artifacts / "childcare-5-week-after-promotion.png",
+                          full_page=True)
 
-        # a childcare worker sees names to book with, never coaching notes
-        for path in (f"/childcare/sessions/{SESSION}", "/childcare", "/childcare/children"):
-            await page.goto(path)
-            assert NOTES not in await page.content()
-        reply = await page.goto("/families/fam-001")
-        assert reply is not None and reply.status == 403
+    # a childcare worker sees names to book with, never coaching notes
+    for path in (f"/childcare/sessions/{SESSION}", "/childcare", "/childcare/children"):
+        await page.goto(path)
         assert NOTES not in await page.content()
-        await page.screenshot(path=artifacts / "childcare-6-notes-forbidden.png")
-        reply = await page.goto("/trajectories/fam-001")
-        assert reply is not None and reply.status == 403
-        await page.context.close()
+    reply = await page.goto("/families/fam-001")
+    assert reply is not None and reply.status == 403
+    assert NOTES not in await page.content()
+    await page.screenshot(path=artifacts / "childcare-6-notes-forbidden.png")
+    reply = await page.goto("/trajectories/fam-001")
+    assert reply is not None and reply.status == 403
+    await page.context.close()

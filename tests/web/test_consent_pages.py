@@ -4,14 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import nats
 import pytest
 
-from apps.bootstrap import Partner
 from contracts.commands import RecordConsent
 from contracts.intake import ConsentPurpose
 from pace.client import PartnerClient
-from services.web.partner_app import create_partner_app
 from tests.eventually import eventually
 from tests.integration.test_services import referral
 from tests.web.conftest import logged_in
@@ -28,33 +25,31 @@ async def page_with(client, path: str, text: str, times: int | None = None):
     return reply if found and times in (None, reply.text.count(text)) else None
 
 
-async def test_staff_withdraw_consent_for_one_purpose(tmp_path, nats_url, sessions, serve):
-    async with Partner("mechelen", tmp_path / "data", nats_url, key_dir=tmp_path / "keys"):
-        nc = await nats.connect(nats_url)
-        try:
-            staff = PartnerClient(nc, "mechelen")
-            await staff.do("intake", referral(1))
-            for purpose in (ConsentPurpose.TRAJECTORY, ConsentPurpose.CROSS_BORDER_STATISTICS):
-                await staff.do(
-                    "intake", RecordConsent(family_id="fam-001", purpose=purpose, given_on=TODAY)
-                )
-        finally:
-            await nc.close()
-        web = await serve(create_partner_app("mechelen", nats_url, sessions))
+async def consenting_family(staff: PartnerClient) -> None:
+    """A family consenting to a trajectory and to cross-border statistics."""
+    await staff.do("intake", referral(1))
+    for purpose in (ConsentPurpose.TRAJECTORY, ConsentPurpose.CROSS_BORDER_STATISTICS):
+        await staff.do(
+            "intake", RecordConsent(family_id="fam-001", purpose=purpose, given_on=TODAY)
+        )
 
-        async with logged_in(web.url, "carla") as coach:
-            before = await eventually(
-                lambda: page_with(coach, "/families/fam-001", "cross-border statistics</h3>")
-            )
-            reply = await coach.post(
-                "/families/fam-001/withdraw",
-                data={"purpose": "cross_border_statistics", "on": str(TODAY)},
-            )
-            after = await eventually(lambda: page_with(coach, "/families/fam-001", WITHDRAW, 1))
-            assert "Access" not in after.text and "Who read" not in after.text
 
-        async with logged_in(web.url, "ada") as admin:
-            audited = (await admin.get("/families/fam-001")).text
+async def test_staff_withdraw_consent_for_one_purpose(tmp_path, partner_web):
+    web = await partner_web(consenting_family, data=tmp_path / "data", key_dir=tmp_path / "keys")
+
+    async with logged_in(web.url, "carla") as coach:
+        before = await eventually(
+            lambda: page_with(coach, "/families/fam-001", "cross-border statistics</h3>")
+        )
+        reply = await coach.post(
+            "/families/fam-001/withdraw",
+            data={"purpose": "cross_border_statistics", "on": str(TODAY)},
+        )
+        after = await eventually(lambda: page_with(coach, "/families/fam-001", WITHDRAW, 1))
+        assert "Access" not in after.text and "Who read" not in after.text
+
+    async with logged_in(web.url, "ada") as admin:
+        audited = (await admin.get("/families/fam-001")).text
 
     assert before.text.count(WITHDRAW) == 2
     assert reply.status_code == 303 and "refused" not in reply.headers["location"]

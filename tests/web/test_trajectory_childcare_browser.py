@@ -7,13 +7,10 @@ Real nats-server, real partner services, real uvicorn on loopback, real headless
 
 from __future__ import annotations
 
-import asyncio
 from datetime import timedelta
 
-import nats
 import pytest
 
-from apps.bootstrap import Partner
 from contracts.booking import Daypart
 from contracts.commands import (
     BookSlot,
@@ -23,7 +20,6 @@ from contracts.commands import (
 )
 from contracts.trajectory import CompletionOutcome, DropReason
 from pace.client import CommandRefusedError, PartnerClient
-from services.web.partner_app import create_partner_app
 from tests.eventually import eventually
 from tests.web.conftest import browser_login
 from tests.web.test_childcare_browser import FAMILIES, SESSION, SESSION_DAY, TODAY
@@ -76,51 +72,44 @@ async def seed(staff: PartnerClient) -> None:
 
 
 async def test_bridging_marked_dropped_refused_and_release_now(
-    tmp_path, nats_url, sessions, serve, browser, artifacts
+    partner_web, browser, artifacts
 ):
     assert FAMILIES[1][2] == "Milan"
-    async with Partner("mechelen", tmp_path, nats_url):
-        nc = await nats.connect(nats_url)
-        try:
-            await seed(PartnerClient(nc, "mechelen"))
-        finally:
-            await nc.close()
-        web = await serve(create_partner_app("mechelen", nats_url, sessions))
-        page = await browser_login(browser, web.url, "ada")
+    web = await partner_web(seed)
+    page = await browser_login(browser, web.url, "ada")
 
-        # the week view marks the session holding a family in its bridging period
-        await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
-        cell = page.locator(f'td[data-session="{SESSION}"]')
-        assert await cell.locator(".bridging").get_attribute("data-bridging") == "1"
-        await page.screenshot(path=artifacts / "trajectory-1-week-bridging.png", full_page=True)
+    # the week view marks the session holding a family in its bridging period
+    await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
+    cell = page.locator(f'td[data-session="{SESSION}"]')
+    assert await cell.locator(".bridging").get_attribute("data-bridging") == "1"
+    await page.screenshot(path=artifacts / "trajectory-1-week-bridging.png", full_page=True)
 
-        # the session page says until when
-        await cell.locator("a").click()
-        bridge_end = (TODAY + timedelta(weeks=8)).isoformat()
-        lotte = page.locator('tr[data-child="Lotte"]')
-        assert await lotte.get_attribute("data-bridging") == bridge_end
+    # the session page says until when
+    await cell.locator("a").click()
+    bridge_end = (TODAY + timedelta(weeks=8)).isoformat()
+    lotte = page.locator('tr[data-child="Lotte"]')
+    assert await lotte.get_attribute("data-bridging") == bridge_end
 
-        # the family whose trajectory was dropped is refused, with the rule and the date
-        await page.select_option("#book select[name=child]", "fam-002/chd-002")
-        await page.click("#book button")
-        await page.wait_for_selector("#flash.refused")
-        message = await page.inner_text("#flash")
-        assert f"the trajectory of family fam-002 was dropped on {TODAY}" in message
-        assert await page.locator('tr[data-child="Milan"]').count() == 0
-        await page.screenshot(path=artifacts / "trajectory-2-dropped-refused.png", full_page=True)
+    # the family whose trajectory was dropped is refused, with the rule and the date
+    await page.select_option("#book select[name=child]", "fam-002/chd-002")
+    await page.click("#book button")
+    await page.wait_for_selector("#flash.refused")
+    message = await page.inner_text("#flash")
+    assert f"the trajectory of family fam-002 was dropped on {TODAY}" in message
+    assert await page.locator('tr[data-child="Milan"]').count() == 0
+    await page.screenshot(path=artifacts / "trajectory-2-dropped-refused.png", full_page=True)
 
-        # a partner admin releases what is due now (nothing yet: the grace period runs)
-        await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
-        await page.click("#release-now button")
-        await page.wait_for_selector("#flash.done")
-        assert "0 places released" in await page.inner_text("#flash")
-        await page.context.close()
+    # a partner admin releases what is due now (nothing yet: the grace period runs)
+    await page.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
+    await page.click("#release-now button")
+    await page.wait_for_selector("#flash.done")
+    assert "0 places released" in await page.inner_text("#flash")
+    await page.context.close()
 
-        # a childcare worker has no such button, and the route refuses the role
-        worker = await browser_login(browser, web.url, "wout")
-        await worker.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
-        assert await worker.locator("#release-now").count() == 0
-        reply = await worker.request.post(f"{web.url}/childcare/release", max_redirects=0)
-        assert reply.status == 403
-        await worker.context.close()
-    await asyncio.sleep(0)
+    # a childcare worker has no such button, and the route refuses the role
+    worker = await browser_login(browser, web.url, "wout")
+    await worker.goto(f"/childcare?week={SESSION_DAY.isoformat()}")
+    assert await worker.locator("#release-now").count() == 0
+    reply = await worker.request.post(f"{web.url}/childcare/release", max_redirects=0)
+    assert reply.status == 403
+    await worker.context.close()

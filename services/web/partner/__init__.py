@@ -1,0 +1,1 @@
+"""The partner web app's routers: families, childcare, trajectories and the JSON API."""
