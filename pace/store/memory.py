@@ -20,11 +20,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import StaticPool
 
 from contracts.envelope import utc_iso
-from pace.store.chain import GENESIS, ChainReport, ChainVerifier, record_hash
+from pace.store.chain import GENESIS, ChainReport, ChainVerifier
 from pace.store.errors import ConcurrencyError, DuplicateEventError
 from pace.store.event_store import as_store_error
 from pace.store.records import NewEvent, RecordedEvent
-from pace.store.writing import Append
+from pace.store.writing import Append, Staging
 
 T = TypeVar("T")
 ANY_VERSION = None
@@ -96,7 +96,7 @@ class MemoryLog:
         return bisect.bisect_right(self.rows, position, key=lambda r: r["position"])
 
 
-class InMemoryTransaction:
+class InMemoryTransaction(Staging):
     """An open transaction: appends and inbox markers staged, the views' SQL connection open."""
 
     def __init__(self, store: InMemoryEventStore, conn: Connection | None,
@@ -133,31 +133,14 @@ class InMemoryTransaction:
         if request.expected_version is not None and request.expected_version != current:
             request.error = ConcurrencyError(request.stream_id, request.expected_version, current)
             return
-        for offset, new in enumerate(request.events, start=1):
-            row = new.row(self.store.partner, request.stream_id, current + offset,
-                          self.recorded_at)
-            self.position += 1
-            row["position"] = self.position
-            row["prev_hash"] = self.hash
-            row["hash"] = self.hash = record_hash(self.hash, row)
-            self._rows.append(row)
-            request.result.append(RecordedEvent.from_row(row))
-        self._versions[request.stream_id] = current + len(request.events)
-        self.last_position = self.position
+        self.stage(request, current)
 
     def _already_stored(self, request: Append) -> bool:
         staged = {row["event_id"]: row for row in self._rows}
         ids = [str(e.event_id) for e in request.events]
         known = self.store.log.by_id
         found = {i: row for i in ids if (row := known.get(i) or staged.get(i)) is not None}
-        if not found:
-            return False
-        if len(found) < len(ids):
-            request.error = DuplicateEventError(
-                f"some events of this append to {request.stream_id!r} are already stored")
-        else:
-            request.result = [RecordedEvent.from_row(found[i]) for i in ids]
-        return True
+        return self.resent(request, ids, found)
 
     def flush(self) -> None:
         """Staged rows are already visible to this transaction's reads."""

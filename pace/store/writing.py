@@ -94,7 +94,48 @@ class StreamVersions:
             self.position, self.hash = written.position, written.hash
 
 
-class StoreTransaction:
+class Staging:
+    """What every store's write transaction shares: events chained onto the head, in order,
+    and the answer to a re-sent append. Subclasses hold the head (position, hash), the
+    staged rows and the streams' versions."""
+
+    store: Any
+    recorded_at: str
+    position: int
+    hash: str
+    last_position: int
+    _rows: list[dict[str, Any]]
+    _versions: dict[str, int]
+
+    def stage(self, request: Append, current: int) -> None:
+        """Chain the request's events after stream version `current` and the head."""
+        for offset, new in enumerate(request.events, start=1):
+            row = new.row(self.store.partner, request.stream_id, current + offset,
+                          self.recorded_at)
+            self.position += 1
+            row["position"] = self.position
+            row["prev_hash"] = self.hash
+            row["hash"] = self.hash = record_hash(self.hash, row)
+            self._rows.append(row)
+            request.result.append(RecordedEvent.from_row(row))
+        self._versions[request.stream_id] = current + len(request.events)
+        self.last_position = self.position
+
+    @staticmethod
+    def resent(request: Append, ids: list[str], found: dict[str, Any]) -> bool:
+        """Whether the append was already stored (all of it: its events as the answer; some
+        of it: a DuplicateEventError on the request)."""
+        if not found:
+            return False
+        if len(found) < len(ids):
+            request.error = DuplicateEventError(
+                f"some events of this append to {request.stream_id!r} are already stored")
+        else:
+            request.result = [RecordedEvent.from_row(found[i]) for i in ids]
+        return True
+
+
+class StoreTransaction(Staging):
     """An open write transaction: appends, inbox markers and a handler's own writes, atomically."""
 
     def __init__(self, store: EventStore, conn: Connection, recorded_at: str) -> None:
@@ -136,17 +177,7 @@ class StoreTransaction:
                 raise StaleHeadError("the chain head moved: another writer appended")
             request.error = ConcurrencyError(request.stream_id, request.expected_version, current)
             return
-        for offset, new in enumerate(request.events, start=1):
-            row = new.row(self.store.partner, request.stream_id, current + offset,
-                          self.recorded_at)
-            self.position += 1
-            row["position"] = self.position
-            row["prev_hash"] = self.hash
-            row["hash"] = self.hash = record_hash(self.hash, row)
-            self._rows.append(row)
-            request.result.append(RecordedEvent.from_row(row))
-        self._versions[request.stream_id] = current + len(request.events)
-        self.last_position = self.position
+        self.stage(request, current)
 
     def _head_moved(self) -> bool:
         """Whether another writer moved the chain head since this process's cache saw it."""
@@ -158,14 +189,7 @@ class StoreTransaction:
         ids = [str(e.event_id) for e in request.events]
         found = {row["event_id"]: row for row in self.connection.execute(
             select(tables.events).where(tables.events.c.event_id.in_(ids))).mappings()}
-        if not found:
-            return False
-        if len(found) < len(ids):
-            request.error = DuplicateEventError(
-                f"some events of this append to {request.stream_id!r} are already stored")
-        else:
-            request.result = [RecordedEvent.from_row(found[i]) for i in ids]
-        return True
+        return self.resent(request, ids, found)
 
     def flush(self) -> None:
         """Insert the staged rows, so that reads in this transaction see them."""
