@@ -8,7 +8,9 @@
   whenever they change, and each closed year and quarter. Event ids are derived from the
   content, so publishing the same figures again stores nothing new.
 - Questions over request/reply on `pace.network.qry.<query>`: `figures` (a whole report
-  for an as-of date and period) and `status` (events received per partner).
+  for an as-of date and period), `status` (events received per partner) and `trends`.
+- It runs on the shell every service shares (pace.service): the consumer is a Reaction on
+  PACE_NETWORK, the figures go out through the shell's relay, the questions are its queries.
 """
 
 from __future__ import annotations
