@@ -1,20 +1,22 @@
-"""One partner's service set (intake, booking, trajectory) on its NATS, each with its own store."""
+"""The composition root: stores, services and NATS connections for a partner and for the hub."""
 
 from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import nats
 from nats.js.client import JetStreamContext
 
+from contracts import subjects
 from pace.clock import Clock, wall_clock
 from pace.connection import NatsAuth, connect
 from pace.consumer import ConsumerRunner
 from pace.keys import default_key_dir, refuse_keys_in
+from pace.network.hub import ensure_hub_streams
 from pace.relay import Relay
 from pace.schedules import ScheduleRunner
 from pace.service import Service, ServiceRunner
@@ -24,6 +26,7 @@ from pace.topology import ensure_streams, partner_streams
 if TYPE_CHECKING:
     from pace.store.migrate import StoreSchema
     from services.intake.vault import VaultKey
+    from services.reporting.app import ReportingService
     from services.sharing.app import PseudonymKey
 
 CONTEXTS = ("intake", "booking", "trajectory")
@@ -112,6 +115,27 @@ def create_sqlite_files(urls: Mapping[str, str]) -> None:
         path.chmod(0o600)
 
 
+async def make_streams(partner: str, url: str, auth: NatsAuth) -> list[str]:
+    """Create or update the partner's streams as the given (ops) user; their names."""
+    configs = partner_streams(partner)
+    nc = await connect(url, auth)
+    try:
+        await ensure_streams(nc.jetstream(), configs)
+    finally:
+        await nc.close()
+    return [c.name or "" for c in configs]
+
+
+async def make_hub_streams(url: str, auth: NatsAuth, partners: Iterable[str],
+                           replicas: int = 1) -> None:
+    """Create or update the hub's streams, PACE_NETWORK sourcing every partner given."""
+    nc = await connect(url, auth)
+    try:
+        await ensure_hub_streams(nc.jetstream(), list(partners), replicas=replicas)
+    finally:
+        await nc.close()
+
+
 class Partner:
     """Opens the stores, builds the services and runs them on NATS: one connection for all,
     or (given a user per service) one connection per service; streams made by `ops_auth`."""
@@ -170,11 +194,7 @@ class Partner:
             service.history_mode = self.history_mode
         setup = self._streams if self.create_streams and self.ops_auth is None else None
         if self.create_streams and self.ops_auth is not None:
-            nc = await connect(self.nats_url, self.ops_auth)
-            try:
-                await self._streams(nc.jetstream())
-            finally:
-                await nc.close()
+            await make_streams(self.partner, self.nats_url, self.ops_auth)
         if isinstance(self.auth, NatsAuth):
             runners = [ServiceRunner(self.nats_url, services, self.auth)]
         else:
@@ -208,6 +228,55 @@ class Partner:
             await store.close()
 
     async def __aenter__(self) -> Partner:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+
+class Hub:
+    """The hub's reporting service: its streams (sourcing every partner), its store, on NATS."""
+
+    def __init__(self, nats_url: str, database_url: str | Path, countries: Mapping[str, str], *,
+                 auth: NatsAuth | None = None, replicas: int = 1) -> None:
+        self.nats_url = nats_url
+        self.database_url = database_url
+        self.countries = dict(countries)  # partner -> country, for every partner sourced
+        self.auth = auth or NatsAuth()
+        self.replicas = replicas
+        self.stores: dict[str, EventStore] = {}
+        self.reporting: ReportingService | None = None
+
+    @property
+    def runner(self) -> ServiceRunner | None:
+        return self.reporting.runner if self.reporting is not None else None
+
+    async def start(self) -> Hub:
+        from services.reporting.app import ReportingService
+
+        try:
+            await make_hub_streams(self.nats_url, self.auth, self.countries, self.replicas)
+            store = self.stores["reporting"] = await EventStore.open(self.database_url,
+                                                                     subjects.HUB_DOMAIN)
+            self.reporting = ReportingService(self.nats_url, store, self.countries,
+                                              auth=self.auth)
+            await self.reporting.start()
+        except BaseException:
+            await self.stop()
+            raise
+        return self
+
+    async def stop(self) -> None:
+        try:
+            if self.reporting is not None:
+                reporting, self.reporting = self.reporting, None
+                await reporting.stop()
+        finally:
+            for store in self.stores.values():
+                await store.close()
+            self.stores.clear()
+
+    async def __aenter__(self) -> Hub:
         return await self.start()
 
     async def __aexit__(self, *exc: object) -> None:

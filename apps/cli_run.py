@@ -123,7 +123,7 @@ def partner_streams(
 ) -> None:
     """Create or update the partner's streams as the PACE_NATS_* user (its `ops` user), then
     exit: run it before the services, which as their own users may not touch a stream."""
-    from apps.local_partner import make_streams
+    from apps.bootstrap import make_streams
     from pace.connection import NatsAuth
 
     names = asyncio.run(make_streams(partner, nats_url, NatsAuth.from_env()))

@@ -10,20 +10,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import nats
 import orjson
 
-from apps.bootstrap import Partner
+from apps.bootstrap import Hub, Partner, make_hub_streams
 from contracts import subjects
 from pace.clock import Clock, wall_clock
 from pace.connection import NatsAuth, connect
 from pace.nats_server import ManagedNatsServer
-from pace.network.hub import ensure_hub_streams
 from pace.network.registry import Registry, load_registry
 from pace.network.security import LocalSecurity
-from pace.store import EventStore
+
+if TYPE_CHECKING:
+    from services.reporting.app import ReportingService
 
 
 class LocalNetwork:
@@ -51,8 +52,7 @@ class LocalNetwork:
             **(self.security.hub_server_options() if self.security else {}))  # type: ignore[arg-type]
         self.leaves: dict[str, ManagedNatsServer] = {}
         self.partners: dict[str, Partner] = {}
-        self.reporting: Any = None
-        self._hub_store: EventStore | None = None
+        self.hub: Hub | None = None
 
     @property
     def hub_url(self) -> str:
@@ -97,40 +97,31 @@ class LocalNetwork:
 
     async def start_hub(self) -> None:
         """The hub's nats-server, its streams (sourcing every partner) and reporting."""
-        from services.reporting.app import ReportingService
-
         if not self.hub_server.running:
             await self.hub_server.start()
-        await self.ensure_hub_streams()
-        self._hub_store = await EventStore.open(self.data_dir / "hub" / "hub-reporting.db",
-                                                subjects.HUB_DOMAIN)
         countries = {p: self.registry.country_of(p) for p in self.partner_ids}
-        self.reporting = await ReportingService(self.hub_url, self._hub_store, countries,
-                                                auth=self.reporting_auth).start()
+        self.hub = await Hub(self.hub_url, self.data_dir / "hub" / "hub-reporting.db", countries,
+                             auth=self.reporting_auth).start()
+
+    @property
+    def reporting(self) -> ReportingService | None:
+        """The hub's reporting service while the hub is up."""
+        return self.hub.reporting if self.hub is not None else None
 
     async def ensure_hub_streams(self) -> None:
-        nc = await connect(self.hub_url, self.reporting_auth)
-        try:
-            await ensure_hub_streams(nc.jetstream(), self.partner_ids)
-        finally:
-            await nc.close()
+        await make_hub_streams(self.hub_url, self.reporting_auth, self.partner_ids)
 
     async def stop_hub(self, *, kill: bool = False) -> None:
         """Take the hub away (reporting first, then its server); partners keep working."""
         try:
-            if self.reporting is not None:
-                reporting, self.reporting = self.reporting, None
-                await reporting.stop()
+            if self.hub is not None:
+                hub, self.hub = self.hub, None
+                await hub.stop()
         finally:
-            try:
-                if self._hub_store is not None:
-                    store, self._hub_store = self._hub_store, None
-                    await store.close()
-            finally:
-                if kill:
-                    self.hub_server.kill()
-                else:
-                    await self.hub_server.stop()
+            if kill:
+                self.hub_server.kill()
+            else:
+                await self.hub_server.stop()
 
     async def start_partner(self, partner: str) -> Partner:
         leaf = self.leaves.get(partner)

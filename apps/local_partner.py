@@ -47,20 +47,6 @@ def service_auths(partner: str, security: LocalSecurity | None, given: NatsAuth,
     return given, None, given.user not in PARTNER_USERS
 
 
-async def make_streams(partner: str, url: str, auth: NatsAuth) -> list[str]:
-    """Create or update the partner's streams as the given (ops) user; their names."""
-    from pace.connection import connect
-    from pace.topology import ensure_streams, partner_streams
-
-    configs = partner_streams(partner)
-    nc = await connect(url, auth)
-    try:
-        await ensure_streams(nc.jetstream(), configs)
-    finally:
-        await nc.close()
-    return [c.name or "" for c in configs]
-
-
 def write_staff_files(partner: str, data_dir: Path, url: str, security: LocalSecurity
                       ) -> tuple[Path, Path]:
     """The staff CLI's and the web app's connection settings, each in a 0600 file."""

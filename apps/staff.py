@@ -15,7 +15,7 @@ from rich.table import Table
 
 from contracts.commands import COMMANDS
 from pace.client import PartnerClient
-from pace.connection import ConnectionSettingsError, NatsAuth, connect
+from pace.connection import ConnectionSettingsError, NatsAuth
 from pace.logging import get_logger
 from pace.ops import OpsServer
 from pace.settings import Settings
@@ -218,32 +218,19 @@ async def _serve_ops(target: object, settings: Settings) -> OpsServer:
 
 async def hub_up(settings: Settings) -> None:
     """Run the hub's reporting service on the hub's NATS until interrupted."""
-    from pace.network.hub import ensure_hub_streams
+    from apps.bootstrap import Hub
     from pace.network.registry import load_registry
-    from pace.store import EventStore
-    from services.reporting.app import ReportingService
 
     registry = load_registry()
     partners = [p.id for p in registry.delivery]
-    auth = settings.nats_auth()
     assert settings.nats_url is not None
-    nc = await connect(settings.nats_url, auth)
-    try:
-        await ensure_hub_streams(nc.jetstream(), partners, replicas=settings.stream_replicas)
-    finally:
-        await nc.close()
-    store = await EventStore.open(settings.database_url_for("reporting"), "hub")
-    try:
-        reporting = await ReportingService(
-            settings.nats_url, store, {p: registry.country_of(p) for p in partners},
-            auth=auth).start()
-        ops = await _serve_ops(reporting, settings)
+    async with Hub(settings.nats_url, settings.database_url_for("reporting"),
+                   {p: registry.country_of(p) for p in partners}, auth=settings.nats_auth(),
+                   replicas=settings.stream_replicas) as hub:
+        ops = await _serve_ops(hub, settings)
         try:
             console.print(f"The hub's reporting service is up on {settings.nats_url}: "
                           f"{len(partners)} partners sourced. Ctrl-C stops it.")
             await until_stopped()
         finally:
             await ops.close()
-            await reporting.stop()
-    finally:
-        await store.close()

@@ -58,6 +58,17 @@ async def execute(store: EventStore, decider: Decider[Any, Any], stream_id: str,
         return await _execute(store, decider, stream_id, command, meta)
 
 
+def _decision(records: Sequence[RecordedEvent], decider: Decider[Any, Any], stream_id: str,
+              command: Any, meta: CommandMeta) -> tuple[list[RecordedEvent], list[NewEvent]]:
+    """(what this command already appended, what it appends now): the one decision path."""
+    already = [r for r in records if r.row["causation_id"] == str(meta.command_id)]
+    if already:
+        return already, []  # the same command sent again: answer as the first time
+    decided = decider.decide(command, decider.fold(events_of(records)))
+    return [], [NewEvent(event, meta.event_id(stream_id, i), meta.now, meta.correlation_id,
+                         meta.command_id, meta.actor) for i, event in enumerate(decided)]
+
+
 async def _execute(store: EventStore, decider: Decider[Any, Any], stream_id: str, command: Any,
                    meta: CommandMeta) -> list[RecordedEvent]:
     conflict: ConcurrencyError | None = None
@@ -65,16 +76,9 @@ async def _execute(store: EventStore, decider: Decider[Any, Any], stream_id: str
         if attempt:  # another process won the race: back off a little, with jitter
             await asyncio.sleep(random.uniform(0, 0.001 * 2 ** min(attempt, 7)))
         records = await store.read_stream(stream_id)
-        already = [r for r in records if r.row["causation_id"] == str(meta.command_id)]
-        if already:
-            return already  # the same command sent again: answer as the first time
-        state = decider.fold(events_of(records))
-        decided = decider.decide(command, state)
-        if not decided:
-            return []
-        new = [NewEvent(event, meta.event_id(stream_id, i), meta.now,
-                        meta.correlation_id, meta.command_id, meta.actor)
-               for i, event in enumerate(decided)]
+        already, new = _decision(records, decider, stream_id, command, meta)
+        if not new:
+            return already
         try:
             return await store.append(stream_id, new, expected_version=len(records))
         except ConcurrencyError as error:
@@ -90,18 +94,12 @@ def decide_and_append(tx: Any, decider: Decider[Any, Any], stream_id: str, comma
                       ) -> list[RecordedEvent]:
     """Inside an open write transaction: load, fold, decide, append (and alongside, if any)."""
     records = tx.read_stream(stream_id)
-    already = [r for r in records if r.row["causation_id"] == str(meta.command_id)]
-    if already:
+    already, new = _decision(records, decider, stream_id, command, meta)
+    if not new:
         return already
-    decided = decider.decide(command, decider.fold(events_of(records)))
-    if not decided:
-        return []
     if alongside is not None:
-        alongside(tx, decided)
-    return tx.append(stream_id, [
-        NewEvent(event, meta.event_id(stream_id, i), meta.now, meta.correlation_id,
-                 meta.command_id, meta.actor) for i, event in enumerate(decided)
-    ], expected_version=len(records))
+        alongside(tx, [n.event for n in new])
+    return tx.append(stream_id, new, expected_version=len(records))
 
 
 async def execute_with(store: EventStore, decider: Decider[Any, Any], stream_id: str,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,10 +19,11 @@ from sqlalchemy import MetaData
 from sqlalchemy.exc import DBAPIError
 
 from contracts import subjects
-from pace.commands import CommandMeta
+from contracts.commands import command_name
+from pace.commands import CommandMeta, execute
 from pace.connection import NatsAuth, connect
-from pace.consumer import ConsumerRunner, Handler
-from pace.domain import DomainError
+from pace.consumer import ConsumerRunner, Handler, Screen
+from pace.domain import Decider, DomainError
 from pace.logging import get_logger
 from pace.metrics import COMMAND_SECONDS, count_appends, outcome_of
 from pace.read_your_writes import AFTER, caught_up
@@ -42,7 +43,10 @@ UNAVAILABLE = (StoreUnavailableError, DBAPIError, OSError)  # the database is aw
 DATABASE_DOWN = "the service's database is unavailable"
 
 CommandHandler = Callable[[Any, CommandMeta], Awaitable[list[RecordedEvent]]]
-Query = Callable[[dict[str, Any]], Awaitable[list[dict[str, Any]]]]
+Query = Callable[[dict[str, Any]], Awaitable[list[dict[str, Any]] | dict[str, Any]]]
+"""Answers with rows (a list, replied as `rows`) or with named parts of the reply (a dict)."""
+Worker = Callable[[asyncio.Event], Coroutine[Any, Any, None]]
+"""A loop of a service's own, run until the given stop event is set."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +65,23 @@ class Reaction:
     durable: str
     filter_subjects: Sequence[str]
     handler: Handler
+    stream: str = subjects.PARTNER_EVENTS_STREAM
+    dead_letter_subject: str | None = None  # None: the partner's dead letters for `durable`
+    batch: int = 100
+    screen: Screen | None = None  # checks each message before the handler sees it
+
+
+def routes_for(store: EventStore, decider: Decider[Any, Any], models: Iterable[type[BaseModel]],
+               stream_of: Callable[[Any], str],
+               prepare: Callable[[Any, CommandMeta], Awaitable[Any]] | None = None
+               ) -> list[CommandRoute]:
+    """A route per command model, run on the stream it names (as `prepare` makes it, if given)."""
+    def route(model: type[BaseModel]) -> CommandRoute:
+        async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
+            decided = command if prepare is None else await prepare(command, meta)
+            return await execute(store, decider, stream_of(command), decided, meta)
+        return CommandRoute(command_name(model), model, handle)
+    return [route(model) for model in models]
 
 
 def error_reply(code: str, message: str, details: Any = None) -> dict[str, Any]:
@@ -133,6 +154,9 @@ class Service:
     # Pace-History-At header, so a booking "in 2019" is judged as of 2019. Off in deployments.
     history_mode: bool = False
     schedules: list[Schedule] = field(default_factory=list)  # time-driven work (pace.schedules)
+    query_subject: str | None = None  # None: pace.<partner>.qry.<context>.*
+    workers: dict[str, Worker] = field(default_factory=dict)  # loops of its own, by name
+    relay_name: str | None = None  # the relay's cursor in the store; None: relay-<context>
 
     def clock_for(self, headers: Mapping[str, str]) -> Callable[[], datetime]:
         at = headers.get(HISTORY_AT_HEADER) if self.history_mode else None
@@ -199,7 +223,8 @@ class ServiceRunner:
             return error_reply("internal_error", f"{name} failed: {type(error).__name__}")
 
     def _mount_queries(self, service: Service) -> None:
-        subject = f"pace.{service.partner}.qry.{service.context}.*"
+        subject = (service.query_subject
+                   or f"pace.{service.partner}.qry.{service.context}.*")
 
         @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}-queries",
                                 max_workers=QUERY_WORKERS)
@@ -208,16 +233,18 @@ class ServiceRunner:
             name = msg.raw_message.subject.rsplit(".", 1)[-1]
             query = service.queries.get(name)
             if query is None:
-                return orjson.dumps(error_reply("invalid_input", f"unknown query {name!r}"))
+                return orjson.dumps(error_reply("invalid_input", f"unknown query {name!r}; "
+                                                "known: " + ", ".join(sorted(service.queries))))
             try:
                 params = orjson.loads(body) if body else {}
                 if not isinstance(params, dict):
                     raise ValueError("query parameters must be a JSON object")
                 if AFTER in params:  # the views first apply the events the asker wrote
                     await caught_up(service, params.pop(AFTER))
-                return orjson.dumps({"ok": True, "rows": await query(params)},
-                                    option=orjson.OPT_NON_STR_KEYS)
-            except (ValueError, TypeError) as error:
+                result = await query(params)
+                reply = {"ok": True, **(result if isinstance(result, dict) else {"rows": result})}
+                return orjson.dumps(reply, option=orjson.OPT_NON_STR_KEYS)
+            except (ValueError, TypeError, KeyError) as error:
                 return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
             except UNAVAILABLE as error:
                 log.error("query.unavailable", query=name, error=str(error))
@@ -237,17 +264,17 @@ class ServiceRunner:
             count_appends(service.store, service.context, await service.store.last_position())
             if service.publishes:
                 relay = Relay(service.store, js, service.subject_for,
-                              name=f"relay-{service.context}")
+                              name=service.relay_name or f"relay-{service.context}")
                 self.relays[service.context] = relay
                 self._tasks.append(asyncio.create_task(relay.run(self.stop_event),
                                                        name=f"relay {service.context}"))
             for reaction in service.reactions:
                 consumer = ConsumerRunner(
-                    js, service.store, reaction.handler, stream=subjects.PARTNER_EVENTS_STREAM,
+                    js, service.store, reaction.handler, stream=reaction.stream,
                     durable=reaction.durable, filter_subjects=reaction.filter_subjects,
-                    dead_letter_subject=subjects.dead_letter_subject(service.partner,
-                                                                     reaction.durable),
-                    batch=100)
+                    dead_letter_subject=reaction.dead_letter_subject
+                    or subjects.dead_letter_subject(service.partner, reaction.durable),
+                    batch=reaction.batch, screen=reaction.screen)
                 await consumer.start()
                 self.consumers[reaction.durable] = consumer
                 self._tasks.append(asyncio.create_task(consumer.run(self.stop_event),
@@ -258,6 +285,8 @@ class ServiceRunner:
                 self.schedules[schedule.name] = ticks
                 self._tasks.append(asyncio.create_task(ticks.run(self.stop_event),
                                                        name=f"schedule {schedule.name}"))
+            for name, worker in service.workers.items():
+                self._tasks.append(asyncio.create_task(worker(self.stop_event), name=name))
         await self.broker.start()
         # the command subscriptions reach the server before start returns: a request sent
         # right after it must find a responder

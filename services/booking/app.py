@@ -17,11 +17,10 @@ from contracts.commands import (
     RecordNoShow,
     ReleaseDueBookings,
     SetDaypartCapacity,
-    command_name,
 )
 from pace.commands import CommandMeta, execute
 from pace.schedules import Schedule
-from pace.service import CommandRoute, Reaction, Service
+from pace.service import CommandRoute, Reaction, Service, routes_for
 from pace.store import EventStore, RecordedEvent
 from services.booking import reactions, views
 from services.booking.domain import ReleaseBooking, Request, decider, stream_id
@@ -45,14 +44,11 @@ def build(
     async def facts(family_id: str):
         return await store.db.read(views.family_facts, family_id)
 
-    def session_command(model: type) -> CommandRoute:
-        async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
-            family = await facts(command.family_id) if hasattr(command, "family_id") else None
-            waiting = await store.db.read(views.waiting_facts, command.session_id)
-            request = Request(command, meta.now, family, waiting, policy)
-            return await execute(store, decider, stream_id(command.session_id), request, meta)
-
-        return CommandRoute(command_name(model), model, handle)
+    async def request_for(command: Any, meta: CommandMeta) -> Request:
+        """A session command with what the decider must know: the family, the waiting list."""
+        family = await facts(command.family_id) if hasattr(command, "family_id") else None
+        waiting = await store.db.read(views.waiting_facts, command.session_id)
+        return Request(command, meta.now, family, waiting, policy)
 
     async def hand_over(command: HandOverChild, meta: CommandMeta) -> list[RecordedEvent]:
         request = Request(command, meta.now, await facts(command.family_id), policy=policy)
@@ -112,10 +108,13 @@ def build(
             }
         ]
 
-    routes = [
-        session_command(m)
-        for m in (SetDaypartCapacity, BookSlot, CancelBooking, CheckIn, CheckOut, RecordNoShow)
-    ]
+    routes = routes_for(
+        store,
+        decider,
+        (SetDaypartCapacity, BookSlot, CancelBooking, CheckIn, CheckOut, RecordNoShow),
+        lambda command: stream_id(command.session_id),
+        request_for,
+    )
     routes += [
         CommandRoute("hand_over_child", HandOverChild, hand_over),
         CommandRoute("release_due_bookings", ReleaseDueBookings, release_due),

@@ -12,10 +12,9 @@ from contracts.commands import (
     RecordConsent,
     ReferFamily,
     WithdrawConsent,
-    command_name,
 )
-from pace.commands import CommandMeta, execute, execute_with
-from pace.service import CommandRoute, Reaction, Service
+from pace.commands import CommandMeta, execute_with
+from pace.service import CommandRoute, Reaction, Service, routes_for
 from pace.store import EventStore, RecordedEvent
 from services.intake import access, vault, views
 from services.intake.domain import decider, stream_id
@@ -61,14 +60,10 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
     async def access_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(access.listed, params)
 
-    def plain(model: type) -> CommandRoute:
-        async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
-            return await execute(store, decider, stream_id(command.family_id), command, meta)
-        return CommandRoute(command_name(model), model, handle)
-
     service = Service(partner, "intake", store, [
         CommandRoute("refer_family", ReferFamily, refer_family),
-        plain(RecordConsent), plain(WithdrawConsent), plain(EnrolFamily), plain(DeclineReferral),
+        *routes_for(store, decider, (RecordConsent, WithdrawConsent, EnrolFamily, DeclineReferral),
+                    lambda command: stream_id(command.family_id)),
         CommandRoute("erase_family", EraseFamily, erase_family),
     ], [Reaction("intake-families", [subjects.context_event_subjects(partner, "intake")],
                  views.apply_intake)],

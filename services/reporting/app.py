@@ -8,7 +8,9 @@
   whenever they change, and each closed year and quarter. Event ids are derived from the
   content, so publishing the same figures again stores nothing new.
 - Questions over request/reply on `pace.network.qry.<query>`: `figures` (a whole report
-  for an as-of date and period) and `status` (events received per partner).
+  for an as-of date and period), `status` (events received per partner) and `trends`.
+- It runs on the shell every service shares (pace.service): the consumer is a Reaction on
+  PACE_NETWORK, the figures go out through the shell's relay, the questions are its queries.
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ import hashlib
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
+from functools import partial
 from typing import Any
 
-import nats
 import orjson
-from faststream.nats import NatsBroker, NatsMessage
+from faststream.nats import NatsBroker
 
 from contracts import subjects
 from contracts.indicators import KEY_TRENDS
@@ -30,13 +32,11 @@ from contracts.periods import PROGRAMME_START, Period
 from contracts.registry import decode, model_for
 from contracts.report import Report, report_to_dict
 from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
-from pace.connection import NatsAuth, connect
-from pace.consumer import ConsumerRunner
+from pace.connection import NatsAuth
 from pace.logging import get_logger
-from pace.metrics import count_appends
 from pace.network.hub import hub_dead_letter_subject, source_problem
-from pace.relay import Relay, sleep_unless
-from pace.service import error_reply
+from pace.relay import sleep_unless
+from pace.service import Reaction, Service, ServiceRunner
 from pace.store import EventStore, NewEvent, RecordedEvent
 from services.reporting import disclosure, network_log
 from services.reporting.indicators import Fold
@@ -90,64 +90,50 @@ def figures_event_id(event: PartnerFiguresPublished | NetworkFiguresPublished) -
 
 
 class ReportingService:
-    """Consumes PACE_NETWORK, folds it, publishes figures and answers questions."""
+    """The hub's reporting: folds PACE_NETWORK, publishes figures, answers questions."""
 
     def __init__(self, nats_url: str, store: EventStore, countries: Mapping[str, str], *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
                  publish_delay: float = 2.0, auth: NatsAuth | None = None) -> None:
-        self.nats_url = nats_url
-        self.auth = auth or NatsAuth()
         self.store = store
         self.countries = dict(countries)
         self.clock = clock
         self.publish_delay = publish_delay
         self.fold = Fold()
         self.position = 0  # of the network log, applied to the fold
-        self.stop_event = asyncio.Event()
         self._changed = asyncio.Event()
         self._catching_up = asyncio.Lock()  # one reader at a time, or rows would fold twice
         self._published: set[uuid.UUID] = set()
-        self._tasks: list[asyncio.Task[None]] = []
-        self._nc: nats.NATS | None = None
-        self.consumer: ConsumerRunner | None = None
-        self.relay: Relay | None = None
-        self.broker = NatsBroker(nats_url, logger=None, **self.auth.broker_options())
-        self._mount_queries()
+        self.service = self._service()
+        self.runner = ServiceRunner(nats_url, [self.service], auth)
+
+    def _service(self) -> Service:
+        """On the shell every service shares: the network consumer, the relay, the queries."""
+        def keep(tx: Any, envelope: Any, _event: Any) -> None:
+            network_log.record(tx.connection, envelope)
+
+        return Service(
+            subjects.HUB_DOMAIN, "reporting", self.store, routes=[],
+            reactions=[Reaction(CONSUMER, ["pace.*.net.>"], keep, stream=subjects.NETWORK_STREAM,
+                                dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500,
+                                screen=source_problem)],
+            tables=[network_log.metadata], clock=self.clock,
+            queries={name: partial(self.answer, name) for name in QUERIES},
+            query_subject=subjects.network_query_subject("*"),
+            subject_for=figures_subject_of, relay_name="relay-figures",
+            workers={"fold": self._follow, "figures publisher": self._publish_loop})
+
+    @property
+    def broker(self) -> NatsBroker:
+        return self.runner.broker
 
     async def start(self) -> ReportingService:
-        await self.store.db.write(network_log.metadata.create_all)
+        await self.runner.start()
         await self.catch_up()
-        self._nc = await connect(self.nats_url, self.auth, max_reconnect_attempts=-1)
-        log.info("nats.connected", url=self.nats_url, **self.auth.describe(),
-                 services=["reporting"])
-        js = self._nc.jetstream()
-        self.consumer = ConsumerRunner(
-            js, self.store, lambda tx, envelope, _event: network_log.record(tx.connection,
-                                                                             envelope),
-            stream=subjects.NETWORK_STREAM, durable=CONSUMER,
-            filter_subjects=["pace.*.net.>"],
-            dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500,
-            screen=source_problem)
-        await self.consumer.start()
-        self.relay = Relay(self.store, js, figures_subject_of, name="relay-figures")
-        count_appends(self.store, "reporting", await self.store.last_position())
-        self._tasks = [
-            asyncio.create_task(self.consumer.run(self.stop_event), name=f"consumer {CONSUMER}"),
-            asyncio.create_task(self.relay.run(self.stop_event), name="relay figures"),
-            asyncio.create_task(self._follow(), name="fold"),
-            asyncio.create_task(self._publish_loop(), name="figures publisher"),
-        ]
-        await self.broker.start()
         return self
 
     async def stop(self) -> None:
-        self.stop_event.set()
-        self._changed.set()
-        await self.broker.stop()
-        if self._tasks:
-            await asyncio.wait(self._tasks, timeout=10)
-        if self._nc is not None:
-            await self._nc.close()
+        await self.runner.stop()
 
     # -- the fold -------------------------------------------------------------------------
 
@@ -164,22 +150,24 @@ class ReportingService:
             self._changed.set()
         return applied
 
-    async def _follow(self) -> None:
-        while not self.stop_event.is_set():
+    async def _follow(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
             await self.catch_up()
-            await sleep_unless(self.stop_event, 0.2)
+            await sleep_unless(stop, 0.2)
 
     def report(self, as_of: date, period: str = "to-date") -> Report:
         return self.fold.figures(as_of, Period.parse(period), self.countries)
 
     # -- publishing -----------------------------------------------------------------------
 
-    async def _publish_loop(self) -> None:
-        while not self.stop_event.is_set():
-            await self._changed.wait()
-            if self.stop_event.is_set():
+    async def _publish_loop(self, stop: asyncio.Event) -> None:
+        while not stop.is_set():
+            if not self._changed.is_set():
+                await sleep_unless(stop, 0.2)
+                continue
+            await sleep_unless(stop, self.publish_delay)  # let a burst settle
+            if stop.is_set():
                 return
-            await sleep_unless(self.stop_event, self.publish_delay)  # let a burst settle
             self._changed.clear()
             try:
                 await self.publish()
@@ -209,20 +197,6 @@ class ReportingService:
         return len(new)
 
     # -- questions ------------------------------------------------------------------------
-
-    def _mount_queries(self) -> None:
-        @self.broker.subscriber(subjects.network_query_subject("*"), queue="reporting-queries",
-                                max_workers=4)
-        async def on_query(_body: Any, msg: NatsMessage) -> bytes:
-            raw = msg.raw_message
-            name = raw.subject.rsplit(".", 1)[-1]
-            try:
-                params = orjson.loads(raw.data) if raw.data else {}
-                if not isinstance(params, dict):
-                    raise ValueError("query parameters must be a JSON object")
-                return orjson.dumps({"ok": True, **await self.answer(name, params)})
-            except (ValueError, TypeError, KeyError) as error:
-                return orjson.dumps(error_reply("invalid_input", f"{name}: {error}"))
 
     async def answer(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
         await self.catch_up()

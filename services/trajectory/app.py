@@ -14,11 +14,10 @@ from contracts.commands import (
     RecordInvolvementDay,
     StartJob,
     StartTraining,
-    command_name,
 )
-from pace.commands import CommandMeta, decide_and_append, execute, reaction_meta
-from pace.service import CommandRoute, Reaction, Service
-from pace.store import EventStore, RecordedEvent
+from pace.commands import decide_and_append, reaction_meta
+from pace.service import Reaction, Service, routes_for
+from pace.store import EventStore
 from services.trajectory import views
 from services.trajectory.domain import StartTrajectory, decider, stream_id
 
@@ -27,11 +26,6 @@ COMMANDS = (AgreePlan, StartTraining, CompleteTraining, StartJob, EndJob, Record
 
 
 def build(partner: str, store: EventStore) -> Service:
-    def route(model: type) -> CommandRoute:
-        async def handle(command: Any, meta: CommandMeta) -> list[RecordedEvent]:
-            return await execute(store, decider, stream_id(command.family_id), command, meta)
-        return CommandRoute(command_name(model), model, handle)
-
     def open_on_enrolment(tx: Any, envelope: Any, event: Any) -> None:
         """FamilyReferred gives the parent; FamilyEnrolled opens the trajectory."""
         match event:
@@ -51,7 +45,8 @@ def build(partner: str, store: EventStore) -> Service:
         return await store.db.read(views.list_trajectories, params)
 
     return Service(
-        partner, "trajectory", store, [route(m) for m in COMMANDS],
+        partner, "trajectory", store,
+        routes_for(store, decider, COMMANDS, lambda command: stream_id(command.family_id)),
         [Reaction("trajectory-enrolment", [subjects.context_event_subjects(partner, "intake")],
                   open_on_enrolment),
          Reaction("trajectory-list", [subjects.context_event_subjects(partner, "trajectory")],

@@ -8,7 +8,8 @@ extra fields, huge and deeply nested payloads at each of them.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime
+import uuid
+from datetime import UTC, date, datetime
 
 import orjson
 import pytest
@@ -17,8 +18,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from apps.bootstrap import STORES, build_services
+from contracts.commands import ChildDetails, ParentDetails, ReferFamily
+from contracts.intake import Gender, ReferralSource
+from pace.commands import CommandMeta, decide_and_append, execute
 from pace.service import MAX_COMMAND_BYTES, answer
 from pace.store import EventStore
+from services.intake.domain import decider, stream_id
 from services.intake.vault import VaultKey
 from services.sharing.app import PseudonymKey
 
@@ -122,3 +127,29 @@ def test_huge_deep_and_unknown_commands_are_refused(loop, routes, shape):
         assert reply["ok"] is False and reply["error"]["code"] == "invalid_input", (
             context, name, reply)
     assert positions(loop, routes) == before
+
+
+async def test_a_command_sent_again_appends_nothing_whichever_path_answers_it(tmp_path):
+    store = await EventStore.open(tmp_path / "intake.db", "mechelen")
+    command = ReferFamily(
+        family_id="fam-001", referral_source=ReferralSource.SOCIAL_SERVICES,
+        referred_on=date(2021, 3, 1),
+        parents=(ParentDetails(parent_id="par-001", gender=Gender.FEMALE, full_name="A. B."),),
+        children=(ChildDetails(child_id="chi-001", first_name="Lotte", birth_month="2020-05"),))
+    meta = CommandMeta(uuid.uuid4(), uuid.uuid4(), "staff", NOW)
+    alongside_calls: list[object] = []
+    stream = stream_id(command.family_id)
+
+    first = await store.in_transaction(decide_and_append, decider, stream, command, meta,
+                                       lambda _tx, events: alongside_calls.append(events))
+    again = await execute(store, decider, stream, command, meta)
+    in_a_transaction = await store.in_transaction(
+        decide_and_append, decider, stream, command, meta,
+        lambda _tx, events: alongside_calls.append(events))
+
+    assert [r.event_type for r in first] == ["FamilyReferred"]
+    assert [r.event_id for r in again] == [r.event_id for r in first]
+    assert [r.event_id for r in in_a_transaction] == [r.event_id for r in first]
+    assert len(alongside_calls) == 1  # only the first time did anything beside the stream
+    assert await store.last_position() == 1
+    await store.close()

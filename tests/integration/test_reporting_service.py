@@ -1,28 +1,34 @@
-"""The reporting service's fold is fed each network event once, however it is asked."""
+"""The hub's reporting service: its fold fed once, and its questions, consumer and relay on
+the one service shell (pace.service.ServiceRunner), wired by apps.bootstrap.Hub."""
 
 from __future__ import annotations
 
 import asyncio
 from datetime import date
 
+import nats
+import orjson
 import pytest
 
+from apps.bootstrap import Hub
+from contracts import subjects
 from contracts.envelope import Envelope
+from pace.ops import readiness, target_of
 from pace.store import EventStore
 from services.reporting import network_log
-from services.reporting.app import ReportingService
+from services.reporting.app import CONSUMER, ReportingService
 from tests.integration.test_relay_and_consumer import referral
 
 FAMILIES = 30
 
 
-@pytest.fixture
-async def service(tmp_path):
+async def network_log_of(tmp_path) -> EventStore:
+    """The hub's store, holding FAMILIES referrals from mechelen as if received."""
     partner = await EventStore.open(tmp_path / "mechelen.db", "mechelen")
     stored = await partner.append("stage", [referral(i) for i in range(FAMILIES)])
     envelopes = [Envelope.model_validate_json(r.wire_bytes()) for r in stored]
     await partner.close()
-    store = await EventStore.open(tmp_path / "hub.db", "hub")
+    store = await EventStore.open(tmp_path / "hub.db", subjects.HUB_DOMAIN)
     await store.db.write(network_log.metadata.create_all)
 
     def record_all(connection):
@@ -30,6 +36,12 @@ async def service(tmp_path):
             network_log.record(connection, envelope)
 
     await store.db.write(record_all)
+    return store
+
+
+@pytest.fixture
+async def service(tmp_path):
+    store = await network_log_of(tmp_path)
     yield ReportingService("nats://127.0.0.1:1", store, {"mechelen": "BE"})
     await store.close()
 
@@ -40,3 +52,82 @@ async def test_concurrent_catch_ups_fold_each_event_once(service):
     report = service.report(date(2021, 1, 1))
     assert report.partners["mechelen"]["families_referred"] == FAMILIES
     assert await service.catch_up() == 0
+
+
+@pytest.fixture
+async def hub(tmp_path, nats_servers):
+    """The hub's nats-server and its reporting service, started through the composition root."""
+    server = await nats_servers("hub", domain=subjects.HUB_DOMAIN)
+    await (await network_log_of(tmp_path)).close()
+    async with Hub(server.url, tmp_path / "hub.db", {"mechelen": "BE"}) as running:
+        nc = await nats.connect(server.url)
+        yield running, nc
+        await nc.close()
+
+
+async def ask(nc, query: str, params: object) -> dict:
+    reply = await nc.request(subjects.network_query_subject(query), orjson.dumps(params),
+                             timeout=10)
+    return orjson.loads(reply.data)
+
+
+@pytest.mark.nats
+async def test_the_hub_answers_status_and_figures_over_nats(hub):
+    _, nc = hub
+
+    status = await ask(nc, "status", {})
+    figures = await ask(nc, "figures", {"as_of": "2020-12-31"})
+
+    assert status == {"ok": True, "received": {"mechelen": FAMILIES}, "position": FAMILIES}
+    assert figures["ok"] is True
+    assert figures["report"]["partners"]["mechelen"]["families_referred"] == FAMILIES
+
+
+@pytest.mark.nats
+async def test_an_unknown_question_is_refused_naming_the_known_ones(hub):
+    _, nc = hub
+
+    reply = await ask(nc, "gossip", {})
+
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "invalid_input"
+    assert "figures, status, trends" in reply["error"]["message"]
+
+
+@pytest.mark.nats
+@pytest.mark.parametrize("params", [{"as_of": "not a date"}, [1, 2], {"as_of": "2999-01-01"}])
+async def test_bad_parameters_are_refused_with_a_typed_error(hub, params):
+    _, nc = hub
+
+    reply = await ask(nc, "figures", params)
+
+    assert reply["ok"] is False
+    assert reply["error"]["code"] == "invalid_input"
+
+
+@pytest.mark.nats
+async def test_its_consumer_reads_the_network_stream_and_it_is_ready(hub):
+    running, nc = hub
+
+    info = await nc.jetstream().consumer_info(subjects.NETWORK_STREAM, CONSUMER)
+    problems = await readiness(target_of(running))
+
+    assert info.config.filter_subjects == ["pace.*.net.>"] or \
+        info.config.filter_subject == "pace.*.net.>"
+    assert problems == []
+
+
+@pytest.mark.nats
+async def test_published_figures_reach_the_figures_stream_through_the_shell_relay(hub):
+    running, nc = hub
+    js = nc.jetstream()
+    watch = await js.pull_subscribe(subjects.figures_subject(subjects.NETWORK_SCOPE), None,
+                                    stream=subjects.FIGURES_STREAM)
+
+    published = await running.reporting.publish()
+    (message,) = await watch.fetch(1, timeout=15)
+
+    assert published > 0
+    assert message.subject == subjects.figures_subject(subjects.NETWORK_SCOPE)
+    assert message.headers["Nats-Msg-Id"]
+    assert await running.reporting.publish() == 0  # the same figures again: nothing new
