@@ -8,7 +8,7 @@ framework) on each port (one server when the ports are equal; 0 turns a port off
   and consumer task is alive; else 503 with the reasons, in plain words (JSON).
 - `GET /metrics`: the Prometheus metrics (pace.metrics), consumer lag read at scrape time.
 
-The target is a `Partner`, a `ServiceRunner` or the hub's `ReportingService`.
+The target is a `Partner` or the `Hub` (apps.bootstrap), or a `ServiceRunner`.
 """
 
 from __future__ import annotations
@@ -49,8 +49,8 @@ class OpsTarget:
 
 
 def target_of(thing: Any) -> OpsTarget:
-    """An OpsTarget for a Partner, a ServiceRunner or a ReportingService."""
-    if hasattr(thing, "runner") and hasattr(thing, "stores"):  # a Partner
+    """An OpsTarget for a Partner or the Hub (their runner and stores), or a ServiceRunner."""
+    if hasattr(thing, "runner") and hasattr(thing, "stores"):  # a Partner or the Hub
         return OpsTarget(
             nc=lambda: thing.runner and thing.runner.nc, stores=lambda: dict(thing.stores),
             tasks=lambda: thing.runner.tasks if thing.runner else [],
@@ -59,13 +59,8 @@ def target_of(thing: Any) -> OpsTarget:
         return OpsTarget(
             nc=lambda: thing.nc, stores=lambda: {s.context: s.store for s in thing.services},
             tasks=lambda: thing.tasks, consumers=lambda: list(thing.consumers.values()))
-    if hasattr(thing, "consumer") and hasattr(thing, "store"):  # the hub's ReportingService
-        return OpsTarget(
-            nc=lambda: thing._nc, stores=lambda: {"reporting": thing.store},
-            tasks=lambda: list(thing._tasks),
-            consumers=lambda: [thing.consumer] if thing.consumer else [])
-    raise TypeError(f"cannot watch a {type(thing).__name__}: give a Partner, a ServiceRunner "
-                    "or a ReportingService")
+    raise TypeError(f"cannot watch a {type(thing).__name__}: give a Partner, the Hub or a "
+                    "ServiceRunner")
 
 
 async def _store_problem(context: str, store: EventStore) -> str | None:
