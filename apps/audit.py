@@ -240,7 +240,7 @@ def replay(entries: Iterable[dict[str, Any]], *, partner: str | None = None) -> 
     others, nearly all, go to the fold as they were decoded.
     """
     from services.reporting.app import current_payload
-    from services.reporting.indicators import Fold
+    from services.reporting.domain import Fold
 
     fold = Fold()
     apply = fold.apply

@@ -31,7 +31,7 @@ from pace.nats_server import ManagedNatsServer  # noqa: E402
 from pace.relay import Relay, envelope_bytes  # noqa: E402
 from pace.store import EventStore, NewEvent  # noqa: E402
 from pace.topology import ensure_streams, partner_streams  # noqa: E402
-from services.reporting import network_log  # noqa: E402
+from services.reporting import views as network_log  # noqa: E402
 
 EVENTS = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
 PARTNER = "bench"

@@ -1,7 +1,7 @@
 """The figures a history is built to give: the partners' published figures as exact targets.
 
 The published figures (../shared/ARCHITECTURE.md, "The job") and what gives them, by the
-definitions of services/reporting/indicators.py ("network": the sum over the delivery
+definitions of services/reporting/domain.py ("network": the sum over the delivery
 partners of the registry, deploy/partners.toml):
 
 | published figure            | indicator                        | scope    | period  | as of      |
@@ -49,7 +49,7 @@ class CalibrationError(ValueError):
 class Milestone:
     """Exact to-date figures of one partner as of a date (None: left to chance).
 
-    Each field is the indicator of the same name in services/reporting/indicators.py.
+    Each field is the indicator of the same name in services/reporting/domain.py.
     `trajectories_ongoing` is implied by started - completed - dropped and is checked.
     """
 

@@ -1,7 +1,7 @@
 """The reporting service at the hub: the network stream in, indicators and figures out.
 
 - A durable consumer on PACE_NETWORK keeps every shared envelope once (network_log).
-- The indicators are one pure fold (services.reporting.indicators), fed from that log in
+- The indicators are one pure fold (services.reporting.domain), fed from that log in
   arrival order: the same code `pace replay` runs offline.
 - Figures are published as PartnerFiguresPublished / NetworkFiguresPublished on
   `pace.network.figures.<partner|network>` (stream PACE_FIGURES): the to-date figures
@@ -38,8 +38,9 @@ from pace.network.hub import hub_dead_letter_subject, source_problem
 from pace.relay import sleep_unless
 from pace.service import Reaction, Service, ServiceRunner
 from pace.store import EventStore, NewEvent, RecordedEvent
-from services.reporting import disclosure, network_log
-from services.reporting.indicators import Fold
+from services.reporting import disclosure
+from services.reporting import views as network_log
+from services.reporting.domain import Fold
 from services.reporting.periods import closed_periods
 
 log = get_logger(__name__)

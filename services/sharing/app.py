@@ -5,7 +5,7 @@ copy the hub may see (`contracts.registry.share`: personal fields dropped, every
 replaced by an HMAC pseudonym under the partner's own key; event and correlation ids made
 fresh under the same key) and stores it in its own event store, in the same transaction as
 the consumer's processed marker. Only families that consent to cross-border statistics
-are shared (`services.sharing.consent`): the others' events wait, and the hub sees only a
+are shared (`services.sharing.views`): the others' events wait, and the hub sees only a
 count per referral month (`UnsharedFamiliesCounted`). A relay publishes the
 stored copies to `pace.<partner>.net.<context>.<EventType>` (the PACE_SHARED stream), which
 the hub's PACE_NETWORK stream sources across the leaf-node link. So a copy is made exactly
@@ -25,7 +25,6 @@ from typing import Any
 
 from contracts import subjects
 from contracts.intake import (
-    ConsentPurpose,
     ConsentRecorded,
     ConsentWithdrawn,
     FamilyReferred,
@@ -35,7 +34,8 @@ from contracts.registry import encode, share
 from pace.keys import load_key
 from pace.service import Reaction, Service
 from pace.store import EventStore, NewEvent, RecordedEvent
-from services.sharing import consent, minimise
+from services.sharing import views
+from services.sharing.domain import consent_given, day_of
 
 KEY_ENV = "PACE_PSEUDONYM_KEY"
 KEY_FILE_ENV = "PACE_PSEUDONYM_KEY_FILE"
@@ -91,26 +91,25 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
 
     def shared(conn: Any, event: Any, event_id: uuid.UUID, at: Any,
                correlation: uuid.UUID) -> NewEvent:
-        return NewEvent(share(event, key.rekey, minimise.hub_facts(conn, event)),
-                        key.fresh_id("event", event_id), minimise.day_of(at),
+        return NewEvent(share(event, key.rekey, views.hub_facts(conn, event)),
+                        key.fresh_id("event", event_id), day_of(at),
                         key.fresh_id("correlation", correlation), None, actor)
 
     def counted(conn: Any, month: str, envelope: Any) -> NewEvent:
         count = UnsharedFamiliesCounted(
-            referred_in=month, families=consent.unshared_in(conn, month),
+            referred_in=month, families=views.unshared_in(conn, month),
             counted_on=envelope.occurred_at.date())
         return NewEvent(count, key.fresh_id(f"count:{month}", envelope.event_id),
-                        minimise.day_of(envelope.occurred_at),
+                        day_of(envelope.occurred_at),
                         key.fresh_id("correlation", envelope.correlation_id), None, actor)
 
-    def on_consent(tx: Any, envelope: Any, event: Any) -> None:
+    def on_consent(tx: Any, envelope: Any, event: Any, given: bool) -> None:
         conn = tx.connection
-        given = isinstance(event, ConsentRecorded)
-        consent.set_consent(conn, event.family_id, given)
+        views.set_consent(conn, event.family_id, given)
         if not given:
             return
-        copies = [shared(conn, *held) for held in consent.release(conn, event.family_id)]
-        month = consent.mark_shared(conn, event.family_id)
+        copies = [shared(conn, *held) for held in views.release(conn, event.family_id)]
+        month = views.mark_shared(conn, event.family_id)
         if month is not None:
             copies.append(counted(conn, month, envelope))
         if copies:
@@ -119,22 +118,23 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
     def copy_for_hub(tx: Any, envelope: Any, event: Any) -> None:
         conn = tx.connection
         if isinstance(event, ConsentRecorded | ConsentWithdrawn):
-            if event.purpose is ConsentPurpose.CROSS_BORDER_STATISTICS:
-                on_consent(tx, envelope, event)
+            given = consent_given(event)
+            if given is not None:
+                on_consent(tx, envelope, event, given)
             return
         if not event.shareable:  # the consumer's filter already keeps these out
             return
         family = getattr(event, "family_id", None)
-        consents = family is None or consent.consents_to_share(conn, family)
+        consents = family is None or views.consents_to_share(conn, family)
         if isinstance(event, FamilyReferred):
-            consent.note_referral(conn, event.family_id, event.referred_on.strftime("%Y-%m"),
+            views.note_referral(conn, event.family_id, event.referred_on.strftime("%Y-%m"),
                                   consents)
-            minimise.remember_children(conn, event)
+            views.remember_children(conn, event)
         if consents:
             tx.append(SHARED_STREAM_ID, [shared(conn, event, envelope.event_id,
                                                 envelope.occurred_at, envelope.correlation_id)])
             return
-        consent.withhold(conn, family, envelope, encode(event))
+        views.withhold(conn, family, envelope, encode(event))
         if isinstance(event, FamilyReferred):
             tx.append(SHARED_STREAM_ID, [counted(conn, event.referred_on.strftime("%Y-%m"),
                                                  envelope)])
@@ -145,5 +145,5 @@ def build(partner: str, store: EventStore, key: PseudonymKey) -> Service:
         partner=partner, context="sharing", store=store, routes=[],
         reactions=[Reaction("sharing", sorted([*subjects.shareable_subjects(partner),
                                                *consent_subjects]), copy_for_hub)],
-        tables=[consent.metadata, minimise.metadata], subject_for=shared_subject_of,
+        tables=[views.metadata], subject_for=shared_subject_of,
     )

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from apps.local import LocalNetwork
-from services.reporting import network_log
+from services.reporting import views as network_log
 from simulation.planner import plan_history
 from tests.faults.link import CuttableLink
 from tests.network.test_network import (

@@ -198,7 +198,7 @@ def test_replay_upcasts_old_versions_and_folds_as_the_reporting_service_does(tmp
     from contracts.registry import encode
     from contracts.report import to_json
     from services.reporting.app import feed
-    from services.reporting.indicators import Fold
+    from services.reporting.domain import Fold
 
     def envelope(partner: str, event) -> dict:
         return {"event_id": str(uuid.uuid4()), "event_type": event.event_type,

@@ -28,7 +28,7 @@ from pace.store.migrate import (
     target_metadata,
     upgrade,
 )
-from services.sharing import consent, minimise
+from services.sharing import views as sharing_views
 
 pytestmark = [pytest.mark.timeout(120)]
 SCHEMAS = store_schemas()
@@ -115,7 +115,7 @@ def open_store(url: str, *tables: MetaData) -> None:
 
 
 def test_a_store_the_service_made_itself_is_stamped_not_made_again(database_url):
-    open_store(database_url, consent.metadata, minimise.metadata)  # as sharing makes it
+    open_store(database_url, sharing_views.metadata)  # as sharing makes it
 
     upgrade(database_url, SCHEMAS["sharing"])
 

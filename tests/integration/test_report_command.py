@@ -16,7 +16,8 @@ from contracts.envelope import Envelope
 from contracts.report import to_csv, to_json
 from pace.network.hub import ensure_hub_streams
 from pace.store import EventStore
-from services.reporting import disclosure, network_log
+from services.reporting import disclosure
+from services.reporting import views as network_log
 from services.reporting.app import ReportingService
 from tests.integration.test_relay_and_consumer import referral
 

@@ -15,7 +15,7 @@ from contracts import subjects
 from contracts.envelope import Envelope
 from pace.ops import readiness, target_of
 from pace.store import EventStore
-from services.reporting import network_log
+from services.reporting import views as network_log
 from services.reporting.app import CONSUMER, ReportingService
 from tests.integration.test_relay_and_consumer import referral
 

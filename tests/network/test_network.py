@@ -26,7 +26,7 @@ from contracts import subjects
 from contracts.booking import HandoverDestination
 from pace.client import PartnerClient
 from pace.connection import connect
-from services.reporting import network_log
+from services.reporting import views as network_log
 from simulation.driver import drive
 from simulation.planner import plan_history
 from simulation.profiles import PartnerProfile

@@ -302,6 +302,6 @@ def test_command_and_consumer_names_are_single_tokens(bad: str) -> None:
     ("2019-03", "2023-03-01", "4+"),
 ])
 def test_a_childs_age_band_at_a_session(born: str, on: str, band: str) -> None:
-    from services.sharing.minimise import age_band
+    from services.sharing.domain import age_band
 
     assert age_band(born, date.fromisoformat(on)).value == band

@@ -19,7 +19,7 @@ from services.reporting.disclosure import (
     protect,
     suppressed_cells,
 )
-from services.reporting.indicators import Fold
+from services.reporting.domain import Fold
 from tests.unit.test_indicators import COUNTRIES, enrolled, figures_of, referred, started
 
 PARTNERS = ("mechelen", "gent", "de-mussen")

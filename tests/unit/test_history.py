@@ -1,7 +1,7 @@
 """The planned history: the published figures, straight from the commands, and the services' rules.
 
 The figures are computed here from the Step commands alone, following the definitions in
-services/reporting/indicators.py (not its code): every command of the planned history is
+services/reporting/domain.py (not its code): every command of the planned history is
 accepted by the services, so each command is the event it leads to.
 """
 

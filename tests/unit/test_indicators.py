@@ -65,7 +65,7 @@ from contracts.trajectory import (
     TrajectoryStarted,
 )
 from services.reporting import rows
-from services.reporting.indicators import Fold
+from services.reporting.domain import Fold
 from services.reporting.tally import COUNTERS
 
 COUNTRIES = {"mechelen": "BE", "gent": "BE", "de-mussen": "NL"}

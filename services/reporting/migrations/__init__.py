@@ -1,8 +1,8 @@
-"""The hub's reporting store schema: the network log (network_log.py); revisions here."""
+"""The hub's reporting store schema: the network log (views.py); revisions here."""
 
 from pathlib import Path
 
 from pace.store.migrate import StoreSchema
-from services.reporting import network_log
+from services.reporting import views as network_log
 
 SCHEMA = StoreSchema("reporting", (network_log.metadata,), Path(__file__).resolve().parent)

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from pace.store.migrate import StoreSchema
-from services.sharing import consent, minimise
+from services.sharing import views
 
-SCHEMA = StoreSchema("sharing", (consent.metadata, minimise.metadata),
+SCHEMA = StoreSchema("sharing", (views.metadata,),
                      Path(__file__).resolve().parent)

@@ -1,17 +1,19 @@
-"""What the sharing service keeps to obey consent: who consented, what waits, who is unshared.
+"""What the sharing service keeps: who consented, what waits, who is unshared, children's
+birth months.
 
 A family's events cross to the hub only while it consents to cross-border statistics.
 Events that come before its consent (its referral comes first) wait in `sharing_withheld`
 and go when consent is given; after a withdrawal, new events wait again and never go
 unless consent is given anew. `sharing_referrals` knows, per referral month, which families
-are not shared, for the one aggregate count the hub may see.
+are not shared, for the one aggregate count the hub may see. A child's birth month stays
+here (from the referral): the hub's copy of a check-in carries its age band instead.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
@@ -30,7 +32,10 @@ from sqlalchemy import (
     update,
 )
 
+from contracts.booking import ChildCheckedIn
+from contracts.intake import FamilyReferred
 from contracts.registry import decode
+from services.sharing.domain import age_band
 
 metadata = MetaData()
 
@@ -138,3 +143,35 @@ def unshared_in(conn: Connection, month: str) -> int:
             .where(referrals.c.referred_in == month, referrals.c.shared.is_(False))
         ).scalar_one()
     )
+
+
+children = Table(
+    "sharing_children",
+    metadata,
+    Column("child_id", String(64), primary_key=True),
+    Column("birth_month", String(7), nullable=False),
+)
+
+
+def remember_children(conn: Connection, event: FamilyReferred) -> None:
+    """Keep each child's birth month here, for the age band of its sessions."""
+    rows = [
+        {"child_id": c.child_id, "birth_month": c.birth_month}
+        for c in event.children
+        if c.birth_month
+    ]
+    if rows:
+        conn.execute(insert(children), rows)
+
+
+def hub_facts(conn: Connection, event: Any) -> dict[str, Any]:
+    """Public facts the hub's copy gets in place of local ones (the age band of a check-in)."""
+    if not isinstance(event, ChildCheckedIn):
+        return {}
+    row = conn.execute(
+        select(children.c.birth_month).where(children.c.child_id == event.child_id)
+    ).first()
+    if row is None:
+        return {}
+    session_date = date.fromisoformat(event.session_id.split(":")[1])
+    return {"age_band": age_band(row.birth_month, session_date).value}
