@@ -1,9 +1,9 @@
-"""The Dockerfile, compose files and Helm chart in deploy/: they parse, and name only images,
-settings, files and `pace` commands that exist. (nats-server configs: test_deploy_configs.)"""
+"""The Dockerfile and compose files in deploy/: they parse, and name only images, settings,
+files and `pace` commands that exist. (Helm chart: test_deploy_files_helm; nats-server
+configs: test_deploy_configs.)"""
 
 from __future__ import annotations
 
-import copy
 import re
 import tomllib
 from pathlib import Path
@@ -11,74 +11,21 @@ from typing import Any
 
 import pytest
 import yaml
-from typer.main import get_command
 
-from apps import migrate
-from apps.cli import app as cli
 from pace.nats_server import nats_server_binary
 from pace.network.configs import CLUSTER_TLS, PRODUCTION_TLS, env_references
-from pace.network.permissions import OPS_USER, PARTNER_USERS, inbox_of
-from pace.network.registry import load_registry
+from pace.network.permissions import PARTNER_USERS, inbox_of
 from pace.settings import SECRETS, Settings, env_name, env_names
-from tests.unit.gotemplate import TemplateError, render
-
-ROOT = Path(__file__).resolve().parents[2]
-DEPLOY = ROOT / "deploy"
-COMPOSE = DEPLOY / "compose"
-CHART = DEPLOY / "helm" / "pace"
-VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"][
-    "version"]
-OUR_IMAGE = f"pace-network:{VERSION}"
-DELIVERY = [p.id for p in load_registry().delivery]
-
-
-
-# -- shared checks ---------------------------------------------------------------------------
-
-
-def check_pace_command(args: list[str]) -> None:
-    """args is a real `pace` subcommand with options it accepts."""
-    group: Any = get_command(cli)
-    path: list[str] = []
-    rest = list(args)
-    while hasattr(group, "commands"):  # a group of subcommands
-        name = rest.pop(0)
-        path.append(name)
-        assert name in group.commands, f"`pace {' '.join(path)}` does not exist"
-        group = group.commands[name]
-    group.make_context(" ".join(path), rest)  # raises on unknown options or bad values
-
-
-def check_migrate_command(args: list[str]) -> None:
-    migrate.arguments().parse_args(args)
-
-
-def check_container(entrypoint: list[str] | None, args: list[str]) -> None:
-    if entrypoint in (None, ["pace"]):
-        check_pace_command(args)
-    elif entrypoint[:2] == ["sh", "-c"]:  # the migrations, retried a bounded number of times
-        assert 'python -m apps.migrate "$@" && exit 0' in entrypoint[2], entrypoint
-        assert entrypoint[2].startswith("for try in 1 2 3") and "exit 1" in entrypoint[2]
-        check_migrate_command(args)
-    else:
-        assert entrypoint == ["python", "-m", "apps.migrate"], entrypoint
-        check_migrate_command(args)
-
-
-def check_environment(environment: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
-    """Only known PACE_* names, secrets never as plain values, and together valid settings."""
-    for name in (*env_names(), "NATS_URL"):
-        monkeypatch.delenv(name, raising=False)
-    pace = {k: v for k, v in environment.items() if k.startswith("PACE_")}
-    unknown = set(pace) - env_names()
-    assert not unknown, f"not in pace.settings: {sorted(unknown)}"
-    for secret in SECRETS:
-        value = pace.get(env_name(secret))
-        assert value is None or value == "<from a secret>", f"{secret} given in plain text"
-    for name, value in pace.items():
-        monkeypatch.setenv(name, str(value))
-    Settings()
-
+from tests.integration.deploy_facts import (
+    COMPOSE,
+    DELIVERY,
+    DEPLOY,
+    OUR_IMAGE,
+    ROOT,
+    check_container,
+    check_environment,
+    nats_user_of,
+)
 
 # -- Dockerfile -------------------------------------------------------------------------------
 
@@ -293,18 +240,6 @@ def test_compose_nats_servers_get_every_variable_and_tls_file_their_config_reads
             assert str(Path(path).parent) in targets, f"{name}: {path} is not mounted"
 
 
-def nats_user_of(side: str, name: str, service: dict[str, Any]) -> str:
-    """The NATS user a container must run as: a partner's service its own (`--only X`), the
-    streams job `ops`; at the hub, `reporting`."""
-    if side == "hub":
-        return "reporting"
-    command = service["command"]
-    if command[:2] == ["partner", "streams"]:
-        return OPS_USER
-    assert command[:2] == ["partner", "up"] and "--only" in command, name
-    return command[command.index("--only") + 1]
-
-
 @pytest.mark.parametrize("case", COMPOSE_CASES, ids=compose_ids)
 def test_compose_services_connect_with_their_user_tls_and_inbox(case):
     document, _ = compose_file(case[0], **case[1])
@@ -362,7 +297,6 @@ def nats_server_version() -> str:
     out = subprocess.run([nats_server_binary(), "--version"], capture_output=True, text=True,
                          check=True, timeout=30).stdout
     return re.search(r"v(\d+\.\d+\.\d+)", out).group(1)
-
 
 
 def _published_host_ports(document: dict[str, Any]) -> dict[str, list[str]]:
@@ -429,151 +363,3 @@ def test_onboarding_makes_the_secrets_readable_by_the_image_user_and_keeps_tls_o
     assert "chgrp 10001 secrets/db-password" in readme
     assert "openssl rand -hex 32 > secrets/vault.key" not in readme  # not a Fernet key
     assert "nats://127.0.0.1:4222 pace list" not in readme  # the partner's NATS needs TLS
-
-
-# -- the Helm chart ---------------------------------------------------------------------------
-
-
-def merged(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """Helm's merge of values files: dicts merge, a null removes the key."""
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if value is None:
-            out.pop(key, None)
-            continue
-        out[key] = merged(out[key], value) if isinstance(value, dict) and isinstance(
-            out.get(key), dict) else value
-    return out
-
-
-def values(*overrides: str) -> dict[str, Any]:
-    result = yaml.safe_load((CHART / "values.yaml").read_text(encoding="utf-8"))
-    for name in overrides:
-        result = merged(result, yaml.safe_load((CHART / name).read_text(encoding="utf-8")))
-    return result
-
-
-def rendered(chart_values: dict[str, Any]) -> list[dict[str, Any]]:
-    chart = yaml.safe_load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
-    root = {"Values": chart_values, "Release": {"Name": "pace", "Namespace": "pace"},
-            "Chart": {"Name": chart["name"], "Version": chart["version"],
-                      "AppVersion": chart["appVersion"]}}
-    documents = []
-    for template in sorted((CHART / "templates").glob("*.yaml")):
-        text = render(template.read_text(encoding="utf-8"), root)
-        documents += [d for d in yaml.safe_load_all(text) if d]
-    return documents
-
-
-HELM_CASES = {"partner": values(), "hub": values("values-hub.yaml")}
-
-
-def containers(documents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [c for d in documents for c in d["spec"]["template"]["spec"]["containers"]]
-
-
-def test_the_chart_depends_on_the_official_nats_chart():
-    chart = yaml.safe_load((CHART / "Chart.yaml").read_text(encoding="utf-8"))
-
-    assert chart["apiVersion"] == "v2" and chart["appVersion"] == VERSION
-    [nats] = chart["dependencies"]
-    assert nats["name"] == "nats"
-    assert nats["repository"] == "https://nats-io.github.io/k8s/helm/charts/"
-    assert nats["condition"] == "nats.enabled"
-
-
-def test_the_partner_release_runs_each_service_and_the_hub_release_reporting():
-    partner = rendered(HELM_CASES["partner"])
-    hub = rendered(HELM_CASES["hub"])
-
-    assert sorted(d["metadata"]["name"] for d in partner if d["kind"] == "Deployment") == [
-        "pace-booking", "pace-intake", "pace-sharing", "pace-trajectory"]
-    assert [d["metadata"]["name"] for d in hub if d["kind"] == "Deployment"] == [
-        "pace-reporting"]
-    jobs = {role: sorted(d["metadata"]["name"] for d in documents if d["kind"] == "Job")
-            for role, documents in (("partner", partner), ("hub", hub))}
-    assert jobs == {"partner": ["pace-migrate", "pace-streams"], "hub": ["pace-migrate"]}
-    [streams] = [d for d in partner if d["metadata"]["name"] == "pace-streams"]
-    assert streams["metadata"]["annotations"]["helm.sh/hook"] == "post-install,post-upgrade"
-    for documents in (partner, hub):
-        for document in documents:
-            assert document["apiVersion"] and document["metadata"]["name"].startswith("pace-")
-
-
-@pytest.mark.parametrize("role", sorted(HELM_CASES))
-def test_chart_containers_run_our_image_real_commands_and_known_settings(role, monkeypatch):
-    for container in containers(rendered(HELM_CASES[role])):
-        assert container["image"] == OUR_IMAGE
-        environment = {}
-        for entry in container["env"]:
-            if "valueFrom" in entry:
-                assert set(entry["valueFrom"]) == {"secretKeyRef"}
-                environment[entry["name"]] = "<from a secret>"
-            else:
-                environment[entry["name"]] = entry["value"]
-        check_environment(environment, monkeypatch)  # the command reads it, as in its pod
-        check_container(container.get("command"), container["args"])
-
-
-def test_chart_secrets_are_referenced_never_embedded():
-    for role, chart_values in HELM_CASES.items():
-        documents = rendered(chart_values)
-        assert not [d for d in documents if d["kind"] == "Secret"], role
-        for container in containers(documents):
-            for entry in container["env"]:
-                secret = entry["name"].removeprefix("PACE_").lower()
-                if secret in SECRETS:
-                    assert "valueFrom" in entry, f"{role}: {entry['name']} in plain text"
-
-
-def test_the_nats_chart_values_give_the_leaf_its_domain_and_the_hub_three_nodes():
-    partner, hub = HELM_CASES["partner"], HELM_CASES["hub"]
-
-    assert partner["nats"]["config"]["merge"]["jetstream"]["domain"] == partner["partner"]["id"]
-    assert partner["nats"]["config"]["merge"]["leafnodes"]["remotes"][0]["urls"]
-    assert hub["nats"]["config"]["merge"]["jetstream"]["domain"] == "hub"
-    assert hub["nats"]["config"]["cluster"]["replicas"] == hub["hub"]["streamReplicas"] == 3
-    assert hub["nats"]["config"]["leafnodes"]["enabled"] is True
-    routes = hub["nats"]["config"]["cluster"]["tls"]  # their own CA, not the network's
-    assert routes["secretName"] != hub["nats"]["config"]["nats"]["tls"]["secretName"]
-    assert routes["merge"]["verify"] is True and routes["merge"]["ca_file"].startswith(
-        "/etc/nats-certs/cluster/")
-
-
-@pytest.mark.parametrize("role", sorted(HELM_CASES))
-def test_chart_services_connect_to_nats_with_their_user_tls_and_inbox(role):
-    chart_values = HELM_CASES[role]
-
-    for container in containers(rendered(chart_values)):
-        env = {e["name"]: e.get("value", e.get("valueFrom")) for e in container["env"]}
-        if "PACE_NATS_URL" not in env:
-            continue  # the migrations need no NATS
-        user = nats_user_of(role, container["name"], {"command": container["args"]})
-        assert env["PACE_NATS_URL"].startswith("tls://")
-        assert env["PACE_NATS_USER"] == user
-        assert env["PACE_NATS_INBOX_PREFIX"] == inbox_of(user)
-        assert env["PACE_NATS_PASSWORD"] == {"secretKeyRef": {
-            "name": f"pace-nats-{user}-password", "key": "password"}}
-        mounts = {m["mountPath"] for m in container["volumeMounts"]}
-        assert str(Path(env["PACE_NATS_CA_FILE"]).parent) in mounts
-
-
-@pytest.mark.parametrize("role", sorted(HELM_CASES))
-def test_the_nats_chart_gets_every_password_variable_of_the_generated_config(role):
-    chart_values = HELM_CASES[role]
-    conf = (DEPLOY / "nats" / "hub-cluster" / "hub-1.conf" if role == "hub" else
-            DEPLOY / "nats" / "leaf" / f"{chart_values['partner']['id']}.conf")
-    env = chart_values["nats"]["container"]["env"]
-
-    assert set(env) == env_references(conf.read_text(encoding="utf-8"))
-    for name, entry in env.items():
-        assert set(entry["valueFrom"]) == {"secretKeyRef"}, name
-    assert chart_values["nats"]["config"]["nats"]["tls"]["enabled"] is True
-    assert ("leafnodes" in chart_values["nats"]["config"]["merge"]) == (role == "partner")
-
-
-def test_a_misspelt_value_in_a_template_fails_the_render():
-    with pytest.raises(TemplateError, match="no 'databse'"):
-        render("{{ .Values.databse.url }}", {"Values": {"database": {}}})
-    with pytest.raises(TemplateError, match="unsupported"):
-        render('{{ include "x" . }}', {"Values": {}})

@@ -1,6 +1,6 @@
 """Who may book and when places end: trajectory, bridging, handover, capacity, local time.
 
-Sessions, families and events come from test_booking_decider: booking bk-N is child chi-N of
+Sessions, families and events come from booking_facts: booking bk-N is child chi-N of
 family fam-N; the session is on Wednesday 2020-03-04, `NOW` is the Monday before.
 """
 
@@ -24,8 +24,7 @@ from contracts.commands import BookSlot, CancelBooking
 from pace.domain import RuleBrokenError
 from services.booking.domain import Policy, ReleaseBooking, Request, WithdrawBooking, decider
 from services.booking.places import free_places
-from tests.unit.deciders import given
-from tests.unit.test_booking_decider import (
+from tests.unit.booking_facts import (
     NOW,
     OPEN,
     SESSION_DAY,
@@ -42,6 +41,7 @@ from tests.unit.test_booking_decider import (
     set_capacity,
     waitlisted,
 )
+from tests.unit.deciders import given
 
 ONE_PLACE = capacity_set(1)
 ENDED = date(2020, 1, 6)  # eight weeks later, on 2020-03-02, the bridge ends

@@ -20,7 +20,7 @@ from services.reporting.disclosure import (
     suppressed_cells,
 )
 from services.reporting.domain import Fold
-from tests.unit.test_indicators import COUNTRIES, enrolled, figures_of, referred, started
+from tests.unit.indicator_facts import COUNTRIES, enrolled, figures_of, referred, started
 
 PARTNERS = ("mechelen", "gent", "de-mussen")
 SOURCES = ("public_employment_service", "social_services", "child_and_family_agency", "self")

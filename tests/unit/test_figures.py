@@ -8,7 +8,7 @@ from contracts.indicators import BY_NAME, format_value
 from contracts.intake import Gender, ReferralSource
 from contracts.report import Report
 from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS, to_html
-from tests.unit.test_indicators import NETWORK, at, given, referred
+from tests.unit.indicator_facts import NETWORK, at, given, referred
 from tests.unit.test_report import AS_OF, figures, report
 
 TRENDS = {

@@ -18,7 +18,7 @@ from contracts.report import (
     to_csv,
     to_json,
 )
-from tests.unit.test_indicators import BREAKDOWNS, NETWORK, figures_of, given
+from tests.unit.indicator_facts import BREAKDOWNS, NETWORK, figures_of, given
 
 AS_OF = date(2020, 2, 29)
 EVIL = "<script>alert(1)</script>"
