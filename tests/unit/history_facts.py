@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date
 
 from contracts import commands as wire
 from contracts.booking import HandoverDestination
+from pace.network.registry import load_registry
 from services.booking.rules import Policy
-from simulation.profiles import PartnerProfile
+from simulation.planner import plan_history
+from simulation.profiles import PartnerProfile, default_profiles
 from simulation.steps import Step
 
 MECHELEN = "mechelen"
@@ -99,3 +102,13 @@ def figures(steps: Iterable[Step], partner: str, as_of: date,
         1 for family, on in started.items()
         if on <= as_of and (family not in ended or ended[family] > as_of))
     return counted
+
+
+@functools.cache
+def _default_history() -> tuple[Step, ...]:
+    return tuple(plan_history(default_profiles(load_registry().delivery)))
+
+
+def default_history() -> list[Step]:
+    """The default planned history, planned once per test process (it takes seconds)."""
+    return list(_default_history())

@@ -29,6 +29,7 @@ from tests.unit.history_facts import (
     PUBLISHED_MECHELEN,
     PUBLISHED_NETWORK,
     YEAR_2022,
+    default_history,
     figures,
 )
 
@@ -39,8 +40,8 @@ def registry():
 
 
 @pytest.fixture(scope="module")
-def history(registry) -> list[Step]:
-    return plan_history(default_profiles(registry.delivery))
+def history() -> list[Step]:
+    return default_history()
 
 
 @pytest.mark.parametrize(("as_of", "start", "indicator", "value"), PUBLISHED_MECHELEN,

@@ -15,7 +15,15 @@ from simulation.calibration import Calibration, CalibrationError, Milestone
 from simulation.planner import plan_history
 from simulation.profiles import PartnerProfile, default_profiles
 from simulation.steps import Step
-from tests.unit.history_facts import BRIDGING_WEEKS, CAPACITY, FEB_2020, MECHELEN, SMALL, YEAR_2022
+from tests.unit.history_facts import (
+    BRIDGING_WEEKS,
+    CAPACITY,
+    FEB_2020,
+    MECHELEN,
+    SMALL,
+    YEAR_2022,
+    default_history,
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +32,8 @@ def registry():
 
 
 @pytest.fixture(scope="module")
-def history(registry) -> list[Step]:
-    return plan_history(default_profiles(registry.delivery))
+def history() -> list[Step]:
+    return default_history()
 
 
 def check_the_services_rules(steps: list[Step]) -> None:
