@@ -104,3 +104,42 @@ def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: 
     else:
         output.write_bytes(data)
     return 0
+
+
+def run_replay_approved(log: Path, *, approvals: Path | None, hub_url: str | None) -> int:
+    """Each approved quarter recomputed from the log as it was approved; 1 on a difference."""
+    from apps.replay_approved import approvals_in, approved_differences
+
+    if approvals is None and not hub_url:
+        raise typer.BadParameter("--approved needs --approvals FILE or --hub-url")
+    if approvals is not None:
+        source = LogReport()
+        approved = approvals_in(checked_entries(approvals, source))
+        if not source.ok:
+            typer.echo(f"{approvals} is broken (see `pace log verify`).", err=True)
+            return 1
+    else:
+        from apps.reports import HubUnavailableError, ask_hub
+
+        try:
+            answer = asyncio.run(ask_hub(hub_url or "", "approvals", {}))
+        except HubUnavailableError as error:
+            typer.echo(f"error: {error}", err=True)
+            return 2
+        approved = approvals_in(answer["approvals"])
+    checked = LogReport()
+    found = approved_differences(checked_entries(log, checked), approved)
+    if not checked.ok:
+        typer.echo(f"{log} is broken: no figures from it (see `pace log verify`).", err=True)
+        return 1
+    if not found:
+        console.print(f"Every approved quarter ({len(approved)}) equals the log's figures as "
+                      f"approved: {checked.lines:,} events replayed.")
+        return 0
+    table = Table("partner", "period", "indicator", "approved", "from the log",
+                  title="Approved figures the log does not give again")
+    for each in found:
+        table.add_row(each.partner, each.period, each.indicator, str(each.approved),
+                      str(each.replayed))
+    console.print(table)
+    return 1

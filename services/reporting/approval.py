@@ -78,6 +78,7 @@ class Approval:
 
     status: Status = "open"
     approved: FiguresApproved | None = None
+    submitted_on: date | None = None
 
 
 def stream_id(partner_id: str, period: str) -> str:
@@ -88,9 +89,9 @@ def stream_id(partner_id: str, period: str) -> str:
 def evolve(state: Approval, event: ApprovalEvent) -> Approval:
     """The quarter's standing after one of its events."""
     if isinstance(event, FiguresSubmitted):
-        return replace(state, status="submitted")
+        return Approval("submitted", None, event.submitted_on)
     if isinstance(event, FiguresApproved):
-        return Approval("approved", event)
+        return replace(state, status="approved", approved=event)
     return Approval("open", None)
 
 
