@@ -136,10 +136,14 @@ def run_replay_approved(log: Path, *, approvals: Path | None, hub_url: str | Non
         console.print(f"Every approved quarter ({len(approved)}) equals the log's figures as "
                       f"approved: {checked.lines:,} events replayed.")
         return 0
+    for each in found:
+        if each.problem:
+            typer.echo(f"PROBLEM {each.partner} {each.period}: {each.problem}")
     table = Table("partner", "period", "indicator", "approved", "from the log",
                   title="Approved figures the log does not give again")
-    for each in found:
+    for each in (f for f in found if not f.problem):
         table.add_row(each.partner, each.period, each.indicator, str(each.approved),
                       str(each.replayed))
-    console.print(table)
+    if table.row_count:
+        console.print(table)
     return 1

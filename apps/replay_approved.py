@@ -26,6 +26,7 @@ class ApprovedDifference:
     indicator: str
     approved: Value | None
     replayed: Value | None
+    problem: str = ""  # when the log cannot reach the approval at all
 
 
 def approvals_in(entries: Iterable[Mapping[str, Any]]) -> list[FiguresApproved]:
@@ -80,7 +81,7 @@ def approved_differences(entries: Iterable[Mapping[str, Any]],
             counted[partner] += 1
             check(partner)
     for partner, waiting in pending.items():
-        found += [ApprovedDifference(partner, a.period, f"(the log holds {counted[partner]} of "
-                                     f"its events; the approval counted {a.events_counted})",
-                                     None, None) for a in waiting]
+        found += [ApprovedDifference(partner, a.period, "", None, None,
+                                     f"the log holds {counted[partner]} of its events; the "
+                                     f"approval counted {a.events_counted}") for a in waiting]
     return found

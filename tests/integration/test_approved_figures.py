@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import orjson
 import pytest
+from typer.testing import CliRunner
 
-from apps.audit import LogWriter, checked_entries, store_envelopes
+from apps.audit import LogReport, LogWriter, checked_entries, store_envelopes
+from apps.cli import app
 from apps.replay_approved import approvals_in, approved_differences
 from contracts import subjects
 from contracts.envelope import Envelope
@@ -117,10 +120,8 @@ async def test_a_submitted_quarter_shows_as_awaiting_approval(hub):
     assert report["approvals"][P] == {"status": "submitted", "on": "2020-04-10"}
 
 
-async def test_the_replay_of_the_log_agrees_with_the_approval_despite_a_late_event(hub, tmp_path):
-    service, arrive, _clock = hub
-    await approve_the_quarter(service)
-    await arrive(referral(100, date(2020, 3, 20)))
+async def logs(service, tmp_path) -> tuple[Path, Path]:
+    """The hub's network log and its own store's log (the approvals), as auditors get them."""
     network, approvals = tmp_path / "network.jsonl", tmp_path / "hub.jsonl"
     with network.open("wb") as out:
         writer = LogWriter(out)
@@ -130,8 +131,14 @@ async def test_the_replay_of_the_log_agrees_with_the_approval_despite_a_late_eve
         writer = LogWriter(out)
         async for envelope in store_envelopes(service.store):
             writer.write(envelope)
+    return network, approvals
 
-    from apps.audit import LogReport
+
+async def test_the_replay_of_the_log_agrees_with_the_approval_despite_a_late_event(hub, tmp_path):
+    service, arrive, _clock = hub
+    await approve_the_quarter(service)
+    await arrive(referral(100, date(2020, 3, 20)))
+    network, approvals = await logs(service, tmp_path)
 
     approved = approvals_in(checked_entries(approvals, LogReport()))
     found = approved_differences(checked_entries(network, LogReport()), approved)
@@ -142,6 +149,30 @@ async def test_the_replay_of_the_log_agrees_with_the_approval_despite_a_late_eve
     assert found == []
     assert [d.indicator for d in approved_differences(
         checked_entries(network, LogReport()), tampered)] == ["families_referred"]
+
+
+async def test_pace_replay_approved_exits_0_when_the_log_agrees_and_1_when_it_does_not(
+        hub, tmp_path):
+    service, arrive, _clock = hub
+    await approve_the_quarter(service)
+    await arrive(referral(100, date(2020, 3, 20)))
+    network, approvals = await logs(service, tmp_path)
+    lines = network.read_bytes().splitlines(keepends=True)
+    short = tmp_path / "short.jsonl"  # a log without an event the approval counted
+    with short.open("wb") as out:
+        writer = LogWriter(out)
+        for line in lines[:ON_TIME - 1]:
+            writer.write({k: v for k, v in orjson.loads(line).items()
+                          if k not in ("seq", "prev_hash", "hash")})
+
+    runner = CliRunner()
+    good = runner.invoke(app, ["replay", str(network), "--approved", "--approvals", str(approvals)])
+    bad = runner.invoke(app, ["replay", str(short), "--approved", "--approvals", str(approvals)])
+
+    assert good.exit_code == 0, good.output
+    assert "Every approved quarter (1) equals the log's figures" in good.output
+    assert bad.exit_code == 1, bad.output
+    assert "the log holds 6 of its events; the approval counted 7" in bad.output
 
 
 async def test_the_approvals_query_lists_what_the_replay_checks(hub):
