@@ -34,6 +34,19 @@ def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[tuple[str,
     return found
 
 
+def current_of(data: dict[str, Any]) -> dict[str, Any]:
+    """A report dict with each approved partner's current figures (approved + adjustment).
+
+    The hub shows an approved quarter's approved figures; the log gives the current ones.
+    """
+    partners = {p: dict(f) for p, f in data["partners"].items()}
+    for partner, changes in data.get("adjustments", {}).items():
+        for name, change in changes.items():
+            partners.setdefault(partner, {})[name] = change["current"]
+    rest = {k: v for k, v in data.items() if k not in ("approvals", "adjustments")}
+    return {**rest, "partners": partners}
+
+
 def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: str,
                output: Path | None, diff: bool, hub_url: str | None) -> int:
     from apps.report_console import print_report
@@ -75,7 +88,7 @@ def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: 
         except HubUnavailableError as error:
             typer.echo(f"error: {error}", err=True)
             return 2
-        hub = report_to_dict(report_from_dict(answer["report"]))
+        hub = current_of(report_to_dict(report_from_dict(answer["report"])))
         found = differences(report_to_dict(report), hub)
         if not found:
             console.print(f"The log's figures equal the hub's (as of {day}, {period}): "

@@ -10,6 +10,7 @@ from datetime import date
 
 from rich.console import Console
 
+from apps.replay import current_of, differences
 from apps.report_console import approvals_table, print_report
 from contracts.report import report_from_dict, report_to_dict, to_csv, to_json
 from contracts.reporting import FiguresApproved
@@ -103,3 +104,11 @@ def test_the_html_report_shows_the_adjustment() -> None:
     assert 'data-adjustment="mechelen/families_referred"' in page
     assert "<td>80</td><td>86</td><td>6</td>" in page
     assert "Approval and adjustments" not in to_html(quarter_report(), None)
+
+
+def test_replay_diff_compares_the_log_with_the_hubs_current_figures() -> None:
+    hub = report_to_dict(approved_report())
+
+    assert differences(report_to_dict(quarter_report()), current_of(hub)) == []
+    assert differences(report_to_dict(quarter_report()), hub) == [
+        ("mechelen", "families_referred", 86, 80)]
