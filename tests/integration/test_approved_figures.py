@@ -203,3 +203,33 @@ async def test_a_command_about_one_partner_on_anothers_subject_is_refused(hub):
     assert reply["ok"] is False
     assert reply["error"]["code"] == "invalid_input"
     assert "must come on pace.network.cmd.mechelen" in reply["error"]["message"]
+
+
+@pytest.mark.nats
+async def test_pace_figures_submit_and_approve_over_the_hubs_nats(tmp_path, nats_servers):
+    import asyncio
+
+    import nats
+
+    from apps.bootstrap import Hub
+    from tests.integration.test_reporting_service import network_log_of
+
+    server = await nats_servers("hub", domain=subjects.HUB_DOMAIN)
+    await (await network_log_of(tmp_path)).close()
+    async with Hub(server.url, tmp_path / "hub.db", {P: "BE"}):
+        nc = await nats.connect(server.url)
+        published = await nc.subscribe(subjects.figures_subject(P))
+        args = ["--hub-url", server.url, "--partner", P, "--period", Q]
+        runner = CliRunner()
+
+        submitted = await asyncio.to_thread(runner.invoke, app, ["figures", "submit", *args])
+        approved = await asyncio.to_thread(runner.invoke, app, ["figures", "approve", *args])
+        again = await asyncio.to_thread(runner.invoke, app, ["figures", "approve", *args])
+        seen = []
+        while "FiguresApproved" not in seen:  # the relay publishes them; bounded by next_msg
+            seen.append(orjson.loads((await published.next_msg(timeout=10)).data)["event_type"])
+        await nc.close()
+
+    assert submitted.exit_code == 0 and "FiguresSubmitted" in submitted.output
+    assert approved.exit_code == 0 and "FiguresApproved" in approved.output
+    assert again.exit_code == 1 and "only submitted figures can be approved" in again.output
