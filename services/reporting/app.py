@@ -9,7 +9,8 @@
   content, so publishing the same figures again stores nothing new.
 - Questions over request/reply on `pace.network.qry.<query>`: `figures` (a whole report
   for an as-of date and period), `status` (events received per partner), `trends` and
-  `approvals` (every FiguresApproved, for `pace replay --approved`).
+  `approvals` (every approval event: what awaits the coordinator, and the FiguresApproved
+  that `pace replay --approved` checks).
 - Commands on `pace.network.cmd.<partner>.<command>` (services.reporting.approval): a
   partner admin's `submit_figures`, the coordinator's `approve_figures` and `reopen_figures`.
   The approval freezes the partner's figures of the quarter as the hub has them then; the

@@ -33,7 +33,7 @@ from services.web.auth import Sessions, User
 from services.web.common import CoordinatorUser, NavItem, make_app, render
 from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS
 from services.web.figures_charts import PALETTE, bar_chart, trend_charts
-from services.web.hub_approvals import approvals_router
+from services.web.hub_approvals import approvals_router, awaiting
 
 NAV = [NavItem("figures", "/dashboard", "nav_dashboard")]
 KEEPALIVE_SECONDS = 15.0
@@ -195,9 +195,11 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
         series = {
             name: [(date.fromisoformat(d), v) for d, v in values] for name, values in trends.items()
         }
+        pending = awaiting((await ask(request, "approvals", {}))["approvals"])
         return render(
             request,
             "dashboard.html",
+            awaiting=pending,
             periods=periods_offered(as_of),
             trend_charts=trend_charts(series) if series else [],
             **context,

@@ -45,6 +45,16 @@ async def _send(request: Request, user: Any, name: str, body: dict[str, Any]) ->
     return outcome(orjson.loads(reply.data), back)
 
 
+def awaiting(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The quarters submitted and not yet approved, oldest first, from the approval events."""
+    last: dict[tuple[str, str], dict[str, Any]] = {}
+    for event in events:
+        last[(event["partner_id"], event["period"])] = event
+    return [{"partner": partner, "period": period, "on": event["submitted_on"]}
+            for (partner, period), event in sorted(last.items(), key=lambda i: (i[0][1], i[0][0]))
+            if event.get("event_type") == "FiguresSubmitted"]
+
+
 def approvals_router() -> APIRouter:
     """POST /dashboard/approve and /dashboard/reopen (the coordinator's forms)."""
     router = APIRouter()

@@ -135,6 +135,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                   "Approbation du trimestre"),
     "approval_status": ("Status", "Status", "Statut"),
     "approval_on": ("On", "Op", "Le"),
+    "awaiting_approval": ("Awaiting your approval", "Wacht op jouw goedkeuring",
+                          "En attente de votre approbation"),
     "status_open": ("Not submitted", "Niet ingediend", "Non soumis"),
     "status_submitted": ("Submitted", "Ingediend", "Soumis"),
     "status_approved": ("Approved", "Goedgekeurd", "Approuvé"),

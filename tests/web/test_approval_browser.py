@@ -65,7 +65,10 @@ async def test_the_coordinator_approves_and_a_late_event_is_an_adjustment(
                                              auth=network.coordinator_auth))
 
             page = await browser_login(browser, web.url, "cora")
-            await page.goto(f"/dashboard?period={quarter.text}")
+            waiting = page.locator(f'#awaiting li[data-partner="mechelen"]'
+                                   f'[data-period="{quarter.text}"] a')
+            await waiting.click()  # from the to-date dashboard to the quarter awaiting approval
+            await expect(page.locator("#report")).to_have_attribute("data-period", quarter.text)
             row = page.locator('#approvals tr[data-partner="mechelen"]')
             assert await row.get_attribute("data-status") == "submitted"
             await row.locator("button[name=approve]").click()
@@ -76,6 +79,7 @@ async def test_the_coordinator_approves_and_a_late_event_is_an_adjustment(
             await referred_in(staff, 2, quarter)  # dated in the quarter, arriving late
             await network.wait_for_hub(timeout=60)
             await page.goto(f"/dashboard?period={quarter.text}")
+            assert await page.locator("#awaiting").count() == 0  # nothing awaits any more
             adjustment = page.locator('[data-adjustment="mechelen/families_referred"] td')
             assert (await page.locator(figure).first.inner_text()).strip() == "1"
             assert [t.strip() for t in await adjustment.all_inner_texts()][1:] == ["1", "2", "1"]
