@@ -102,7 +102,8 @@ def templated(subject: str) -> str:
     parts = subject.split(".")
     if len(parts) > 1 and parts[0] == "pace" and parts[1] == PARTNER:
         parts[1] = PARAMETER
-    if parts[:3] == ["pace", subjects.NETWORK_SCOPE, "figures"] and parts[3:] == [PARTNER]:
+    if parts[:3] in (["pace", subjects.NETWORK_SCOPE, "figures"],
+                     ["pace", subjects.NETWORK_SCOPE, "cmd"]) and parts[3:4] == [PARTNER]:
         parts[3] = PARAMETER
     return ".".join(parts)
 
@@ -297,11 +298,44 @@ class Endpoints:
                      "Ask the hub's reporting service how many envelopes arrived per partner: "
                      f"request/reply; parameters are ignored. {served}",
                      Note("network-query", DOCUMENTATION, "reporting", "reply.network-query"))
+        self.receive(self.hub, subjects.network_query_subject("approvals"),
+                     "network.qry.approvals", QueryParameters,
+                     "Ask the hub's reporting service for every FiguresApproved in its store "
+                     f"(what `pace replay --approved` checks): request/reply. {served}",
+                     Note("network-query", DOCUMENTATION, "reporting", "reply.network-query"))
+        self.hub_commands()
         self.receive(self.hub, subjects.network_query_subject("trends"), "network.qry.trends",
                      TrendsQuery,
                      "Ask the hub's reporting service for indicators' to-date values at a list "
                      f"of dates (the report's trend charts): request/reply. {served}",
                      Note("network-query", DOCUMENTATION, "reporting", "reply.network-query"))
+
+    def hub_commands(self) -> None:
+        """The approval commands the hub's reporting service answers (one subject each)."""
+        from contracts.commands import command_name
+        from contracts.reporting import (
+            APPROVAL_EVENTS,
+            ApproveFigures,
+            ReopenFigures,
+            SubmitFigures,
+        )
+
+        who = {SubmitFigures: "a partner admin (the hub user admin-{partner})",
+               ApproveFigures: "the coordinator", ReopenFigures: "the coordinator"}
+        for model, sender in who.items():
+            name = command_name(model)
+            self.receive(
+                self.hub, subjects.hub_command_subject(PARTNER, name), f"network.cmd.{name}",
+                model, f"Command {model.__name__} about partner {{partner}}'s quarter, sent by "
+                f"{sender} to the hub's reporting service: request/reply, never stored. Served "
+                f"by the real wildcard subscriber `{subjects.hub_command_subject('*', '*')}`.",
+                Note("command", DOCUMENTATION, "reporting", "reply.command"))
+        for event in APPROVAL_EVENTS:
+            self.send(self.hub, subjects.figures_subject(PARTNER), f"figures.{event.event_type}",
+                      self.envelope(event), f"{_first_line(event)} Published by the hub's "
+                      "reporting service (its relay) on the partner's figures subject, in "
+                      f"stream {subjects.FIGURES_STREAM}.", Note("event", DOCUMENTATION,
+                                                                 "reporting"))
 
     def network_query_fallback(self, why: str) -> None:
         """Stands in for ReportingService's subscriber while services.reporting.app fails."""

@@ -192,6 +192,8 @@ def _real_note(address: str, services: list[Service]) -> Note | None:
             return Note("query", FROM_RUNNER, service.context, "reply.query")
     if address == subjects.network_query_subject("*"):
         return Note("network-query", FROM_REPORTING, "reporting", "reply.network-query")
+    if address == subjects.hub_command_subject("*", "*"):
+        return Note("command", FROM_REPORTING, "reporting", "reply.command")
     return None
 
 

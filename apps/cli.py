@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from apps import cli_audit, cli_run, cli_staff
+from apps import cli_audit, cli_figures, cli_run, cli_staff
 from apps.views import views_app
 from services.web.cli import app as web_app
 
@@ -28,6 +28,7 @@ app.command("doctor")(cli_staff.doctor)
 # Groups of sub-commands (`pace network up`, ...), listed after the commands.
 app.add_typer(cli_run.network_app, name="network")
 app.add_typer(cli_audit.log_app, name="log")
+app.add_typer(cli_figures.figures_app, name="figures")
 app.add_typer(cli_run.partner_app, name="partner")
 app.add_typer(cli_run.hub_app, name="hub")
 app.add_typer(cli_run.vault_app, name="vault")

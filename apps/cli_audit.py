@@ -96,7 +96,8 @@ def log_verify(log: Path = typer.Argument(..., exists=True, dir_okay=False,
 
 def replay(
     log: Path = typer.Argument(..., exists=True, dir_okay=False, help="A log to replay."),
-    as_of: str = typer.Option(..., "--as-of", help="Figures as of this date (YYYY-MM-DD)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Figures as of this date "
+                                     "(YYYY-MM-DD); needed unless --approved."),
     period: str = typer.Option("to-date", help="to-date, 2020, 2020-Q1, 2020-02, 2017..2022."),
     partner: str | None = typer.Option(None, "--partner", help="Only this partner's events."),
     fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or html."),
@@ -104,10 +105,20 @@ def replay(
     diff: bool = typer.Option(False, "--diff", help="Compare with the figures the hub "
                               "publishes (needs --hub-url); exit 1 on any difference."),
     hub_url: str | None = typer.Option(None, "--hub-url", envvar="PACE_HUB_URL"),
+    approved: bool = typer.Option(False, "--approved", help="Check every approved quarter "
+                                  "against the log (approvals from --approvals or the hub); "
+                                  "exit 1 on any difference."),
+    approvals: Path | None = typer.Option(None, "--approvals", exists=True, dir_okay=False,
+                                          help="The hub store's log (`pace log export "
+                                          "--store`) holding the approvals."),
 ) -> None:
     """Rebuild every indicator from a log, offline, with the reporting service's own code."""
-    from apps.replay import run_replay
+    from apps.replay import run_replay, run_replay_approved
 
+    if approved:
+        raise typer.Exit(run_replay_approved(log, approvals=approvals, hub_url=hub_url))
+    if as_of is None:
+        raise typer.BadParameter("--as-of is needed (unless --approved)")
     raise typer.Exit(run_replay(log, as_of=as_of, period=period, partner=partner, fmt=fmt,
                                 output=output, diff=diff, hub_url=hub_url))
 

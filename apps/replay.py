@@ -34,6 +34,19 @@ def differences(ours: dict[str, Any], theirs: dict[str, Any]) -> list[tuple[str,
     return found
 
 
+def current_of(data: dict[str, Any]) -> dict[str, Any]:
+    """A report dict with each approved partner's current figures (approved + adjustment).
+
+    The hub shows an approved quarter's approved figures; the log gives the current ones.
+    """
+    partners = {p: dict(f) for p, f in data["partners"].items()}
+    for partner, changes in data.get("adjustments", {}).items():
+        for name, change in changes.items():
+            partners.setdefault(partner, {})[name] = change["current"]
+    rest = {k: v for k, v in data.items() if k not in ("approvals", "adjustments")}
+    return {**rest, "partners": partners}
+
+
 def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: str,
                output: Path | None, diff: bool, hub_url: str | None) -> int:
     from apps.report_console import print_report
@@ -75,7 +88,7 @@ def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: 
         except HubUnavailableError as error:
             typer.echo(f"error: {error}", err=True)
             return 2
-        hub = report_to_dict(report_from_dict(answer["report"]))
+        hub = current_of(report_to_dict(report_from_dict(answer["report"])))
         found = differences(report_to_dict(report), hub)
         if not found:
             console.print(f"The log's figures equal the hub's (as of {day}, {period}): "
@@ -104,3 +117,46 @@ def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: 
     else:
         output.write_bytes(data)
     return 0
+
+
+def run_replay_approved(log: Path, *, approvals: Path | None, hub_url: str | None) -> int:
+    """Each approved quarter recomputed from the log as it was approved; 1 on a difference."""
+    from apps.replay_approved import approvals_in, approved_differences
+
+    if approvals is None and not hub_url:
+        raise typer.BadParameter("--approved needs --approvals FILE or --hub-url")
+    if approvals is not None:
+        source = LogReport()
+        approved = approvals_in(checked_entries(approvals, source))
+        if not source.ok:
+            typer.echo(f"{approvals} is broken (see `pace log verify`).", err=True)
+            return 1
+    else:
+        from apps.reports import HubUnavailableError, ask_hub
+
+        try:
+            answer = asyncio.run(ask_hub(hub_url or "", "approvals", {}))
+        except HubUnavailableError as error:
+            typer.echo(f"error: {error}", err=True)
+            return 2
+        approved = approvals_in(answer["approvals"])
+    checked = LogReport()
+    found = approved_differences(checked_entries(log, checked), approved)
+    if not checked.ok:
+        typer.echo(f"{log} is broken: no figures from it (see `pace log verify`).", err=True)
+        return 1
+    if not found:
+        console.print(f"Every approved quarter ({len(approved)}) equals the log's figures as "
+                      f"approved: {checked.lines:,} events replayed.")
+        return 0
+    for each in found:
+        if each.problem:
+            typer.echo(f"PROBLEM {each.partner} {each.period}: {each.problem}")
+    table = Table("partner", "period", "indicator", "approved", "from the log",
+                  title="Approved figures the log does not give again")
+    for each in (f for f in found if not f.problem):
+        table.add_row(each.partner, each.period, each.indicator, str(each.approved),
+                      str(each.replayed))
+    if table.row_count:
+        console.print(table)
+    return 1

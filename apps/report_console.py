@@ -1,5 +1,8 @@
 """The report in a terminal: rich tables, indicators as rows, partners or countries as columns.
 
+A quarter with approvals gets a table of them: each approved partner's figures in the partner
+table are the approved ones, and the adjustments (approved, current, difference) follow.
+
 Thousands separators, ratios as percentages; `print_report` fits as many partners side by
 side as the terminal holds, then the country table and the network's breakdowns.
 """
@@ -77,6 +80,29 @@ def breakdown_table(report: Report, dimension: str, scope: str = NETWORK_SCOPE) 
     return table
 
 
+def approvals_table(report: Report) -> Table | None:
+    """The quarter's approvals and, beside each approved figure, what later events changed."""
+    if not report.approvals and not report.adjustments:
+        return None
+    table = Table(title=Text(f"Approval of {report.period}: approved figures stand; later "
+                             "events are adjustments"), title_justify="left",
+                  header_style="bold")
+    for column in ("Partner", "Status", "Indicator", "Approved", "Current", "Difference"):
+        table.add_column(column, justify="left" if column in ("Partner", "Status", "Indicator")
+                         else "right")
+    for partner in sorted({*report.approvals, *report.adjustments}):
+        approval = report.approvals.get(partner, {})
+        status = Text(f"{approval.get('status', 'open')} {approval.get('on', '')}".strip())
+        changes = report.adjustments.get(partner, {})
+        if not changes:
+            table.add_row(Text(partner), status, Text("no adjustment"), "", "", "")
+        for name, change in changes.items():
+            table.add_row(Text(partner), status, Text(label_of(name)),
+                          *(Text(format_value(name, change[part]))
+                            for part in ("approved", "current", "difference")))
+    return table
+
+
 def print_report(console: Console, report: Report) -> None:
     """The partner tables (as many partners side by side as the terminal holds), the
     country table and the network's breakdowns."""
@@ -86,6 +112,8 @@ def print_report(console: Console, report: Report) -> None:
         group = partners[start:start + per_table]
         console.print(to_table(report, scope="partners", only=group,
                                network=start + per_table >= len(partners)))
+    if (approvals := approvals_table(report)) is not None:
+        console.print(approvals)
     console.print(to_table(report, scope="countries", short=console.width < 120))
     for dimension in DIMENSIONS:
         if report.breakdowns.get(NETWORK_SCOPE, {}).get(dimension):

@@ -13,6 +13,12 @@
   name the breakdown (gender / referral_source and its category) otherwise. Values are
   plain numbers (ints, or floats with their indicator's decimals). Rows come partners first
   (sorted), then countries, then the network; lines end in "\\n".
+- Approved quarters: a partner's figures of an approved quarter are the approved ones;
+  `approvals` says which partners' quarter is submitted or approved (and on which day), and
+  `adjustments` holds, per partner and indicator, the approved value, the current one (from
+  events that arrived later) and their difference. Both keys appear only when not empty, so
+  a report without approvals keeps its bytes. In the CSV an adjustment is two more rows of
+  the partner: dimension `adjustment`, category `current` and `difference`.
 """
 
 from __future__ import annotations
@@ -53,6 +59,10 @@ class Report:
     network: Figures
     breakdowns: dict[str, Breakdowns]  # scope (partner, country or "network") -> breakdowns
     country_of: dict[str, str] = field(default_factory=dict)  # partner -> country
+    approvals: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Partner -> {"status": "submitted" | "approved", "on": ISO date} for this quarter."""
+    adjustments: dict[str, dict[str, dict[str, Value]]] = field(default_factory=dict)
+    """Partner -> indicator -> {"approved", "current", "difference"}, where they differ."""
 
 
 def country_label(country: str) -> str:
@@ -93,6 +103,10 @@ def _normal(figures: Mapping[str, Value]) -> dict[str, Value]:
     return {name: normal_value(name, value) for name, value in figures.items()}
 
 
+def _normal_change(indicator: str, change: Mapping[str, Value]) -> dict[str, Value]:
+    return {part: normal_value(indicator, value) for part, value in sorted(change.items())}
+
+
 # -- JSON and CSV ------------------------------------------------------------------------------
 
 
@@ -110,6 +124,12 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                                 for category, figures in sorted(categories.items())}
                     for dimension, categories in sorted(breakdowns.items())}
             for scope, breakdowns in sorted(report.breakdowns.items())},
+        **({"approvals": {p: dict(sorted(a.items())) for p, a in sorted(report.approvals.items())}}
+           if report.approvals else {}),
+        **({"adjustments": {p: {name: _normal_change(name, change)
+                                for name, change in sorted(a.items())}
+                            for p, a in sorted(report.adjustments.items())}}
+           if report.adjustments else {}),
     }
 
 
@@ -118,7 +138,9 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
     return Report(as_of=date.fromisoformat(data["as_of"]), period=data["period"],
                   partners=dict(data["partners"]), countries=dict(data["countries"]),
                   network=dict(data["network"]), breakdowns=dict(data["breakdowns"]),
-                  country_of=dict(data.get("country_of", {})))
+                  country_of=dict(data.get("country_of", {})),
+                  approvals=dict(data.get("approvals", {})),
+                  adjustments=dict(data.get("adjustments", {})))
 
 
 def to_json(report: Report) -> bytes:
@@ -149,4 +171,9 @@ def to_csv(report: Report) -> str:
                 for name, value in by_category.items():
                     writer.writerow((*head, kind, scope, dimension, category, name,
                                      plain_value(name, value)))
+        adjusted = report.adjustments.get(scope, {}) if kind == "partner" else {}
+        for name, change in adjusted.items():
+            for part in ("current", "difference"):
+                writer.writerow((*head, kind, scope, "adjustment", part, name,
+                                 plain_value(name, change[part])))
     return out.getvalue()

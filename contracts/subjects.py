@@ -124,3 +124,13 @@ def figures_subjects() -> str:
 def network_query_subject(query: str) -> str:
     """pace.network.qry.<query>: request/reply questions to the hub's reporting service."""
     return f"pace.network.qry.{_token(query, 'query', wildcard=True)}"
+
+
+def hub_command_subject(partner: str, command: str) -> str:
+    """pace.network.cmd.<partner>.<command>: a command to the hub about one partner.
+
+    The partner token lets the hub's permissions give each partner's admin its own subject;
+    "*" for either token gives the wildcard the reporting service answers.
+    """
+    scope = partner if partner == "*" else check_partner(partner)
+    return f"pace.network.cmd.{scope}.{_token(command, 'command', wildcard=True)}"

@@ -41,6 +41,7 @@ class CommandMeta:
     correlation_id: uuid.UUID
     actor: str
     now: datetime
+    subject: str = ""  # the subject the command came on (set by the shell, not the sender)
 
     def event_id(self, stream_id: str, index: int) -> uuid.UUID:
         """Deterministic per command: a re-sent command appends nothing new."""

@@ -37,6 +37,7 @@ MAX_COMMAND_BYTES = 64 * 1024
 COMMAND_ID_HEADER = "Pace-Command-Id"
 CORRELATION_HEADER = "Pace-Correlation-Id"
 ACTOR_HEADER = "Pace-Actor"
+SUBJECT_HEADER = "Pace-Subject"  # set by the shell to the subject a command came on
 HISTORY_AT_HEADER = "Pace-History-At"  # honoured only by services running in history mode
 
 UNAVAILABLE = (StoreUnavailableError, DBAPIError, OSError)  # the database is away
@@ -111,7 +112,8 @@ async def answer(routes: dict[str, CommandRoute], name: str, body: bytes,
         meta = CommandMeta(
             command_id=uuid.UUID(headers.get(COMMAND_ID_HEADER) or str(uuid.uuid4())),
             correlation_id=uuid.UUID(headers.get(CORRELATION_HEADER) or str(uuid.uuid4())),
-            actor=(headers.get(ACTOR_HEADER) or "unknown")[:200], now=clock())
+            actor=(headers.get(ACTOR_HEADER) or "unknown")[:200], now=clock(),
+            subject=headers.get(SUBJECT_HEADER, ""))
         recorded = await route.handle(command, meta)
     except ValidationError as error:
         return error_reply("invalid_input", f"{name}: the command is not valid",
@@ -157,6 +159,7 @@ class Service:
     query_subject: str | None = None  # None: pace.<partner>.qry.<context>.*
     workers: dict[str, Worker] = field(default_factory=dict)  # loops of its own, by name
     relay_name: str | None = None  # the relay's cursor in the store; None: relay-<context>
+    command_subject: str | None = None  # None: pace.<partner>.cmd.<context>.*
 
     def clock_for(self, headers: Mapping[str, str]) -> Callable[[], datetime]:
         at = headers.get(HISTORY_AT_HEADER) if self.history_mode else None
@@ -194,7 +197,8 @@ class ServiceRunner:
 
     def _mount(self, service: Service) -> None:
         routes = service.route_table()
-        subject = subjects.command_subject(service.partner, service.context, "*")
+        subject = (service.command_subject
+                   or subjects.command_subject(service.partner, service.context, "*"))
 
         # Commands on different sessions run concurrently; the store serialises what must be.
         @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}",
@@ -203,7 +207,8 @@ class ServiceRunner:
             raw = msg.raw_message
             name = raw.subject.rsplit(".", 1)[-1]
             started = time.perf_counter()
-            reply = await self._answer(service, routes, name, raw.data, dict(raw.headers or {}))
+            headers = {**(raw.headers or {}), SUBJECT_HEADER: raw.subject}
+            reply = await self._answer(service, routes, name, raw.data, headers)
             COMMAND_SECONDS.labels(service.partner, service.context,
                                    name if name in routes else "unknown",
                                    outcome_of(reply)).observe(time.perf_counter() - started)

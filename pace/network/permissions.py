@@ -24,7 +24,13 @@ The users, each with an allow-list (everything not listed is refused):
   publishes `pace.network.figures.>` (PACE_FIGURES) and its dead letters, answers
   `pace.network.qry.>`; manages the hub streams (create/update/info).
 - `coordinator_user()`: the central coordinator. Reads figures only (subscribe
-  `pace.network.figures.>`, consume/get PACE_FIGURES) and asks `pace.network.qry.>`.
+  `pace.network.figures.>`, consume/get PACE_FIGURES), asks `pace.network.qry.>`, and
+  approves or reopens a partner's quarter (`pace.network.cmd.*.approve_figures|
+  reopen_figures`), nothing else.
+- `partner_admin_user(partner)`: `admin-<partner>` at the hub, a partner admin's one way to
+  the hub: it may only request `pace.network.cmd.<partner>.submit_figures` (its own
+  partner's token; the reporting service checks that the body names the same partner). It
+  can neither approve, read figures, nor submit for another partner.
 
 JetStream API permissions are per stream NAME, and stream names live per account: on a
 server where two partners share one account, both would be allowed `PACE_EVENTS`. One
@@ -83,7 +89,8 @@ __all__ = [
     "PARTNER_USERS", "Permissions", "PermissionsError", "REPORTING_USER", "SERVICE_CONTEXTS",
     "SHARING_USER", "STAFF_USER", "Secret", "User", "WEB_USER", "accounts_lines", "acks",
     "authorization_block", "authorization_lines", "client_permissions", "coordinator_permissions",
-    "coordinator_user", "inbox", "inbox_of", "jetstream_api", "leaf_link_permissions", "leaf_user",
+    "coordinator_user", "inbox", "inbox_of", "partner_admin_permissions", "partner_admin_user",
+    "jetstream_api", "leaf_link_permissions", "leaf_user",
     "ops_permissions", "partner_permissions", "partner_role_users", "partner_streams",
     "partner_user", "reporting_permissions", "reporting_user", "role_permissions",
     "service_permissions", "sharing_permissions",
@@ -93,6 +100,8 @@ DEFAULT_INBOX = "_INBOX"
 REPORTING_USER = "reporting"
 COORDINATOR_USER = "coordinator"
 HUB_DEAD_LETTERS = "pace.network.dlq.>"
+COORDINATOR_COMMANDS = ("approve_figures", "reopen_figures")
+PARTNER_ADMIN_COMMAND = "submit_figures"
 
 
 # -- the subject sets -------------------------------------------------------------------------
@@ -178,7 +187,7 @@ def reporting_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{REPORTING_US
         publish=(f"{subjects.figures_subject(subjects.NETWORK_SCOPE).rsplit('.', 1)[0]}.>",
                  HUB_DEAD_LETTERS, *dict.fromkeys(api), *acks(read)),
         subscribe=(subjects.network_query_subject("*").rsplit(".", 1)[0] + ".>",
-                   inbox(inbox_prefix)),
+                   subjects.hub_command_subject("*", "*"), inbox(inbox_prefix)),
         allow_responses=True)
 
 
@@ -188,6 +197,7 @@ def coordinator_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATO
     figures = [subjects.FIGURES_STREAM]
     return Permissions(
         publish=(subjects.network_query_subject("*").rsplit(".", 1)[0] + ".>",
+                 *(subjects.hub_command_subject("*", c) for c in COORDINATOR_COMMANDS),
                  *jetstream_api(figures), *acks(figures)),
         subscribe=(subjects.figures_subject(subjects.NETWORK_SCOPE).rsplit(".", 1)[0] + ".>",
                    inbox(inbox_prefix)))
@@ -308,4 +318,18 @@ def coordinator_user(password: Secret | None = None, *, nkey: str | None = None,
                      inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATOR_USER}") -> User:
     """The central coordinator's user."""
     return User(name, coordinator_permissions(inbox_prefix=inbox_prefix),
+                password=password, nkey=nkey)
+
+
+def partner_admin_permissions(partner: str) -> Permissions:
+    """A partner admin at the hub: submits its own partner's quarters, nothing else."""
+    return Permissions(
+        publish=(subjects.hub_command_subject(partner, PARTNER_ADMIN_COMMAND),),
+        subscribe=(inbox(inbox_of(f"admin-{subjects.check_partner(partner)}")),))
+
+
+def partner_admin_user(partner: str, password: Secret | None = None, *,
+                       nkey: str | None = None) -> User:
+    """The hub's user for a partner's admin: `admin-<partner>` (inbox `_INBOX.admin-<p>`)."""
+    return User(f"admin-{subjects.check_partner(partner)}", partner_admin_permissions(partner),
                 password=password, nkey=nkey)

@@ -8,7 +8,13 @@
   whenever they change, and each closed year and quarter. Event ids are derived from the
   content, so publishing the same figures again stores nothing new.
 - Questions over request/reply on `pace.network.qry.<query>`: `figures` (a whole report
-  for an as-of date and period), `status` (events received per partner) and `trends`.
+  for an as-of date and period), `status` (events received per partner), `trends` and
+  `approvals` (every approval event: what awaits the coordinator, and the FiguresApproved
+  that `pace replay --approved` checks).
+- Commands on `pace.network.cmd.<partner>.<command>` (services.reporting.approval): a
+  partner admin's `submit_figures`, the coordinator's `approve_figures` and `reopen_figures`.
+  The approval freezes the partner's figures of the quarter as the hub has them then; the
+  `figures` answer shows them, with later changes as adjustments (services.reporting.approved).
 - It runs on the shell every service shares (pace.service): the consumer is a Reaction on
   PACE_NETWORK, the figures go out through the shell's relay, the questions are its queries.
 """
@@ -30,22 +36,33 @@ from contracts import subjects
 from contracts.indicators import KEY_TRENDS
 from contracts.periods import PROGRAMME_START, Period
 from contracts.registry import decode, model_for
-from contracts.report import Report, report_to_dict
-from contracts.reporting import NetworkFiguresPublished, PartnerFiguresPublished
+from contracts.report import Report, normal_value, report_to_dict
+from contracts.reporting import (
+    APPROVAL_EVENTS,
+    ApproveFigures,
+    NetworkFiguresPublished,
+    PartnerFiguresPublished,
+    ReopenFigures,
+    SubmitFigures,
+)
+from pace.commands import CommandMeta, events_of
 from pace.connection import NatsAuth
 from pace.logging import get_logger
 from pace.network.hub import hub_dead_letter_subject, source_problem
 from pace.relay import sleep_unless
-from pace.service import Reaction, Service, ServiceRunner
+from pace.service import Reaction, Service, ServiceRunner, routes_for
 from pace.store import EventStore, NewEvent, RecordedEvent
-from services.reporting import disclosure
+from services.reporting import approval, disclosure
 from services.reporting import views as network_log
+from services.reporting.approved import is_quarter, with_approvals
 from services.reporting.domain import Fold
 from services.reporting.periods import closed_periods
 
 log = get_logger(__name__)
 
-QUERIES = ("figures", "status", "trends")
+QUERIES = ("figures", "status", "trends", "approvals")
+APPROVAL_COMMANDS = (SubmitFigures, ApproveFigures, ReopenFigures)
+_APPROVAL_TYPES = {model.event_type for model in APPROVAL_EVENTS}
 CONSUMER = "reporting"
 _FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
 
@@ -58,12 +75,17 @@ def current_payload(event_type: str, schema_version: int, payload: dict[str, Any
     return decode(event_type, schema_version, payload).model_dump(mode="json")
 
 
-def feed(fold: Fold, envelope_json: str | bytes) -> None:
-    """Apply one stored or exported envelope to the fold."""
+def feed(fold: Fold, envelope_json: str | bytes) -> str:
+    """Apply one stored or exported envelope to the fold; returns its partner."""
     envelope = orjson.loads(envelope_json)
     fold.apply(envelope["partner"], envelope["event_type"],
                current_payload(envelope["event_type"], envelope["schema_version"],
                                envelope["payload"]))
+    return str(envelope["partner"])
+
+
+class WrongSubjectError(ValueError):
+    """A command about one partner sent on another partner's subject."""
 
 
 def figures_subject_of(record: RecordedEvent) -> str:
@@ -102,6 +124,7 @@ class ReportingService:
         self.publish_delay = publish_delay
         self.fold = Fold()
         self.position = 0  # of the network log, applied to the fold
+        self.counted: dict[str, int] = {}  # network events folded, per partner
         self._changed = asyncio.Event()
         self._catching_up = asyncio.Lock()  # one reader at a time, or rows would fold twice
         self._published: set[uuid.UUID] = set()
@@ -114,7 +137,11 @@ class ReportingService:
             network_log.record(tx.connection, envelope)
 
         return Service(
-            subjects.HUB_DOMAIN, "reporting", self.store, routes=[],
+            subjects.HUB_DOMAIN, "reporting", self.store,
+            routes=routes_for(self.store, approval.decider, APPROVAL_COMMANDS,
+                              lambda c: approval.stream_id(c.partner_id, c.period),
+                              self._prepare),
+            command_subject=subjects.hub_command_subject("*", "*"),
             reactions=[Reaction(CONSUMER, ["pace.*.net.>"], keep, stream=subjects.NETWORK_STREAM,
                                 dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500,
                                 screen=source_problem)],
@@ -144,7 +171,8 @@ class ReportingService:
         async with self._catching_up:
             while rows := await self.store.db.read(network_log.after, self.position):
                 for position, envelope_json in rows:
-                    feed(self.fold, envelope_json)
+                    partner = feed(self.fold, envelope_json)
+                    self.counted[partner] = self.counted.get(partner, 0) + 1
                     self.position = position
                 applied += len(rows)
         if applied:
@@ -158,6 +186,47 @@ class ReportingService:
 
     def report(self, as_of: date, period: str = "to-date") -> Report:
         return self.fold.figures(as_of, Period.parse(period), self.countries)
+
+    # -- approval of closed quarters -------------------------------------------------------
+
+    async def _prepare(self, command: Any, meta: CommandMeta) -> approval.ApprovalCommand:
+        """The decider's command: the day, and for an approval the figures to freeze."""
+        expected = subjects.hub_command_subject(command.partner_id, "*").rsplit(".", 1)[0]
+        if meta.subject.rsplit(".", 1)[0] != expected:
+            raise WrongSubjectError(f"a command about {command.partner_id} must come on "
+                                    f"{expected}.<command>, not {meta.subject or 'no subject'}")
+        on = meta.now.date()
+        if isinstance(command, SubmitFigures):
+            return approval.SubmitQuarter(command.partner_id, command.period, on)
+        if isinstance(command, ReopenFigures):
+            return approval.ReopenQuarter(command.partner_id, command.period, on, command.reason)
+        await self.catch_up()
+        figures = self.report(on, command.period).partners.get(command.partner_id, {})
+        return approval.ApproveQuarter(command.partner_id, command.period, on,
+                                       self.counted.get(command.partner_id, 0),
+                                       {name: normal_value(name, value)
+                                        for name, value in figures.items()})
+
+    async def approval_of(self, partner: str, period: str) -> approval.Approval:
+        """Where a partner's quarter stands (open, submitted, approved)."""
+        records = await self.store.read_stream(approval.stream_id(partner, period))
+        return approval.decider.fold(events_of(records))
+
+    async def approved_report(self, report: Report) -> Report:
+        """The report with approved quarters frozen and their adjustments (a quarter only)."""
+        if not is_quarter(report.period):
+            return report
+        return with_approvals(report, {partner: await self.approval_of(partner, report.period)
+                                       for partner in report.partners})
+
+    async def approval_events(self) -> list[dict[str, Any]]:
+        """Every approval event in the hub's store, in order (for `pace replay --approved`)."""
+        found, after = [], 0
+        while records := await self.store.read_all(after=after, limit=1000):
+            found += [{"event_type": r.event_type, **r.envelope.payload} for r in records
+                      if r.event_type in _APPROVAL_TYPES]
+            after = records[-1].position
+        return found
 
     # -- publishing -----------------------------------------------------------------------
 
@@ -209,7 +278,9 @@ class ReportingService:
             as_of = disclosure.check_as_of(
                 date.fromisoformat(params.get("as_of") or today.isoformat()), today)
             report = disclosure.protect(self.report(as_of, params.get("period") or "to-date"))
-            return {"report": report_to_dict(report)}
+            return {"report": report_to_dict(await self.approved_report(report))}
+        if name == "approvals":
+            return {"approvals": await self.approval_events()}
         if name == "trends":
             points = [disclosure.check_as_of(date.fromisoformat(p), today)
                       for p in params.get("points", [])][:200]

@@ -129,6 +129,33 @@ def _charts(heading: str, note: str, charts: Iterable[str]) -> str:
             f'<div class="charts">\n{figures}\n</div>') if figures else ""
 
 
+def _approvals(report: Report) -> str:
+    """The quarter's approvals and adjustments: approved, current, difference."""
+    if not report.approvals and not report.adjustments:
+        return ""
+    rows = []
+    for partner in sorted({*report.approvals, *report.adjustments}):
+        approval = report.approvals.get(partner, {})
+        status = f"{approval.get('status', 'open')} {approval.get('on', '')}".strip()
+        changes = report.adjustments.get(partner, {})
+        if not changes:
+            rows.append(f'<tr><th scope="row">{_e(partner)}</th><td>{_e(status)}</td>'
+                        '<td>no adjustment</td><td></td><td></td><td></td></tr>')
+        for name, change in changes.items():
+            cells = "".join(f"<td>{_e(format_value(name, change[part]))}</td>"
+                            for part in ("approved", "current", "difference"))
+            rows.append(f'<tr data-adjustment="{_e(partner)}/{_e(name)}"><th scope="row">'
+                        f"{_e(partner)}</th><td>{_e(status)}</td><td>{_e(label_of(name))}</td>"
+                        f"{cells}</tr>")
+    head = "".join(f'<th scope="col">{h}</th>' for h in (
+        "Partner", "Status", "Indicator", "Approved", "Current", "Difference"))
+    return ("<h2>Approval and adjustments</h2>\n"
+            '<p class="meta">An approved partner\'s figures above are the approved ones; '
+            "events that arrived later show here as adjustments.</p>\n"
+            f'<div class="scroll"><table id="adjustments"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
 def _definitions() -> str:
     items = "".join(f"<dt>{_e(i.label)}</dt><dd>{_e(i.description)} "
                     f"(<code>{_e(i.name)}</code>)</dd>" for i in INDICATORS)
@@ -158,6 +185,7 @@ def to_html(report: Report, trends: Mapping[str, Series] | None = None, *,
         "<h2>By partner</h2>",
         _html_table("Figures by partner", sorted(report.partners.items()), report.network,
                     names),
+        _approvals(report),
         "<h2>Network breakdowns</h2>", *_breakdown_tables(report),
         _definitions(),
     ]

@@ -3,12 +3,16 @@
 It asks the hub's reporting service (`pace.network.qry.figures` and `...trends`) and
 listens to the figures it publishes (`pace.network.figures.*`); each publication is pushed
 to open dashboards as a server-sent event, on which the page fetches its figures again.
+For a quarter the coordinator approves submitted figures or reopens approved ones
+(services.web.hub_approvals); an approved partner's figures are the approved ones, with
+later changes beside them as adjustments.
 The hub holds no personal data, and neither does anything here.
 """
 
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from datetime import date
@@ -23,11 +27,13 @@ from contracts import subjects
 from contracts.indicators import KEY_TRENDS, format_value
 from contracts.periods import PROGRAMME_START, Period, quarter_ends
 from contracts.report import country_label, country_order, report_from_dict
+from contracts.reporting import QUARTER_PATTERN
 from pace.connection import NatsAuth, connect
 from services.web.auth import Sessions, User
 from services.web.common import CoordinatorUser, NavItem, make_app, render
 from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS
 from services.web.figures_charts import PALETTE, bar_chart, trend_charts
+from services.web.hub_approvals import approvals_router, awaiting
 
 NAV = [NavItem("figures", "/dashboard", "nav_dashboard")]
 KEEPALIVE_SECONDS = 15.0
@@ -167,6 +173,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             "country_label": country_label,
             "period": period,
             "as_of": as_of,
+            "quarter": re.fullmatch(QUARTER_PATTERN, period) is not None,
         }
 
     @app.get("/dashboard", include_in_schema=False)
@@ -188,9 +195,11 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
         series = {
             name: [(date.fromisoformat(d), v) for d, v in values] for name, values in trends.items()
         }
+        pending = awaiting((await ask(request, "approvals", {}))["approvals"])
         return render(
             request,
             "dashboard.html",
+            awaiting=pending,
             periods=periods_offered(as_of),
             trend_charts=trend_charts(series) if series else [],
             **context,
@@ -227,4 +236,5 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             feed.events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
 
+    app.include_router(approvals_router())
     return app

@@ -139,9 +139,13 @@ def test_shareable_events_figures_and_network_queries(doc: dict[str, Any]) -> No
     expected = {f"pace.network.figures.{P}": "PartnerFiguresPublishedEnvelope",
                 "pace.network.figures.network": "NetworkFiguresPublishedEnvelope"}
     for address, schema in expected.items():
-        (channel,) = channels[address]
-        assert payload_of(doc, channel)["title"] == schema
-        assert subjects.FIGURES_STREAM in channel["description"]
+        titles = {payload_of(doc, c)["title"]: c for c in channels[address]}
+        assert subjects.FIGURES_STREAM in titles[schema]["description"]
+    approvals = {payload_of(doc, c)["title"] for c in channels[f"pace.network.figures.{P}"]}
+    assert {"FiguresSubmittedEnvelope", "FiguresApprovedEnvelope",
+            "FiguresReopenedEnvelope"} <= approvals
+    (commands,) = channels[subjects.hub_command_subject("*", "*")]
+    assert commands[asyncapi.ORIGIN] == asyncapi.FROM_REPORTING  # the real subscriber
     for query in asyncapi.NETWORK_QUERIES:
         assert subjects.network_query_subject(query) in channels
     (wildcard,) = channels[subjects.network_query_subject("*")]

@@ -83,6 +83,12 @@ EXAMPLES: list[DomainEvent] = [
                                   "preschool": {"children": 6}}}),
     r.NetworkFiguresPublished(period="2016-10..2021-03", as_of=date(2021, 3, 31),
                               figures={"families_with_better_access_to_childcare": 697}),
+    r.FiguresSubmitted(partner_id="mechelen", period="2020-Q1", submitted_on=date(2020, 4, 2)),
+    r.FiguresApproved(partner_id="mechelen", period="2020-Q1", approved_on=date(2020, 4, 9),
+                      as_of=date(2020, 4, 9), events_counted=120,
+                      figures={"families_referred": 12, "share_working": 0.35}),
+    r.FiguresReopened(partner_id="mechelen", period="2020-Q1", reopened_on=date(2020, 5, 1),
+                      reason="late referrals"),
 ]
 
 
