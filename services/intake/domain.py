@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from contracts.commands import (
     DeclineReferral,
     EnrolFamily,
     EraseFamily,
+    HoldReferral,
     RecordConsent,
     ReferFamily,
+    SetReferralPriority,
     WithdrawConsent,
 )
 from contracts.intake import (
@@ -21,12 +24,16 @@ from contracts.intake import (
     FamilyErased,
     FamilyReferred,
     ParentRef,
+    ReferralAnswered,
     ReferralDeclined,
+    ReferralHeld,
+    ReferralOutcome,
+    ReferralPrioritySet,
 )
 from pace.domain import Decider, RuleBrokenError, UnknownFamilyError
 
 IntakeCommand = (ReferFamily | RecordConsent | WithdrawConsent | EnrolFamily | DeclineReferral
-                 | EraseFamily)
+                 | EraseFamily | HoldReferral | SetReferralPriority)
 
 
 @dataclass(frozen=True)
@@ -37,6 +44,8 @@ class Family:
     declined: bool = False
     erased: bool = False
     consents: frozenset[ConsentPurpose] = frozenset()
+    waiting_since: date | None = None  # on the programme's waiting list since
+    priority: int | None = None  # the waiting referral's priority (1 first)
 
 
 def stream_id(family_id: str) -> str:
@@ -52,15 +61,24 @@ def evolve(state: Family, event: object) -> Family:
         case ConsentWithdrawn(purpose=purpose):
             return replace(state, consents=state.consents - {purpose})
         case FamilyEnrolled():
-            return replace(state, enrolled=True)
+            return replace(state, enrolled=True, waiting_since=None)
         case ReferralDeclined():
-            return replace(state, declined=True)
+            return replace(state, declined=True, waiting_since=None)
+        case ReferralHeld(held_on=held_on, priority=priority):
+            return replace(state, waiting_since=held_on, priority=priority)
+        case ReferralPrioritySet(priority=priority):
+            return replace(state, priority=priority)
         case FamilyErased():
             return replace(state, erased=True)
     return state
 
 
 def decide(command: IntakeCommand, state: Family) -> list[object]:
+    """The command's events, each decision on the referral followed by the referrer's answer."""
+    return with_answers(_decide(command, state))
+
+
+def _decide(command: IntakeCommand, state: Family) -> list[object]:
     if isinstance(command, ReferFamily):
         return refer(command, state)
     _require_known(command.family_id, state)
@@ -86,6 +104,10 @@ def decide(command: IntakeCommand, state: Family) -> list[object]:
                                      declined_on=command.declined_on)]
         case EraseFamily():
             return [FamilyErased(family_id=command.family_id, erased_on=command.erased_on)]
+        case HoldReferral():
+            return hold(command, state)
+        case SetReferralPriority():
+            return set_priority(command, state)
     raise TypeError(f"not an intake command: {type(command).__name__}")
 
 
@@ -110,6 +132,47 @@ def enrol(command: EnrolFamily, state: Family) -> list[object]:
         raise RuleBrokenError(f"family {command.family_id} has not consented to a trajectory")
     return [FamilyEnrolled(family_id=command.family_id, coach_id=command.coach_id,
                            enrolled_on=command.enrolled_on)]
+
+
+def hold(command: HoldReferral, state: Family) -> list[object]:
+    """Put an undecided referral on the waiting list (no place in the programme for now)."""
+    if state.enrolled or state.declined:
+        raise RuleBrokenError(f"family {command.family_id} is already "
+                              + ("enrolled" if state.enrolled else "declined")
+                              + ": it cannot wait for a place")
+    if state.waiting_since is not None:
+        raise RuleBrokenError(f"family {command.family_id} is already on the waiting list "
+                              f"since {state.waiting_since.isoformat()}")
+    return [ReferralHeld(family_id=command.family_id, held_on=command.held_on,
+                         priority=command.priority)]
+
+
+def set_priority(command: SetReferralPriority, state: Family) -> list[object]:
+    """Change a waiting referral's priority; the same priority again changes nothing."""
+    if state.waiting_since is None:
+        raise RuleBrokenError(f"family {command.family_id} is not on the waiting list")
+    if command.priority == state.priority:
+        return []
+    return [ReferralPrioritySet(family_id=command.family_id, priority=command.priority,
+                                set_on=command.set_on)]
+
+
+def with_answers(events: list[object]) -> list[object]:
+    """The events, each enrolment, decline or hold followed by the referrer's answer."""
+    answered: list[object] = []
+    for event in events:
+        answered.append(event)
+        match event:
+            case FamilyEnrolled(family_id=family_id, enrolled_on=on):
+                answered.append(ReferralAnswered(family_id=family_id, answered_on=on,
+                                                 outcome=ReferralOutcome.ENROLLED))
+            case ReferralDeclined(family_id=family_id, declined_on=on, reason=reason):
+                answered.append(ReferralAnswered(family_id=family_id, answered_on=on,
+                                                 outcome=ReferralOutcome.DECLINED, reason=reason))
+            case ReferralHeld(family_id=family_id, held_on=on):
+                answered.append(ReferralAnswered(family_id=family_id, answered_on=on,
+                                                 outcome=ReferralOutcome.WAITING))
+    return answered
 
 
 def _require_known(family_id: str, state: Family) -> None:
