@@ -20,6 +20,7 @@ from contracts.intake import (
     ConsentPurpose,
     ConsentRecorded,
     ConsentWithdrawn,
+    DeclineReason,
     FamilyEnrolled,
     FamilyErased,
     FamilyReferred,
@@ -103,7 +104,8 @@ def _decide(command: IntakeCommand, state: Family) -> list[object]:
             return [ReferralDeclined(family_id=command.family_id, reason=command.reason,
                                      declined_on=command.declined_on)]
         case EraseFamily():
-            return [FamilyErased(family_id=command.family_id, erased_on=command.erased_on)]
+            return [*_off_the_waiting_list(command, state),
+                    FamilyErased(family_id=command.family_id, erased_on=command.erased_on)]
         case HoldReferral():
             return hold(command, state)
         case SetReferralPriority():
@@ -155,6 +157,14 @@ def set_priority(command: SetReferralPriority, state: Family) -> list[object]:
         return []
     return [ReferralPrioritySet(family_id=command.family_id, priority=command.priority,
                                 set_on=command.set_on)]
+
+
+def _off_the_waiting_list(command: EraseFamily, state: Family) -> list[object]:
+    """A waiting family that is erased leaves the list: its referral is declined that day."""
+    if state.waiting_since is None:
+        return []
+    return [ReferralDeclined(family_id=command.family_id, reason=DeclineReason.OTHER,
+                             declined_on=command.erased_on)]
 
 
 def with_answers(events: list[object]) -> list[object]:

@@ -9,6 +9,7 @@ import pytest
 from contracts.commands import (
     DeclineReferral,
     EnrolFamily,
+    EraseFamily,
     HoldReferral,
     ParentDetails,
     RecordConsent,
@@ -96,6 +97,17 @@ async def test_taken_and_declined_referrals_leave_the_list(partner) -> None:
         "fam-3"]
 
 
+async def test_an_erased_family_leaves_the_list_and_its_referrer_hears_a_decline(partner) -> None:
+    await waiting(partner, 1, EARLY, 3)
+
+    await partner.do("intake", EraseFamily(family_id="fam-1", erased_on=TODAY))
+
+    assert await partner.query("intake", "waiting", **STAFF) == []
+    answers = await partner.query("intake", "answers", month=TODAY.isoformat()[:7],
+                                  referrer="social_services")
+    assert [(a["outcome"], a["reason"]) for a in answers] == [("declined", "other")]
+
+
 async def test_holding_twice_is_refused(partner) -> None:
     await waiting(partner, 1, EARLY, 3)
 
@@ -131,3 +143,22 @@ async def test_answers_need_a_month_and_a_known_referrer(partner) -> None:
         await partner.query("intake", "answers", month="March", referrer="social_services")
     with pytest.raises(ValueError, match="unknown referrer 'jobcentre'"):
         await partner.query("intake", "answers", month="2026-03", referrer="jobcentre")
+
+
+async def test_the_hub_gets_the_hold_and_the_answer_without_priority_or_reason(partner) -> None:
+    await partner.do("intake", referral(1))
+    await partner.do("intake", RecordConsent(family_id="fam-1", given_on=TODAY,
+                                             purpose=ConsentPurpose.CROSS_BORDER_STATISTICS))
+
+    await partner.do("intake", HoldReferral(family_id="fam-1", held_on=LATE, priority=1))
+    await partner.do("intake", DeclineReferral(family_id="fam-1", declined_on=TODAY,
+                                               reason=DeclineReason.NOT_ELIGIBLE))
+
+    copies = [e for e in partner.events("sharing")
+              if isinstance(e, ReferralHeld | ReferralAnswered)]
+    assert [(type(e).__name__, getattr(e, "outcome", None)) for e in copies] == [
+        ("ReferralHeld", None), ("ReferralAnswered", ReferralOutcome.WAITING),
+        ("ReferralAnswered", ReferralOutcome.DECLINED)]
+    assert copies[0].priority is None and copies[0].held_on == LATE
+    assert copies[2].reason is None and copies[2].answered_on == TODAY
+    assert {e.family_id for e in copies} != {"fam-1"}

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from contracts.commands import (
     DeclineReferral,
     EnrolFamily,
+    EraseFamily,
     HoldReferral,
     SetReferralPriority,
 )
@@ -17,6 +18,7 @@ from contracts.intake import (
     ConsentPurpose,
     DeclineReason,
     FamilyEnrolled,
+    FamilyErased,
     ReferralAnswered,
     ReferralDeclined,
     ReferralHeld,
@@ -136,6 +138,17 @@ def test_a_taken_family_has_no_priority_to_set_any_more():
     given(decider, REFERRED, TRAJECTORY_CONSENT, HELD, ENROLLED).when(
         SetReferralPriority(family_id=FAMILY, priority=1, set_on=TAKEN_ON)
     ).then_raises(RuleBrokenError, match="not on the waiting list")
+
+
+def test_a_waiting_family_that_is_erased_leaves_the_list_declined_that_day():
+    state = given(decider, REFERRED, HELD).when(
+        EraseFamily(family_id=FAMILY, erased_on=TAKEN_ON)
+    ).then(ReferralDeclined(family_id=FAMILY, reason=DeclineReason.OTHER, declined_on=TAKEN_ON),
+           ReferralAnswered(family_id=FAMILY, outcome=ReferralOutcome.DECLINED,
+                            answered_on=TAKEN_ON, reason=DeclineReason.OTHER),
+           FamilyErased(family_id=FAMILY, erased_on=TAKEN_ON))
+
+    assert state.erased and state.declined and state.waiting_since is None
 
 
 def test_the_hub_copy_of_a_hold_may_leave_out_the_priority():
