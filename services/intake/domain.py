@@ -45,6 +45,7 @@ class Family:
     declined: bool = False
     erased: bool = False
     consents: frozenset[ConsentPurpose] = frozenset()
+    referred_on: date | None = None
     waiting_since: date | None = None  # on the programme's waiting list since
     priority: int | None = None  # the waiting referral's priority (1 first)
 
@@ -55,8 +56,8 @@ def stream_id(family_id: str) -> str:
 
 def evolve(state: Family, event: object) -> Family:
     match event:
-        case FamilyReferred(family_id=family_id):
-            return replace(state, family_id=family_id, referred=True)
+        case FamilyReferred(family_id=family_id, referred_on=referred_on):
+            return replace(state, family_id=family_id, referred=True, referred_on=referred_on)
         case ConsentRecorded(purpose=purpose):
             return replace(state, consents=state.consents | {purpose})
         case ConsentWithdrawn(purpose=purpose):
@@ -145,6 +146,10 @@ def hold(command: HoldReferral, state: Family) -> list[object]:
     if state.waiting_since is not None:
         raise RuleBrokenError(f"family {command.family_id} is already on the waiting list "
                               f"since {state.waiting_since.isoformat()}")
+    if state.referred_on is not None and command.held_on < state.referred_on:
+        raise RuleBrokenError(f"family {command.family_id} was referred on "
+                              f"{state.referred_on.isoformat()}: it cannot wait from "
+                              f"{command.held_on.isoformat()}")
     return [ReferralHeld(family_id=command.family_id, held_on=command.held_on,
                          priority=command.priority)]
 

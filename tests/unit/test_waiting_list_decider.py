@@ -64,6 +64,12 @@ def test_a_priority_outside_one_to_five_is_refused_by_the_command(priority):
         HoldReferral(family_id=FAMILY, held_on=HELD_ON, priority=priority)
 
 
+def test_a_referral_cannot_wait_from_before_it_was_made():
+    given(decider, REFERRED).when(
+        HoldReferral(family_id=FAMILY, held_on=date(2020, 3, 1))
+    ).then_raises(RuleBrokenError, match="referred on 2020-03-02: it cannot wait from 2020-03-01")
+
+
 def test_holding_a_referral_already_waiting_is_refused_with_its_date():
     given(decider, REFERRED, HELD).when(HOLD).then_raises(
         RuleBrokenError, match="already on the waiting list since 2020-03-04")
