@@ -1,5 +1,4 @@
-"""The programme's waiting list: referrals in the order they are taken, take or decline each,
-and the answers a partner sends back to a referrer each month (CSV)."""
+"""The programme's waiting list in order (take, decline, priority) and referrers' answers as CSV."""
 
 from __future__ import annotations
 
