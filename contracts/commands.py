@@ -20,6 +20,7 @@ from contracts.booking import (
 )
 from contracts.intake import (
     BIRTH_MONTH_PATTERN,
+    PRIORITY,
     ConsentPurpose,
     DeclineReason,
     Gender,
@@ -79,6 +80,18 @@ class DeclineReferral(Frozen):
     family_id: str = pseudonymous_id()
     reason: DeclineReason = public()
     declined_on: date = public()
+
+
+class HoldReferral(Frozen):
+    family_id: str = pseudonymous_id()
+    held_on: date = public()
+    priority: int = public(default=3, **PRIORITY)
+
+
+class SetReferralPriority(Frozen):
+    family_id: str = pseudonymous_id()
+    priority: int = public(**PRIORITY)
+    set_on: date = public()
 
 
 class EraseFamily(Frozen):
@@ -200,7 +213,7 @@ COMMANDS: dict[str, dict[str, type[Frozen]]] = {
     # The commands each service answers, by service and command name (staff tools, web app).
     "intake": {command_name(m): m for m in (
         ReferFamily, RecordConsent, WithdrawConsent, EnrolFamily,
-        DeclineReferral, EraseFamily)},
+        DeclineReferral, EraseFamily, HoldReferral, SetReferralPriority)},
     "booking": {command_name(m): m for m in (
         SetDaypartCapacity, BookSlot, CancelBooking, CheckIn, CheckOut,
         RecordNoShow, HandOverChild, ReleaseDueBookings)},

@@ -37,7 +37,14 @@ AFTER_COACHING = IndicatorSection(
     "until the `bridging_ends_on` that booking recorded in the family's latest SlotBooked or "
     "SlotWaitlisted (the partner's own `bridging_weeks`), else for 8 weeks, the network's "
     "default of that setting.")
-SECTIONS: tuple[IndicatorSection, ...] = (INTAKE, TRAJECTORIES, CHILDCARE, AFTER_COACHING)
+WAITING = IndicatorSection(
+    "waiting", "Programme waiting list",
+    "A family waits from its ReferralHeld.held_on (the partner had no place in the programme) "
+    "until the first ReferralAnswered with outcome \"enrolled\" or \"declined\" whose "
+    "answered_on is on or after held_on (its wait's end); a family whose wait has not ended "
+    "is still waiting.")
+SECTIONS: tuple[IndicatorSection, ...] = (INTAKE, WAITING, TRAJECTORIES, CHILDCARE,
+                                          AFTER_COACHING)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +85,17 @@ INDICATORS: tuple[Indicator, ...] = (
         "per referral month in W, the partner's latest UnsharedFamiliesCounted (counted_on "
         "<= end; the last one received when several share a date), summed: families the "
         "partner does not share for want of cross-border statistics consent."),
+    Indicator(
+        "families_waiting", "Families on the waiting list (at end)", "families", WAITING,
+        "Families waiting for a place in the programme at the period's end",
+        "a stock at end: families with held_on <= end whose wait has not ended on or before "
+        "end."),
+    Indicator(
+        "median_days_waiting", "Median days on the waiting list", "days", WAITING,
+        "Median days families waited for a place, waits that ended in the period",
+        "the median number of days from held_on to the wait's end, over the families whose "
+        "wait ended in W; 0.0 when there is none. Countries and the network take the median "
+        "of all their partners' waits (never a median of medians).", 1),
     Indicator(
         "trajectories_started", "Parents taken into a trajectory", "parents", TRAJECTORIES,
         "Parents taken into an activation trajectory (start date in the period)",

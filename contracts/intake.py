@@ -54,6 +54,18 @@ class DeclineReason(StrEnum):
     OTHER = "other"
 
 
+class ReferralOutcome(StrEnum):
+    """What the referrer hears back: the family was enrolled, declined, or is waiting."""
+
+    ENROLLED = "enrolled"
+    DECLINED = "declined"
+    WAITING = "waiting"
+
+
+PRIORITY = {"ge": 1, "le": 5}
+"""A waiting referral's priority: 1 is taken first, 5 last."""
+
+
 class ParentRef(Frozen):
     """A parent as events know them: an id and the gender programme reporting needs."""
 
@@ -118,6 +130,36 @@ class ReferralDeclined(DomainEvent):
     declined_on: date = public()
 
 
+class ReferralHeld(DomainEvent):
+    """The referral waits for a place in the programme (the waiting list), with a priority."""
+
+    context = "intake"
+    shareable = True
+    family_id: str = pseudonymous_id()
+    held_on: date = public()
+    priority: int | None = local(**PRIORITY)
+
+
+class ReferralPrioritySet(DomainEvent):
+    """The partner changed a waiting referral's priority."""
+
+    context = "intake"
+    family_id: str = pseudonymous_id()
+    priority: int = public(**PRIORITY)
+    set_on: date = public()
+
+
+class ReferralAnswered(DomainEvent):
+    """What the referrer is told of its referral: enrolled, declined or waiting, and when."""
+
+    context = "intake"
+    shareable = True
+    family_id: str = pseudonymous_id()
+    outcome: ReferralOutcome = public()
+    answered_on: date = public()
+    reason: DeclineReason | None = local()
+
+
 class FamilyErased(DomainEvent):
     """The family's vault key was destroyed: its personal data is unreadable everywhere."""
 
@@ -143,6 +185,6 @@ class UnsharedFamiliesCounted(DomainEvent):
 
 EVENTS: tuple[type[DomainEvent], ...] = (
     FamilyReferred, ConsentRecorded, ConsentWithdrawn, FamilyEnrolled, ReferralDeclined,
-    FamilyErased, UnsharedFamiliesCounted,
+    FamilyErased, UnsharedFamiliesCounted, ReferralHeld, ReferralPrioritySet, ReferralAnswered,
 )
 SUPERSEDED: tuple[type[DomainEvent], ...] = ()

@@ -9,14 +9,16 @@ from contracts.commands import (
     DeclineReferral,
     EnrolFamily,
     EraseFamily,
+    HoldReferral,
     RecordConsent,
     ReferFamily,
+    SetReferralPriority,
     WithdrawConsent,
 )
 from pace.commands import CommandMeta, execute_with
 from pace.service import CommandRoute, Reaction, Service, routes_for
 from pace.store import EventStore, RecordedEvent
-from services.intake import access, vault, views
+from services.intake import access, vault, views, waiting
 from services.intake.domain import decider, stream_id
 
 
@@ -57,6 +59,12 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
     async def family_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await read_recorded(views.family_details, params)
 
+    async def waiting_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await read_recorded(waiting.waiting_list, params)
+
+    async def answers_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await store.db.read(waiting.referrer_answers, params)
+
     async def access_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(access.listed, params)
 
@@ -64,10 +72,15 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
         CommandRoute("refer_family", ReferFamily, refer_family),
         *routes_for(store, decider, (RecordConsent, WithdrawConsent, EnrolFamily, DeclineReferral),
                     lambda command: stream_id(command.family_id)),
+        *routes_for(store, decider, (HoldReferral, SetReferralPriority),
+                    lambda command: stream_id(command.family_id)),
         CommandRoute("erase_family", EraseFamily, erase_family),
     ], [Reaction("intake-families", [subjects.context_event_subjects(partner, "intake")],
-                 views.apply_intake)],
-        tables=[vault.metadata, views.metadata, access.metadata],
-        queries={"families": families_query, "family": family_query, "access": access_query})
+                 views.apply_intake),
+        Reaction("intake-waiting", [subjects.context_event_subjects(partner, "intake")],
+                 waiting.apply_waiting)],
+        tables=[vault.metadata, views.metadata, access.metadata, waiting.metadata],
+        queries={"families": families_query, "family": family_query, "access": access_query,
+                 "waiting": waiting_query, "answers": answers_query})
     return service
 

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import date
 
 from contracts.commands import (
     DeclineReferral,
     EnrolFamily,
     EraseFamily,
+    HoldReferral,
     RecordConsent,
     ReferFamily,
+    SetReferralPriority,
     WithdrawConsent,
 )
 from contracts.intake import (
@@ -17,16 +20,21 @@ from contracts.intake import (
     ConsentPurpose,
     ConsentRecorded,
     ConsentWithdrawn,
+    DeclineReason,
     FamilyEnrolled,
     FamilyErased,
     FamilyReferred,
     ParentRef,
+    ReferralAnswered,
     ReferralDeclined,
+    ReferralHeld,
+    ReferralOutcome,
+    ReferralPrioritySet,
 )
 from pace.domain import Decider, RuleBrokenError, UnknownFamilyError
 
 IntakeCommand = (ReferFamily | RecordConsent | WithdrawConsent | EnrolFamily | DeclineReferral
-                 | EraseFamily)
+                 | EraseFamily | HoldReferral | SetReferralPriority)
 
 
 @dataclass(frozen=True)
@@ -37,6 +45,9 @@ class Family:
     declined: bool = False
     erased: bool = False
     consents: frozenset[ConsentPurpose] = frozenset()
+    referred_on: date | None = None
+    waiting_since: date | None = None  # on the programme's waiting list since
+    priority: int | None = None  # the waiting referral's priority (1 first)
 
 
 def stream_id(family_id: str) -> str:
@@ -45,22 +56,31 @@ def stream_id(family_id: str) -> str:
 
 def evolve(state: Family, event: object) -> Family:
     match event:
-        case FamilyReferred(family_id=family_id):
-            return replace(state, family_id=family_id, referred=True)
+        case FamilyReferred(family_id=family_id, referred_on=referred_on):
+            return replace(state, family_id=family_id, referred=True, referred_on=referred_on)
         case ConsentRecorded(purpose=purpose):
             return replace(state, consents=state.consents | {purpose})
         case ConsentWithdrawn(purpose=purpose):
             return replace(state, consents=state.consents - {purpose})
         case FamilyEnrolled():
-            return replace(state, enrolled=True)
+            return replace(state, enrolled=True, waiting_since=None)
         case ReferralDeclined():
-            return replace(state, declined=True)
+            return replace(state, declined=True, waiting_since=None)
+        case ReferralHeld(held_on=held_on, priority=priority):
+            return replace(state, waiting_since=held_on, priority=priority)
+        case ReferralPrioritySet(priority=priority):
+            return replace(state, priority=priority)
         case FamilyErased():
             return replace(state, erased=True)
     return state
 
 
 def decide(command: IntakeCommand, state: Family) -> list[object]:
+    """The command's events, each decision on the referral followed by the referrer's answer."""
+    return with_answers(_decide(command, state))
+
+
+def _decide(command: IntakeCommand, state: Family) -> list[object]:
     if isinstance(command, ReferFamily):
         return refer(command, state)
     _require_known(command.family_id, state)
@@ -85,7 +105,12 @@ def decide(command: IntakeCommand, state: Family) -> list[object]:
             return [ReferralDeclined(family_id=command.family_id, reason=command.reason,
                                      declined_on=command.declined_on)]
         case EraseFamily():
-            return [FamilyErased(family_id=command.family_id, erased_on=command.erased_on)]
+            return [*_off_the_waiting_list(command, state),
+                    FamilyErased(family_id=command.family_id, erased_on=command.erased_on)]
+        case HoldReferral():
+            return hold(command, state)
+        case SetReferralPriority():
+            return set_priority(command, state)
     raise TypeError(f"not an intake command: {type(command).__name__}")
 
 
@@ -110,6 +135,59 @@ def enrol(command: EnrolFamily, state: Family) -> list[object]:
         raise RuleBrokenError(f"family {command.family_id} has not consented to a trajectory")
     return [FamilyEnrolled(family_id=command.family_id, coach_id=command.coach_id,
                            enrolled_on=command.enrolled_on)]
+
+
+def hold(command: HoldReferral, state: Family) -> list[object]:
+    """Put an undecided referral on the waiting list (no place in the programme for now)."""
+    if state.enrolled or state.declined:
+        raise RuleBrokenError(f"family {command.family_id} is already "
+                              + ("enrolled" if state.enrolled else "declined")
+                              + ": it cannot wait for a place")
+    if state.waiting_since is not None:
+        raise RuleBrokenError(f"family {command.family_id} is already on the waiting list "
+                              f"since {state.waiting_since.isoformat()}")
+    if state.referred_on is not None and command.held_on < state.referred_on:
+        raise RuleBrokenError(f"family {command.family_id} was referred on "
+                              f"{state.referred_on.isoformat()}: it cannot wait from "
+                              f"{command.held_on.isoformat()}")
+    return [ReferralHeld(family_id=command.family_id, held_on=command.held_on,
+                         priority=command.priority)]
+
+
+def set_priority(command: SetReferralPriority, state: Family) -> list[object]:
+    """Change a waiting referral's priority; the same priority again changes nothing."""
+    if state.waiting_since is None:
+        raise RuleBrokenError(f"family {command.family_id} is not on the waiting list")
+    if command.priority == state.priority:
+        return []
+    return [ReferralPrioritySet(family_id=command.family_id, priority=command.priority,
+                                set_on=command.set_on)]
+
+
+def _off_the_waiting_list(command: EraseFamily, state: Family) -> list[object]:
+    """A waiting family that is erased leaves the list: its referral is declined that day."""
+    if state.waiting_since is None:
+        return []
+    return [ReferralDeclined(family_id=command.family_id, reason=DeclineReason.OTHER,
+                             declined_on=command.erased_on)]
+
+
+def with_answers(events: list[object]) -> list[object]:
+    """The events, each enrolment, decline or hold followed by the referrer's answer."""
+    answered: list[object] = []
+    for event in events:
+        answered.append(event)
+        match event:
+            case FamilyEnrolled(family_id=family_id, enrolled_on=on):
+                answered.append(ReferralAnswered(family_id=family_id, answered_on=on,
+                                                 outcome=ReferralOutcome.ENROLLED))
+            case ReferralDeclined(family_id=family_id, declined_on=on, reason=reason):
+                answered.append(ReferralAnswered(family_id=family_id, answered_on=on,
+                                                 outcome=ReferralOutcome.DECLINED, reason=reason))
+            case ReferralHeld(family_id=family_id, held_on=on):
+                answered.append(ReferralAnswered(family_id=family_id, answered_on=on,
+                                                 outcome=ReferralOutcome.WAITING))
+    return answered
 
 
 def _require_known(family_id: str, state: Family) -> None:

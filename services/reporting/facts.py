@@ -81,7 +81,7 @@ class Facts:
         "drops", "plans", "trainings", "trainings_completed", "jobs", "job_ends",
         "involvement_days", "capacities", "places", "check_ins", "check_outs", "no_shows",
         "late_cancellations", "waitlisted", "left_waitlist", "handovers", "compiled",
-        "unshared", "granted", "freed", "bridge_ends",
+        "unshared", "granted", "freed", "bridge_ends", "holds", "answers",
     )
 
     def __init__(self) -> None:
@@ -111,6 +111,8 @@ class Facts:
         self.freed: dict[str, str] = {}  # booking -> first cancelled_on / released_on
         self.bridge_ends: dict[str, str] = {}  # family -> the latest bridging_ends_on recorded
         self.unshared: dict[str, list[Counted]] = {}  # referral month -> its counts
+        self.holds: dict[str, str] = {}  # family -> held_on (the waiting list)
+        self.answers: dict[str, list[str]] = {}  # family -> answered_on of enrolled/declined
         self.compiled: Compiled | None = None  # joined and sorted; None when stale
 
 
@@ -245,6 +247,16 @@ def _unshared_counted(facts: Facts, p: Payload) -> None:
                                                                    p["families"]))
 
 
+def _referral_held(facts: Facts, p: Payload) -> None:
+    facts.holds[p["family_id"]] = p["held_on"]
+
+
+def _referral_answered(facts: Facts, p: Payload) -> None:
+    """A decision on the referral (enrolled or declined) can end a wait; 'waiting' cannot."""
+    if p["outcome"] != "waiting":
+        facts.answers.setdefault(p["family_id"], []).append(p["answered_on"])
+
+
 def _no_indicator(facts: Facts, p: Payload) -> None:
     """Shareable, but no indicator needs it (the partner is known to send events, though)."""
 
@@ -274,5 +286,7 @@ HANDLERS: dict[str, Callable[[Facts, Payload], None]] = {
     "ChildHandedOver": _handed_over,
     "BookingFlaggedForHandover": _no_indicator,
     "UnsharedFamiliesCounted": _unshared_counted,
+    "ReferralHeld": _referral_held,
+    "ReferralAnswered": _referral_answered,
 }
 """Event type -> what it records. Other event types (FamilyErased, ...) are ignored."""

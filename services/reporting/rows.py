@@ -99,6 +99,15 @@ class TrajectoryEnd(NamedTuple):
     completed: bool
 
 
+class Wait(NamedTuple):
+    """A family's time on the programme's waiting list."""
+
+    on: str  # held_on
+    key: str  # the family
+    ended_on: str | None  # the first enrolment or decline on or after held_on
+    days: int | None  # from held_on to ended_on
+
+
 Row = TypeVar("Row", bound=tuple[object, ...])
 
 
@@ -159,6 +168,9 @@ class Compiled:
                          for key, job in facts.jobs.items())
         self.involvement_days = Rows(Fact(on) for on in facts.involvement_days)
         self.unshared: dict[str, list[Counted]] = facts.unshared
+        self.waits = Rows(waits(facts))
+        self.waits_ended = Rows(wait._replace(on=wait.ended_on) for wait in self.waits.rows
+                                if wait.ended_on is not None)
         self._compile_childcare(facts, source_of)
 
     def _compile_childcare(self, facts: Facts, source_of: dict[str, str]) -> None:
@@ -214,6 +226,18 @@ class Compiled:
                      min((on for on in handed_over.get(family, ()) if on >= end.on),
                          default=None))
             for family, end in ends.items() if end.completed and family in with_places)
+
+
+def waits(facts: Facts) -> list[Wait]:
+    """Each held family's wait: from its hold to the first decision on or after it."""
+    found = []
+    for family, held_on in facts.holds.items():
+        ended_on = min((on for on in facts.answers.get(family, ()) if on >= held_on),
+                       default=None)
+        days = None if ended_on is None else (
+            date.fromisoformat(ended_on) - date.fromisoformat(held_on)).days
+        found.append(Wait(held_on, family, ended_on, days))
+    return found
 
 
 def family_ends(facts: Facts) -> dict[str, TrajectoryEnd]:

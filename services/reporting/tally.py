@@ -23,7 +23,7 @@ from services.reporting.rows import Compiled, Handover
 
 DAYPARTS = ("morning", "afternoon")
 _PARTS = tuple(f"{what}_{daypart}" for what in ("attended", "capacity") for daypart in DAYPARTS)
-_MEDIANS = ("median_days_to_handover",)
+_MEDIANS = ("median_days_to_handover", "median_days_waiting")
 """Indicators that are medians: a tally keeps their samples, summed tallies pool them."""
 _DIMENSIONS_OF: dict[str, tuple[tuple[str, Callable[[Any], str]], ...]] = {
     name: tuple((dimension, attrgetter(dimension)) for dimension, names in DIMENSIONS.items()
@@ -104,6 +104,14 @@ def _unshared(counts: dict[str, list[Counted]], start: str | None, end: str) -> 
     return found
 
 
+def _count_waiting(tally: Tally, c: Compiled, start: str | None, end: str) -> None:
+    """The waiting list: families still waiting at end, days waited by waits ending in W."""
+    tally.count("families_waiting", (wait for wait in c.waits.between(None, end)
+                                     if wait.ended_on is None or wait.ended_on > end))
+    tally.samples["median_days_waiting"] += [
+        wait.days for wait in c.waits_ended.between(start, end) if wait.days is not None]
+
+
 def _count_trajectories(tally: Tally, c: Compiled, start: str | None, end: str) -> None:
     tally.count("trajectories_started", c.started.between(start, end))
     tally.count("trajectories_completed", c.completed.between(start, end))
@@ -166,6 +174,7 @@ def _count_after_coaching(tally: Tally, c: Compiled, start: str | None, end: str
 
 COUNTERS: dict[str, SectionCounter] = {
     "intake": _count_intake,
+    "waiting": _count_waiting,
     "trajectories": _count_trajectories,
     "childcare": _count_childcare,
     "after_coaching": _count_after_coaching,

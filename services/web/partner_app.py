@@ -16,11 +16,12 @@ from pace.connection import NatsAuth, connect
 from services.web.auth import Role, Sessions, User
 from services.web.childcare_release import release_router
 from services.web.common import NavItem, make_app
-from services.web.partner import api, childcare, families, trajectories
+from services.web.partner import api, childcare, families, trajectories, waiting_list
 from services.web.partner.writes import RecentWrites
 
 NAV = [
     NavItem("families", "/families", "nav_families"),
+    NavItem("families", "/waiting-list", "nav_waiting"),
     NavItem("childcare", "/childcare", "nav_childcare"),
     NavItem("childcare", "/childcare/children", "nav_children"),
     NavItem("trajectories", "/trajectories", "nav_trajectories"),
@@ -62,6 +63,7 @@ def create_partner_app(
     app.state.locations = list(locations or ["centre"])
     app.state.writes = RecentWrites()
     app.include_router(release_router())
-    for router in (families.router, childcare.router, trajectories.router, api.router):
+    for router in (families.router, waiting_list.router, childcare.router, trajectories.router,
+                   api.router):
         app.include_router(router)
     return app

@@ -33,7 +33,7 @@ from services.sharing import views as sharing_views
 pytestmark = [pytest.mark.timeout(120)]
 SCHEMAS = store_schemas()
 HEADS = {  # what databases migrated before the revisions moved beside their service hold
-    "intake": "0006_intake_access",
+    "intake": "0008_intake_waiting",
     "booking": "0006_booking_trajectories",
     "trajectory": "0004_trajectory",
     "sharing": "0007_sharing_consent",

@@ -271,7 +271,7 @@ def test_a_trend_point_equals_the_to_date_figure_of_every_indicator() -> None:
 
 
 def test_every_indicator_has_a_label_a_description_and_a_definition() -> None:
-    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 30
+    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 32
     assert all(i.label and i.description and i.definition and i.unit for i in INDICATORS)
 
 

@@ -27,7 +27,9 @@ from contracts.intake import (
     FamilyReferred,
     Gender,
     ParentRef,
+    ReferralAnswered,
     ReferralDeclined,
+    ReferralOutcome,
     ReferralSource,
 )
 from pace.domain import RuleBrokenError, UnknownFamilyError
@@ -72,6 +74,10 @@ def withdrawn(purpose: ConsentPurpose, on: date = LATER) -> ConsentWithdrawn:
 ENROLLED = FamilyEnrolled(family_id=FAMILY, coach_id="coach-7", enrolled_on=DAY)
 DECLINED = ReferralDeclined(family_id=FAMILY, reason=DeclineReason.UNREACHABLE, declined_on=DAY)
 ERASED = FamilyErased(family_id=FAMILY, erased_on=LATER)
+ANSWERED_ENROLLED = ReferralAnswered(family_id=FAMILY, outcome=ReferralOutcome.ENROLLED,
+                                     answered_on=DAY)
+ANSWERED_DECLINED = ReferralAnswered(family_id=FAMILY, outcome=ReferralOutcome.DECLINED,
+                                     answered_on=DAY, reason=DeclineReason.UNREACHABLE)
 
 RECORD_TRAJECTORY_CONSENT = RecordConsent(family_id=FAMILY, purpose=TRAJECTORY, given_on=DAY)
 WITHDRAW_TRAJECTORY_CONSENT = WithdrawConsent(family_id=FAMILY, purpose=TRAJECTORY,
@@ -178,7 +184,7 @@ def test_withdrawing_one_purpose_leaves_the_others_given():
 # -- enrol ---------------------------------------------------------------------------------
 
 def test_a_family_that_consented_to_a_trajectory_is_enrolled():
-    given(decider, REFERRED, consented(TRAJECTORY)).when(ENROL).then(ENROLLED)
+    given(decider, REFERRED, consented(TRAJECTORY)).when(ENROL).then(ENROLLED, ANSWERED_ENROLLED)
 
 
 def test_enrolling_without_any_consent_is_refused():
@@ -220,14 +226,15 @@ def test_an_enrolled_family_may_withdraw_its_trajectory_consent_and_stays_enroll
 # -- decline -------------------------------------------------------------------------------
 
 def test_a_referral_can_be_declined():
-    given(decider, REFERRED).when(DECLINE).then(DECLINED)
+    given(decider, REFERRED).when(DECLINE).then(DECLINED, ANSWERED_DECLINED)
 
 
 @pytest.mark.parametrize("reason", list(DeclineReason))
 def test_a_referral_can_be_declined_for_each_reason(reason):
     given(decider, REFERRED).when(
         DeclineReferral(family_id=FAMILY, reason=reason, declined_on=DAY)
-    ).then(ReferralDeclined(family_id=FAMILY, reason=reason, declined_on=DAY))
+    ).then(ReferralDeclined(family_id=FAMILY, reason=reason, declined_on=DAY),
+           ANSWERED_DECLINED.model_copy(update={"reason": reason}))
 
 
 def test_declining_an_enrolled_family_is_refused():

@@ -10,7 +10,7 @@ from fastapi.responses import Response
 
 from services.web.auth import User
 from services.web.common import FamiliesUser, render
-from services.web.partner.talk import CHOICES, ask, command, new_id, outcome, send
+from services.web.partner.talk import CHOICES, ask, command, new_id, number, outcome, send
 
 router = APIRouter()
 
@@ -19,6 +19,7 @@ ACTIONS = {  # form action -> the intake command and its date field
     "withdraw": ("withdraw_consent", "withdrawn_on"),
     "enrol": ("enrol_family", "enrolled_on"),
     "decline": ("decline_referral", "declined_on"),
+    "hold": ("hold_referral", "held_on"),
     "erase": ("erase_family", "erased_on"),
 }
 
@@ -109,4 +110,6 @@ async def family_action(
             body["coach_id"] = user.username
         case "decline":
             body["reason"] = form.get("reason")
+        case "hold":
+            body["priority"] = number(form.get("priority") or 3, int)
     return await command(request, user, "intake", name, body, f"/families/{family_id}")
