@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from contracts.intake import ReferralAnswered, ReferralHeld, ReferralOutcome
-from tests.unit.test_indicators import END_2020, at, d, figures_of, given, referred
+from tests.unit.indicator_facts import END_2020, at, d, figures_of, given, referred
 
 
 def held(family: str, on: str) -> ReferralHeld:
