@@ -10,11 +10,12 @@ Usage: python -m contracts.indicators [--check | --write]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from contracts.generated_section import GeneratedSection
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,33 +313,19 @@ def definitions_markdown() -> str:
     return "\n".join(lines) + "\n"
 
 
+SECTION = GeneratedSection(README, DEFINITIONS_START, DEFINITIONS_END, definitions_markdown,
+                           "indicator definitions", "python -m contracts.indicators",
+                           DefinitionsMarkersError)
+
+
 def with_definitions(text: str) -> str:
     """The README text with the definitions between their markers replaced by current ones."""
-    start, end = text.find(DEFINITIONS_START), text.find(DEFINITIONS_END)
-    if start < 0 or end < start:
-        raise DefinitionsMarkersError(
-            f"the README has no indicator definition markers ({DEFINITIONS_START})")
-    return (text[:start + len(DEFINITIONS_START)] + "\n\n" + definitions_markdown() + "\n"
-            + text[end:])
+    return SECTION.spliced(text)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the definitions; --check: exit 1 when the README's are stale; --write: update."""
-    parser = argparse.ArgumentParser(prog="python -m contracts.indicators")
-    parser.add_argument("--check", action="store_true")
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args(argv)
-    if not (args.check or args.write):
-        print(definitions_markdown(), end="")
-        return 0
-    text = README.read_text(encoding="utf-8")
-    if args.check:
-        current = with_definitions(text) == text
-        print("indicator definitions are current" if current else
-              "indicator definitions are stale: run python -m contracts.indicators --write")
-        return 0 if current else 1
-    README.write_text(with_definitions(text), encoding="utf-8")
-    return 0
+    return SECTION.main(argv)
 
 
 if __name__ == "__main__":

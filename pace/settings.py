@@ -9,7 +9,6 @@ Usage: python -m pace.settings [--check | --write]
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import Any, Literal
@@ -18,6 +17,7 @@ from pydantic import AliasChoices, AliasPath, Field, SecretStr, field_validator,
 from pydantic_settings import BaseSettings, SettingsConfigDict
 from sqlalchemy.engine import make_url
 
+from contracts.generated_section import GeneratedSection
 from contracts.subjects import check_partner
 from pace.connection import NatsAuth
 
@@ -239,31 +239,18 @@ def settings_table() -> str:
     return "\n".join(lines) + "\n"
 
 
+SECTION = GeneratedSection(README, TABLE_START, TABLE_END, settings_table, "settings table",
+                           "python -m pace.settings", SettingsError)
+
+
 def with_table(text: str) -> str:
     """The README text with the table between its markers replaced by the current one."""
-    start, end = text.find(TABLE_START), text.find(TABLE_END)
-    if start < 0 or end < start:
-        raise SettingsError(f"the README has no settings table markers ({TABLE_START})")
-    return text[:start + len(TABLE_START)] + "\n\n" + settings_table() + "\n" + text[end:]
+    return SECTION.spliced(text)
 
 
 def main(argv: list[str] | None = None) -> int:
     """Print the table; --check: exit 1 when the README's is stale; --write: update it."""
-    parser = argparse.ArgumentParser(prog="python -m pace.settings")
-    parser.add_argument("--check", action="store_true")
-    parser.add_argument("--write", action="store_true")
-    args = parser.parse_args(argv)
-    if not (args.check or args.write):
-        print(settings_table(), end="")
-        return 0
-    text = README.read_text(encoding="utf-8")
-    if args.check:
-        current = with_table(text) == text
-        print("settings table is current" if current else
-              "settings table is stale: run python -m pace.settings --write")
-        return 0 if current else 1
-    README.write_text(with_table(text), encoding="utf-8")
-    return 0
+    return SECTION.main(argv)
 
 
 if __name__ == "__main__":
