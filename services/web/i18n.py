@@ -121,6 +121,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                             "Terminer le parcours"),
     "outcome": ("Outcome", "Resultaat", "Résultat"),
     "drop_trajectory": ("Stop the trajectory", "Traject stopzetten", "Arrêter le parcours"),
+    "coach": ("Coach", "Coach", "Accompagnateur"),
+    "reassign_coach": ("Hand over to another coach", "Andere coach toewijzen",
+                       "Confier à un autre accompagnateur"),
+    "reenter_trajectory": ("Start a new trajectory", "Nieuw traject starten",
+                           "Commencer un nouveau parcours"),
     # coordinator
     "dashboard_title": ("Cross-border figures", "Grensoverschrijdende cijfers",
                         "Chiffres transfrontaliers"),
