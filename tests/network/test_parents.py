@@ -143,11 +143,33 @@ def expected_figures(steps: Iterable[Step]) -> dict[str, int]:
     return figures
 
 
+def expected_genders(steps: Iterable[Step]) -> dict[str, int]:
+    """Parents taken into a trajectory by their own gender, from the referrals."""
+    gender_of: dict[str, str] = {}
+    first_of: dict[str, str] = {}
+    taken: set[str] = set()
+    for step in steps:
+        c = step.command
+        match c:
+            case wire.ReferFamily():
+                gender_of |= {p.parent_id: p.gender.value for p in c.parents}
+                first_of[c.family_id] = c.parents[0].parent_id
+            case wire.EnrolFamily():
+                taken |= set(c.parent_ids or (first_of[c.family_id],))
+            case wire.ReenterTrajectory():
+                taken.add(str(c.parent_id))
+    found: dict[str, int] = defaultdict(int)
+    for parent in taken:
+        found[gender_of[parent]] += 1
+    return dict(found)
+
+
 def test_the_expected_figures_are_what_the_story_says() -> None:
     assert expected_figures(STEPS) == {
         "families_referred": 3, "families_enrolled": 3, "trajectories_started": 4,
         "trajectories_completed": 2, "trajectories_dropped": 1, "trajectories_ongoing": 2,
         "development_plans_agreed": 1, "parents_trained": 2, "parents_found_work": 2}
+    assert expected_genders(STEPS) == {"female": 2, "male": 2}
 
 
 async def test_two_parents_a_re_entry_and_a_new_coach_give_the_same_figures_at_the_hub(
@@ -156,7 +178,7 @@ async def test_two_parents_a_re_entry_and_a_new_coach_give_the_same_figures_at_t
         nc = await connect(network.partner_url(PARTNER), network.partner_auth(PARTNER))
         try:
             client = PartnerClient(nc, PARTNER)
-            report = await drive(STEPS, {PARTNER: client})
+            driven = await drive(STEPS, {PARTNER: client})
 
             async def family_a_listed() -> list[tuple[str, str, str]] | None:
                 rows = [(t["parent_id"], t["coach_id"], t["status"]) for t in
@@ -166,11 +188,15 @@ async def test_two_parents_a_re_entry_and_a_new_coach_give_the_same_figures_at_t
             await eventually(family_a_listed, "family A's trajectories in the list")
         finally:
             await nc.close()
-        assert report.refused == [] and report.sent == len(STEPS), report.refused
+        assert driven.refused == [] and driven.sent == len(STEPS), driven.refused
         await network.wait_for_hub(timeout=120)
-        figures = network.reporting.report(AS_OF, "to-date").partners[PARTNER]
+        report = network.reporting.report(AS_OF, "to-date")
+        figures = report.partners[PARTNER]
         shared_types = {orjson.loads(m.data)["event_type"]
                         for m in await hub_messages(network, subjects.NETWORK_STREAM)}
 
     assert {name: figures[name] for name in COUNTED} == expected_figures(STEPS)
+    by_gender = report.breakdowns[PARTNER]["gender"]
+    assert {g: by_gender[g]["trajectories_started"] for g in by_gender} == \
+        expected_genders(STEPS)
     assert "TrajectoryStarted" in shared_types and "CoachReassigned" not in shared_types
