@@ -24,6 +24,7 @@ from contracts.intake import (
     ConsentPurpose,
     DeclineReason,
     Gender,
+    ParentId,
     ReferralSource,
     pseudonymous_id,
 )
@@ -71,9 +72,12 @@ class WithdrawConsent(Frozen):
 
 
 class EnrolFamily(Frozen):
+    """Take the family in: a trajectory for each parent named (none named: the first parent)."""
+
     family_id: str = pseudonymous_id()
     coach_id: str = pseudonymous_id()
     enrolled_on: date = public()
+    parent_ids: tuple[ParentId, ...] = Field(default=(), max_length=4)
 
 
 class DeclineReferral(Frozen):
@@ -154,54 +158,67 @@ class ReleaseDueBookings(Frozen):
 
 # -- trajectory --------------------------------------------------------------------------
 
-class AgreePlan(Frozen):
+class _TrajectoryCommand(Frozen):
+    """A command on a parent's trajectory; the parent may be left out when only one is open."""
+
     family_id: str = pseudonymous_id()
+    parent_id: str | None = pseudonymous_id(default=None)
+
+
+class AgreePlan(_TrajectoryCommand):
     goals: tuple[LifeDomain, ...] = public(min_length=1, max_length=6)
     agreed_on: date = public()
 
 
-class StartTraining(Frozen):
-    family_id: str = pseudonymous_id()
+class StartTraining(_TrajectoryCommand):
     training_id: str = pseudonymous_id()
     kind: TrainingKind = public()
     started_on: date = public()
 
 
-class CompleteTraining(Frozen):
-    family_id: str = pseudonymous_id()
+class CompleteTraining(_TrajectoryCommand):
     training_id: str = pseudonymous_id()
     completed_on: date = public()
 
 
-class StartJob(Frozen):
-    family_id: str = pseudonymous_id()
+class StartJob(_TrajectoryCommand):
     job_id: str = pseudonymous_id()
     kind: JobKind = public()
     hours_per_week: float = public(gt=0, le=60)
     started_on: date = public()
 
 
-class EndJob(Frozen):
-    family_id: str = pseudonymous_id()
+class EndJob(_TrajectoryCommand):
     job_id: str = pseudonymous_id()
     ended_on: date = public()
 
 
-class RecordInvolvementDay(Frozen):
-    family_id: str = pseudonymous_id()
+class RecordInvolvementDay(_TrajectoryCommand):
     attended_on: date = public()
 
 
-class CompleteTrajectory(Frozen):
-    family_id: str = pseudonymous_id()
+class CompleteTrajectory(_TrajectoryCommand):
     outcome: CompletionOutcome = public()
     completed_on: date = public()
 
 
-class DropTrajectory(Frozen):
-    family_id: str = pseudonymous_id()
+class DropTrajectory(_TrajectoryCommand):
     reason: DropReason = public()
     dropped_on: date = public()
+
+
+class ReassignCoach(_TrajectoryCommand):
+    """Another coach takes over: the parent's open trajectory, or (no parent) all the family's."""
+
+    coach_id: str = pseudonymous_id()
+    reassigned_on: date = public()
+
+
+class ReenterTrajectory(_TrajectoryCommand):
+    """A parent whose trajectory ended comes back: a new trajectory, the old one stays closed."""
+
+    coach_id: str = pseudonymous_id()
+    started_on: date = public()
 
 
 def command_name(model: type) -> str:
@@ -219,5 +236,6 @@ COMMANDS: dict[str, dict[str, type[Frozen]]] = {
         RecordNoShow, HandOverChild, ReleaseDueBookings)},
     "trajectory": {command_name(m): m for m in (
         AgreePlan, StartTraining, CompleteTraining, StartJob, EndJob,
-        RecordInvolvementDay, CompleteTrajectory, DropTrajectory)},
+        RecordInvolvementDay, CompleteTrajectory, DropTrajectory, ReassignCoach,
+        ReenterTrajectory)},
 }

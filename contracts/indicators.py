@@ -33,8 +33,9 @@ CHILDCARE = IndicatorSection("childcare", "Childcare")
 AFTER_COACHING = IndicatorSection(
     "after_coaching", "Childcare after coaching (the partners' pain point)",
     "A family's trajectory end is the latest TrajectoryCompleted.completed_on or "
-    "TrajectoryDropped.dropped_on of its trajectories (one per family in practice); a family "
-    "with neither has not ended. Its bridging period runs from a completion (not a drop) "
+    "TrajectoryDropped.dropped_on of its trajectories (one per parent taking part, and one "
+    "more for each re-entry); a family with a trajectory neither completed nor dropped has "
+    "not ended. Its bridging period runs from a completion (not a drop) "
     "until the `bridging_ends_on` that booking recorded in the family's latest SlotBooked or "
     "SlotWaitlisted (the partner's own `bridging_weeks`), else for 8 weeks, the network's "
     "default of that setting.")
@@ -100,8 +101,9 @@ INDICATORS: tuple[Indicator, ...] = (
     Indicator(
         "trajectories_started", "Parents taken into a trajectory", "parents", TRAJECTORIES,
         "Parents taken into an activation trajectory (start date in the period)",
-        "trajectories (parents taken into an activation trajectory) whose "
-        "TrajectoryStarted.started_on is in W."),
+        "distinct parents (TrajectoryStarted.parent_id; each parent taking part has a "
+        "trajectory of their own) with a TrajectoryStarted whose started_on is in W: a "
+        "parent who re-enters after an ended trajectory counts once."),
     Indicator(
         "development_plans_agreed", "Development plans agreed", "trajectories", TRAJECTORIES,
         "Trajectories with a personal development plan agreed in the period",

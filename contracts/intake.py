@@ -4,12 +4,18 @@ from __future__ import annotations
 
 from datetime import date
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any
+
+from pydantic import StringConstraints
 
 from contracts.base import DomainEvent, Frozen, local, pseudonymous, public
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.:-]{0,63}$"
 BIRTH_MONTH_PATTERN = r"^(19|20)\d\d-(0[1-9]|1[0-2])$"
+
+
+ParentId = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=ID_PATTERN)]
+"""A parent's pseudonymous id inside a collection of them."""
 
 
 def pseudonymous_id(**kwargs: Any) -> Any:
@@ -111,13 +117,18 @@ class ConsentWithdrawn(DomainEvent):
 
 
 class FamilyEnrolled(DomainEvent):
-    """The family is taken into an activation trajectory with a family coach."""
+    """The family is taken in with a family coach: a trajectory for each parent taking part.
+
+    `parent_ids` names the parents taking part (kept at the partner); events recorded before
+    it existed have None, which means the first parent referred.
+    """
 
     context = "intake"
     shareable = True
     family_id: str = pseudonymous_id()
     coach_id: str = pseudonymous_id()
     enrolled_on: date = public()
+    parent_ids: tuple[ParentId, ...] | None = local(min_length=1, max_length=4)
 
 
 class ReferralDeclined(DomainEvent):

@@ -67,7 +67,7 @@ Goals = Annotated[tuple[LifeDomain, ...], AfterValidator(_distinct)]
 
 
 class _TrajectoryEvent(DomainEvent):
-    """Events on one parent's trajectory (stream `trajectory-<trajectory_id>`)."""
+    """Events on one parent's trajectory, kept with the family's others (`trajectory-<family>`)."""
 
     context = "trajectory"
     shareable = True
@@ -141,8 +141,18 @@ class TrajectoryDropped(_TrajectoryEvent):
     dropped_on: date = public()
 
 
+class CoachReassigned(_TrajectoryEvent):
+    """Another family coach takes over the trajectory; the hub does not need to know."""
+
+    shareable = False
+    coach_id: str = pseudonymous_id()
+    previous_coach_id: str = pseudonymous_id()
+    reassigned_on: date = public()
+
+
 EVENTS: tuple[type[DomainEvent], ...] = (
     TrajectoryStarted, DevelopmentPlanAgreed, TrainingStarted, TrainingCompleted, JobStarted,
     JobEnded, ParentInvolvementDayAttended, TrajectoryCompleted, TrajectoryDropped,
+    CoachReassigned,
 )
 SUPERSEDED: tuple[type[DomainEvent], ...] = ()

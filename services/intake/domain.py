@@ -48,6 +48,7 @@ class Family:
     referred_on: date | None = None
     waiting_since: date | None = None  # on the programme's waiting list since
     priority: int | None = None  # the waiting referral's priority (1 first)
+    parents: tuple[str, ...] = ()
 
 
 def stream_id(family_id: str) -> str:
@@ -57,7 +58,8 @@ def stream_id(family_id: str) -> str:
 def evolve(state: Family, event: object) -> Family:
     match event:
         case FamilyReferred(family_id=family_id, referred_on=referred_on):
-            return replace(state, family_id=family_id, referred=True, referred_on=referred_on)
+            return replace(state, family_id=family_id, referred=True, referred_on=referred_on,
+                           parents=tuple(parent.parent_id for parent in event.parents))
         case ConsentRecorded(purpose=purpose):
             return replace(state, consents=state.consents | {purpose})
         case ConsentWithdrawn(purpose=purpose):
@@ -134,7 +136,18 @@ def enrol(command: EnrolFamily, state: Family) -> list[object]:
     if ConsentPurpose.TRAJECTORY not in state.consents:
         raise RuleBrokenError(f"family {command.family_id} has not consented to a trajectory")
     return [FamilyEnrolled(family_id=command.family_id, coach_id=command.coach_id,
-                           enrolled_on=command.enrolled_on)]
+                           enrolled_on=command.enrolled_on,
+                           parent_ids=taking_part(command, state))]
+
+
+def taking_part(command: EnrolFamily, state: Family) -> tuple[str, ...]:
+    """The parents the enrolment names, each once; none named: the first parent referred."""
+    named = tuple(dict.fromkeys(command.parent_ids)) or state.parents[:1]
+    strangers = [parent for parent in named if parent not in state.parents]
+    if strangers:
+        raise RuleBrokenError(f"{', '.join(strangers)} is not a parent of family "
+                              f"{command.family_id} (its parents: {', '.join(state.parents)})")
+    return named
 
 
 def hold(command: HoldReferral, state: Family) -> list[object]:

@@ -241,13 +241,15 @@ def waits(facts: Facts) -> list[Wait]:
 
 
 def family_ends(facts: Facts) -> dict[str, TrajectoryEnd]:
-    """Family -> its trajectory end: the latest completion or drop, and whether completed."""
+    """Family -> its trajectory end: the latest completion or drop, once none is still open."""
     ends: dict[str, TrajectoryEnd] = {}
     for stops, completed in ((facts.completions, True), (facts.drops, False)):
         for stop in stops.values():
             if stop.family not in ends or stop.on > ends[stop.family].on:
                 ends[stop.family] = TrajectoryEnd(stop.on, completed)
-    return ends
+    still_open = {start.family for trajectory, start in facts.trajectories.items()
+                  if trajectory not in facts.completions and trajectory not in facts.drops}
+    return {family: end for family, end in ends.items() if family not in still_open}
 
 
 def _days_after(end: TrajectoryEnd | None, on: str) -> int | None:

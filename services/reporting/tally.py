@@ -113,7 +113,8 @@ def _count_waiting(tally: Tally, c: Compiled, start: str | None, end: str) -> No
 
 
 def _count_trajectories(tally: Tally, c: Compiled, start: str | None, end: str) -> None:
-    tally.count("trajectories_started", c.started.between(start, end))
+    tally.count_distinct("trajectories_started", (  # parents: one who re-enters counts once
+        fact._replace(key=fact.parent) for fact in c.started.between(start, end)))
     tally.count("trajectories_completed", c.completed.between(start, end))
     tally.count("trajectories_dropped", c.dropped.between(start, end))
     tally.count("trajectories_ongoing", (fact for fact in c.running.between(None, end)

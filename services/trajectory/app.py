@@ -11,7 +11,9 @@ from contracts.commands import (
     CompleteTrajectory,
     DropTrajectory,
     EndJob,
+    ReassignCoach,
     RecordInvolvementDay,
+    ReenterTrajectory,
     StartJob,
     StartTraining,
 )
@@ -19,25 +21,26 @@ from pace.commands import decide_and_append, reaction_meta
 from pace.service import Reaction, Service, routes_for
 from pace.store import EventStore
 from services.trajectory import views
-from services.trajectory.domain import StartTrajectory, decider, stream_id
+from services.trajectory.domain import StartTrajectories, decider, stream_id
 
 COMMANDS = (AgreePlan, StartTraining, CompleteTraining, StartJob, EndJob, RecordInvolvementDay,
-            CompleteTrajectory, DropTrajectory)
+            CompleteTrajectory, DropTrajectory, ReassignCoach, ReenterTrajectory)
 
 
 def build(partner: str, store: EventStore) -> Service:
     def open_on_enrolment(tx: Any, envelope: Any, event: Any) -> None:
-        """FamilyReferred gives the parent; FamilyEnrolled opens the trajectory."""
+        """FamilyEnrolled opens a trajectory per parent named (FamilyReferred: the first)."""
         match event:
             case intake.FamilyReferred():
                 views.remember_parent(tx.connection, event)
             case intake.FamilyEnrolled():
-                parent_id = views.first_parent(tx.connection, event.family_id)
-                if parent_id is None:
+                parent_ids = event.parent_ids or (views.first_parent(tx.connection,
+                                                                     event.family_id),)
+                if None in parent_ids:
                     raise LookupError(f"family {event.family_id} enrolled before its referral "
                                       "reached trajectory")
-                command = StartTrajectory(event.family_id, parent_id, event.coach_id,
-                                          event.enrolled_on)
+                command = StartTrajectories(event.family_id, parent_ids, event.coach_id,
+                                            event.enrolled_on)
                 decide_and_append(tx, decider, stream_id(event.family_id), command,
                                   reaction_meta(envelope, "trajectory-enrolment"))
 

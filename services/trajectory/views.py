@@ -17,9 +17,10 @@ parents = Table(
     Column("parent_id", String(64), nullable=False),
 )
 trajectories = Table(
-    "trajectory_list", metadata,
-    Column("family_id", String(64), primary_key=True),
-    Column("trajectory_id", String(64), nullable=False),
+    "trajectory_parent_list", metadata,
+    Column("trajectory_id", String(64), primary_key=True),
+    Column("family_id", String(64), nullable=False, index=True),
+    Column("parent_id", String(64), nullable=False),
     Column("coach_id", String(64), nullable=False),
     Column("started_on", String(10), nullable=False),
     Column("status", String(20), nullable=False),
@@ -29,6 +30,7 @@ trajectories = Table(
 
 
 def first_parent(conn: Connection, family_id: str) -> str | None:
+    """The family's first parent referred: who an enrolment that names no parent means."""
     return conn.execute(select(parents.c.parent_id).where(
         parents.c.family_id == family_id)).scalar()
 
@@ -40,13 +42,16 @@ def remember_parent(conn: Connection, event: intake.FamilyReferred) -> None:
 
 def apply_trajectory(tx: Any, _envelope: Any, event: Any) -> None:
     conn = tx.connection
-    where = trajectories.c.family_id == getattr(event, "family_id", None)
+    where = trajectories.c.trajectory_id == getattr(event, "trajectory_id", None)
     match event:
         case ev.TrajectoryStarted():
             conn.execute(insert(trajectories), {
-                "family_id": event.family_id, "trajectory_id": event.trajectory_id,
-                "coach_id": event.coach_id, "started_on": event.started_on.isoformat(),
+                "trajectory_id": event.trajectory_id, "family_id": event.family_id,
+                "parent_id": event.parent_id, "coach_id": event.coach_id,
+                "started_on": event.started_on.isoformat(),
                 "status": "ongoing", "trainings": 0, "jobs": 0})
+        case ev.CoachReassigned():
+            conn.execute(update(trajectories).where(where).values(coach_id=event.coach_id))
         case ev.TrainingStarted():
             conn.execute(update(trajectories).where(where)
                          .values(trainings=trajectories.c.trainings + 1))
@@ -59,7 +64,9 @@ def apply_trajectory(tx: Any, _envelope: Any, event: Any) -> None:
 
 
 def list_trajectories(conn: Connection, params: dict[str, Any]) -> list[dict[str, Any]]:
-    query = select(trajectories).order_by(trajectories.c.started_on)
-    if params.get("status"):
-        query = query.where(trajectories.c.status == params["status"])
+    query = select(trajectories).order_by(trajectories.c.started_on,
+                                          trajectories.c.trajectory_id)
+    for name in ("status", "family_id", "coach_id"):
+        if params.get(name):
+            query = query.where(trajectories.c[name] == params[name])
     return [row._asdict() for row in conn.execute(query.limit(int(params.get("limit", 500))))]

@@ -162,6 +162,11 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "no_capacity": ("no capacity", "geen plaats", "pas de place"),
     "family_declined": ("family declined", "gezin weigerde", "la famille a refusé"),
     "unreachable": ("unreachable", "onbereikbaar", "injoignable"),
+    "coach": ("Coach", "Coach", "Accompagnateur"),
+    "reassign_coach": ("Hand over to another coach", "Andere coach toewijzen",
+                       "Confier à un autre accompagnateur"),
+    "reenter_trajectory": ("Start a new trajectory", "Nieuw traject starten",
+                           "Commencer un nouveau parcours"),
     # coordinator
     "dashboard_title": ("Cross-border figures", "Grensoverschrijdende cijfers",
                         "Chiffres transfrontaliers"),

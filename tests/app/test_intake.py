@@ -66,7 +66,8 @@ async def test_enrolment_needs_consent_to_a_trajectory(partner) -> None:
     accepted = await partner.when("intake", enrol)
 
     refused.then_refused(RuleBrokenError, "has not consented to a trajectory")
-    accepted.then(FamilyEnrolled(family_id="fam-1", coach_id="coach-1", enrolled_on=TODAY),
+    accepted.then(FamilyEnrolled(family_id="fam-1", coach_id="coach-1", enrolled_on=TODAY,
+                                 parent_ids=("par-1",)),
                   ReferralAnswered(family_id="fam-1", outcome=ReferralOutcome.ENROLLED,
                                    answered_on=TODAY))
 

@@ -35,7 +35,7 @@ SCHEMAS = store_schemas()
 HEADS = {  # what databases migrated before the revisions moved beside their service hold
     "intake": "0008_intake_waiting",
     "booking": "0006_booking_trajectories",
-    "trajectory": "0004_trajectory",
+    "trajectory": "0008_trajectory_per_parent",
     "sharing": "0007_sharing_consent",
     "reporting": "0005_reporting",
 }
@@ -95,7 +95,7 @@ def test_upgrading_twice_changes_nothing(database_url):
 def test_a_revision_that_drifts_from_the_metadata_is_seen(database_url):
     upgrade(database_url, SCHEMAS["trajectory"])
     run(database_url, lambda connection: connection.exec_driver_sql(
-        "ALTER TABLE trajectory_list ADD COLUMN mentor VARCHAR(64)"))
+        "ALTER TABLE trajectory_parent_list ADD COLUMN mentor VARCHAR(64)"))
 
     found = schema_differences(database_url, "trajectory")
 

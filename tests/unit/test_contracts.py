@@ -48,7 +48,8 @@ EXAMPLES: list[DomainEvent] = [
     referral(),
     i.ConsentRecorded(family_id="fam-1", purpose=i.ConsentPurpose.CHILDCARE, given_on=DAY),
     i.ConsentWithdrawn(family_id="fam-1", purpose=i.ConsentPurpose.TRAJECTORY, withdrawn_on=DAY),
-    i.FamilyEnrolled(family_id="fam-1", coach_id="coach-7", enrolled_on=DAY),
+    i.FamilyEnrolled(family_id="fam-1", coach_id="coach-7", enrolled_on=DAY,
+                     parent_ids=("par-1", "par-2")),
     i.ReferralDeclined(family_id="fam-1", reason=i.DeclineReason.UNREACHABLE, declined_on=DAY),
     i.FamilyErased(family_id="fam-1", erased_on=DAY),
     i.UnsharedFamiliesCounted(referred_in="2020-02", families=3, counted_on=DAY),
@@ -80,6 +81,8 @@ EXAMPLES: list[DomainEvent] = [
     t.ParentInvolvementDayAttended(**TRAJ, attended_on=DAY),
     t.TrajectoryCompleted(**TRAJ, outcome=t.CompletionOutcome.JOB, completed_on=DAY),
     t.TrajectoryDropped(**TRAJ, reason=t.DropReason.MOVED_AWAY, dropped_on=DAY),
+    t.CoachReassigned(**TRAJ, coach_id="coach-9", previous_coach_id="coach-7",
+                      reassigned_on=DAY),
     r.PartnerFiguresPublished(
         partner_id="mechelen", period="2017..2022", as_of=date(2022, 12, 31),
         figures={"families_entered": 167, "children_cared_for": 147, "share_working": 0.35},

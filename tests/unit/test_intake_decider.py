@@ -71,7 +71,8 @@ def withdrawn(purpose: ConsentPurpose, on: date = LATER) -> ConsentWithdrawn:
     return ConsentWithdrawn(family_id=FAMILY, purpose=purpose, withdrawn_on=on)
 
 
-ENROLLED = FamilyEnrolled(family_id=FAMILY, coach_id="coach-7", enrolled_on=DAY)
+ENROLLED = FamilyEnrolled(family_id=FAMILY, coach_id="coach-7", enrolled_on=DAY,
+                          parent_ids=("par-1",))
 DECLINED = ReferralDeclined(family_id=FAMILY, reason=DeclineReason.UNREACHABLE, declined_on=DAY)
 ERASED = FamilyErased(family_id=FAMILY, erased_on=LATER)
 ANSWERED_ENROLLED = ReferralAnswered(family_id=FAMILY, outcome=ReferralOutcome.ENROLLED,

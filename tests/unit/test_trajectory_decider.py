@@ -19,7 +19,7 @@ from contracts.commands import (
 )
 from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
 from pace.domain import RuleBrokenError, UnknownFamilyError
-from services.trajectory.domain import StartTrajectory, decider, stream_id, trajectory_id
+from services.trajectory.domain import StartTrajectories, decider, stream_id, trajectory_id
 from tests.unit.deciders import given
 
 FAMILY = "fam-1"
@@ -30,7 +30,8 @@ LATER = date(2020, 6, 1)
 
 # -- commands --------------------------------------------------------------------------------
 
-START = StartTrajectory(family_id=FAMILY, parent_id="par-1", coach_id="coach-7", started_on=DAY)
+START = StartTrajectories(family_id=FAMILY, parent_ids=("par-1",), coach_id="coach-7",
+                          started_on=DAY)
 AGREE_PLAN = AgreePlan(family_id=FAMILY, goals=(LifeDomain.WORK, LifeDomain.LANGUAGE),
                        agreed_on=DAY)
 START_TRAINING = StartTraining(family_id=FAMILY, training_id="tr-1",
@@ -81,7 +82,8 @@ def test_starting_a_trajectory_twice_changes_nothing():
 
 def test_starting_again_with_another_coach_changes_nothing_either():
     given(decider, STARTED).when(
-        StartTrajectory(family_id=FAMILY, parent_id="par-2", coach_id="coach-9", started_on=LATER)
+        StartTrajectories(family_id=FAMILY, parent_ids=("par-1",), coach_id="coach-9",
+                          started_on=LATER)
     ).then_nothing()
 
 
@@ -91,10 +93,10 @@ def test_starting_a_trajectory_that_has_ended_changes_nothing():
 
 def test_families_with_long_ids_get_distinct_trajectory_ids():
     prefix = "f" * 59
-    one = StartTrajectory(family_id=prefix + "00001", parent_id="par-1", coach_id="coach-7",
-                          started_on=DAY)
-    two = StartTrajectory(family_id=prefix + "00002", parent_id="par-2", coach_id="coach-7",
-                          started_on=DAY)
+    one = StartTrajectories(family_id=prefix + "00001", parent_ids=("par-1",),
+                            coach_id="coach-7", started_on=DAY)
+    two = StartTrajectories(family_id=prefix + "00002", parent_ids=("par-2",),
+                            coach_id="coach-7", started_on=DAY)
 
     [first] = decider.decide(one, decider.initial_state)
     [second] = decider.decide(two, decider.initial_state)
@@ -238,7 +240,7 @@ def test_a_trajectory_is_completed_with_each_outcome(outcome):
 def test_a_trajectory_is_completed_with_a_job_still_under_way():
     state = given(decider, STARTED, JOB_STARTED).when(COMPLETE).then(COMPLETED)
 
-    assert state.closed
+    assert state.trajectories[0].closed
 
 
 @pytest.mark.parametrize("reason", list(DropReason))
@@ -251,4 +253,4 @@ def test_a_trajectory_is_dropped_for_each_reason(reason):
 def test_a_dropped_trajectory_is_closed():
     state = given(decider, STARTED).when(DROP).then(DROPPED)
 
-    assert state.closed
+    assert state.trajectories[0].closed

@@ -115,7 +115,8 @@ def test_a_referral_not_waiting_has_no_priority_to_set():
 def test_a_waiting_family_is_taken_from_the_list_by_enrolment():
     state = given(decider, REFERRED, TRAJECTORY_CONSENT, HELD).when(
         EnrolFamily(family_id=FAMILY, coach_id="coach-7", enrolled_on=TAKEN_ON)
-    ).then(FamilyEnrolled(family_id=FAMILY, coach_id="coach-7", enrolled_on=TAKEN_ON),
+    ).then(FamilyEnrolled(family_id=FAMILY, coach_id="coach-7", enrolled_on=TAKEN_ON,
+                          parent_ids=("par-1",)),
            ReferralAnswered(family_id=FAMILY, outcome=ReferralOutcome.ENROLLED,
                             answered_on=TAKEN_ON))
 

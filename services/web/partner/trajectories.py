@@ -1,4 +1,4 @@
-"""Trajectories: the list, a family's trajectory page and the coach's actions on it."""
+"""Trajectories: the list, a family's trajectories (one per parent) and the coach's actions."""
 
 from __future__ import annotations
 
@@ -15,9 +15,20 @@ from services.web.partner.talk import CHOICES, ask, command, names, number
 router = APIRouter()
 
 
-async def trajectory_of(request: Request, user: User, family_id: str) -> dict[str, Any] | None:
-    rows = await ask(request, user, "trajectory", "trajectories")
-    return next((r for r in rows if r["family_id"] == family_id), None)
+async def trajectories_of(request: Request, user: User, family_id: str) -> list[dict[str, Any]]:
+    """The family's trajectories, in the order they started."""
+    return await ask(request, user, "trajectory", "trajectories", family_id=family_id)
+
+
+def id_prefix(trajectory_id: str) -> str:
+    """What a trajectory's training and job ids start with (`fam-1`, then `fam-1.2`, ...)."""
+    return trajectory_id.removeprefix("traj-")
+
+
+def reenterable(rows: list[dict[str, Any]]) -> list[str]:
+    """Parents whose latest trajectory was completed or dropped: they may re-enter."""
+    latest = {row["parent_id"]: row for row in rows}
+    return [parent for parent, row in latest.items() if row["status"] != "ongoing"]
 
 
 @router.get("/trajectories", include_in_schema=False)
@@ -30,33 +41,41 @@ async def trajectories_page(request: Request, user: TrajectoriesUser) -> Respons
 
 @router.get("/trajectories/{family_id}", include_in_schema=False)
 async def trajectory_page(request: Request, user: TrajectoriesUser, family_id: str) -> Response:
-    row = await trajectory_of(request, user, family_id)
-    if row is None:
+    rows = await trajectories_of(request, user, family_id)
+    if not rows:
         raise HTTPException(404, f"no trajectory for family {family_id}")
     family = await ask(request, user, "intake", "family", family_id=family_id)
+    family = family[0] if family else None
+    parent_names = {p["parent_id"]: p["full_name"] for p in (family or {}).get("parents", [])}
+    for row in rows:
+        prefix = id_prefix(row["trajectory_id"])
+        row["parent_name"] = parent_names.get(row["parent_id"], row["parent_id"])
+        row["training_ids"] = [f"{prefix}-t{i}" for i in range(1, row["trainings"] + 1)]
+        row["job_ids"] = [f"{prefix}-j{i}" for i in range(1, row["jobs"] + 1)]
     return render(
         request,
         "trajectory.html",
-        trajectory=row,
-        family=family[0] if family else None,
+        trajectories=rows,
+        family_id=family_id,
+        family=family,
+        reenterable=[(p, parent_names.get(p, p)) for p in reenterable(rows)],
         today=date.today(),
-        training_ids=[f"{family_id}-t{i}" for i in range(1, row["trainings"] + 1)],
-        job_ids=[f"{family_id}-j{i}" for i in range(1, row["jobs"] + 1)],
         **CHOICES,
     )
 
 
 def trajectory_command(
-    action: str, form: Any, family_id: str, counts: dict[str, Any]
+    action: str, form: Any, counts: dict[str, Any]
 ) -> tuple[str, dict[str, Any]]:
     """The trajectory command a form asks for; new trainings and jobs get the next number."""
     on = str(form.get("on") or date.today().isoformat())
+    prefix = id_prefix(counts["trajectory_id"])
     match action:
         case "plan":
             return "agree_plan", {"goals": form.getlist("goals"), "agreed_on": on}
         case "training":
             return "start_training", {
-                "training_id": f"{family_id}-t{counts['trainings'] + 1}",
+                "training_id": f"{prefix}-t{counts['trainings'] + 1}",
                 "kind": form.get("kind"),
                 "started_on": on,
             }
@@ -65,7 +84,7 @@ def trajectory_command(
                                          "completed_on": on}
         case "job":
             return "start_job", {
-                "job_id": f"{family_id}-j{counts['jobs'] + 1}",
+                "job_id": f"{prefix}-j{counts['jobs'] + 1}",
                 "kind": form.get("kind"),
                 "hours_per_week": number(form.get("hours_per_week"), float),
                 "started_on": on,
@@ -78,7 +97,23 @@ def trajectory_command(
             return "complete_trajectory", {"outcome": form.get("outcome"), "completed_on": on}
         case "drop":
             return "drop_trajectory", {"reason": form.get("reason"), "dropped_on": on}
+        case "coach":
+            return "reassign_coach", {"coach_id": form.get("coach_id"), "reassigned_on": on}
+        case "reenter":
+            return "reenter_trajectory", {"coach_id": form.get("coach_id"), "started_on": on}
     raise HTTPException(404, f"no action {action}")
+
+
+def chosen(rows: list[dict[str, Any]], family_id: str, parent_id: str | None
+           ) -> dict[str, Any]:
+    """The trajectory a form is for: the parent's latest, else the family's only open one."""
+    if parent_id:
+        mine = [row for row in rows if row["parent_id"] == parent_id]
+    else:
+        mine = [row for row in rows if row["status"] == "ongoing"]
+        mine = mine if len(mine) == 1 else []  # none or several: the service says which
+    return mine[-1] if mine else {"trajectory_id": f"traj-{family_id}", "trainings": 0,
+                                  "jobs": 0}
 
 
 @router.post("/trajectories/{family_id}/{action}", include_in_schema=False)
@@ -86,9 +121,11 @@ async def trajectory_action(
     request: Request, user: TrajectoriesUser, family_id: str, action: str
 ) -> Response:
     form = await request.form()
-    counts = await trajectory_of(request, user, family_id) or {"trainings": 0, "jobs": 0}
-    name, body = trajectory_command(action, form, family_id, counts)
+    parent_id = str(form.get("parent_id") or "") or None
+    counts = chosen(await trajectories_of(request, user, family_id), family_id, parent_id)
+    name, body = trajectory_command(action, form, counts)
     return await command(
-        request, user, "trajectory", name, {"family_id": family_id, **body},
+        request, user, "trajectory", name,
+        {"family_id": family_id, "parent_id": parent_id, **body},
         f"/trajectories/{family_id}",
     )
