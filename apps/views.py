@@ -56,6 +56,7 @@ class UnknownViewsError(ValueError):
 def projections() -> dict[str, Projection]:
     """Each service's rebuildable read models (sharing's tables are consent state, not views)."""
     from contracts.intake import FamilyReferred
+    from services.booking import trajectory_view as following
     from services.booking import views as booking
     from services.intake import views as intake
     from services.trajectory import views as trajectory
@@ -67,7 +68,7 @@ def projections() -> dict[str, Projection]:
     return {
         "intake": Projection(intake.metadata, (("intake", intake.apply_intake),)),
         "booking": Projection(booking.metadata, (("intake", booking.apply_intake),
-                                                 ("trajectory", booking.apply_trajectory),
+                                                 ("trajectory", following.apply_trajectory),
                                                  ("booking", booking.apply_booking))),
         "trajectory": Projection(trajectory.metadata, (
             ("intake", remember_parent), ("trajectory", trajectory.apply_trajectory))),

@@ -11,7 +11,7 @@ from contracts.booking import ChildHandedOver, ReleaseReason, TrajectoryState
 from contracts.intake import ConsentPurpose
 from pace.commands import decide_and_append, reaction_meta
 from pace.consumer import Handler
-from services.booking import views
+from services.booking import trajectory_view, views
 from services.booking.domain import (
     FlagForHandover,
     ReleaseBooking,
@@ -41,7 +41,7 @@ def on_trajectory(policy: Policy) -> Handler:
     """
 
     def handle(tx: Any, envelope: Any, event: Any) -> None:
-        views.apply_trajectory(tx, envelope, event)
+        trajectory_view.apply_trajectory(tx, envelope, event)
         match event:
             case traj.TrajectoryCompleted():
                 ended = event.completed_on

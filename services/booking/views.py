@@ -22,7 +22,6 @@ from sqlalchemy import (
 
 from contracts import booking as ev
 from contracts import intake
-from contracts import trajectory as traj
 from contracts.booking import TrajectoryState
 from contracts.intake import ConsentPurpose
 from services.booking.places import free_places, taken_places
@@ -76,6 +75,12 @@ trajectories = Table(
     Column("family_id", String(64), primary_key=True),
     Column("state", String(20), nullable=False),
     Column("ended_on", Date, nullable=True),
+)
+open_trajectories = Table(  # each parent's open trajectory: the family is active while any is
+    "booking_open_trajectories",
+    metadata,
+    Column("trajectory_id", String(64), primary_key=True),
+    Column("family_id", String(64), nullable=False, index=True),
 )
 handovers = Table(
     "booking_handovers",
@@ -132,32 +137,6 @@ def waiting_facts(conn: Connection, session_id: str) -> dict[str, FamilyFacts]:
         )
     ).scalars()
     return families_facts(conn, sorted(set(waiting)))
-
-
-def apply_trajectory(tx: Any, _envelope: Any, event: Any) -> None:
-    """Keep booking's view of each family's trajectory: active, completed or dropped, and when."""
-    match event:
-        case traj.TrajectoryStarted():
-            _set_trajectory(tx.connection, event.family_id, TrajectoryState.ACTIVE, None)
-        case traj.TrajectoryCompleted():
-            _set_trajectory(
-                tx.connection, event.family_id, TrajectoryState.COMPLETED, event.completed_on
-            )
-        case traj.TrajectoryDropped():
-            _set_trajectory(
-                tx.connection, event.family_id, TrajectoryState.DROPPED, event.dropped_on
-            )
-
-
-def _set_trajectory(
-    conn: Connection, family_id: str, state: TrajectoryState, ended_on: date | None
-) -> None:
-    values = {"state": state.value, "ended_on": ended_on}
-    changed = conn.execute(
-        update(trajectories).where(trajectories.c.family_id == family_id).values(**values)
-    )
-    if changed.rowcount == 0:
-        conn.execute(insert(trajectories), {"family_id": family_id, **values})
 
 
 def apply_intake(tx: Any, _envelope: Any, event: Any) -> None:

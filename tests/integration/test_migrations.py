@@ -34,7 +34,7 @@ pytestmark = [pytest.mark.timeout(120)]
 SCHEMAS = store_schemas()
 HEADS = {  # what databases migrated before the revisions moved beside their service hold
     "intake": "0008_intake_waiting",
-    "booking": "0006_booking_trajectories",
+    "booking": "0009_booking_open_trajectories",
     "trajectory": "0008_trajectory_per_parent",
     "sharing": "0007_sharing_consent",
     "reporting": "0005_reporting",
