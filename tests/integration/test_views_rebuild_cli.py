@@ -55,7 +55,7 @@ def test_pace_views_rebuild_refills_booking_from_the_partners_stores(tmp_path, m
                                       "--partner", PARTNER, "--data-dir", str(tmp_path)])
 
     assert result.exit_code == 0, result.output
-    assert "mechelen booking: 6 view tables rebuilt" in result.output
+    assert "mechelen booking: 7 view tables rebuilt" in result.output
     assert asyncio.run(booking_views(tmp_path)) == live
 
 
