@@ -120,7 +120,8 @@ async def test_a_database_restart_refuses_clearly_and_recovers_by_itself(tmp_pat
 
         stored_ids = Counter(r.event_id for r in counts["records"])
         answered = [e["event_id"] for events in accepted.values() for e in events]
-        assert len(answered) == len(set(answered)) == families * 3
+        # referral, consent, and an enrolment answered to the referrer (ReferralAnswered)
+        assert len(answered) == len(set(answered)) == families * 4
         assert all(stored_ids[event_id] == 1 for event_id in answered), \
             "an accepted command's event is missing or doubled"
         assert Counter(on_stream) == Counter(r.event_id for r in counts["published"]), \
