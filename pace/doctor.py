@@ -33,6 +33,7 @@ Level = Literal["ok", "warn", "fail"]
 # The durable consumers a partner's service set runs on PACE_EVENTS, and whose they are.
 PARTNER_CONSUMERS: dict[str, str] = {
     "intake-families": "intake",
+    "intake-waiting": "intake",
     "booking-families": "booking",
     "booking-bookings": "booking",
     "booking-handover": "booking",
