@@ -28,6 +28,10 @@ from typing import Any
 
 import nats
 
+from pace.logging import get_logger
+
+_log = get_logger(__name__)
+
 ENV_PREFIX = "PACE_NATS_"
 
 
@@ -147,6 +151,16 @@ class NatsAuth:
         return [self.password] if self.password else []
 
 
+async def _report(error: Exception) -> None:
+    """A connection's error, logged once; a TLS peer's data after its close notify (as a
+    connection closes) is normal shutdown, not an error."""
+    if isinstance(error, ssl.SSLError) and "AFTER_CLOSE_NOTIFY" in str(error):
+        _log.debug("nats.tls_closed", error=str(error))
+        return
+    _log.warning("nats.error", error=repr(error))
+
+
 async def connect(url: str, auth: NatsAuth | None = None, **options: Any) -> nats.NATS:
     """`nats.connect` with the auth's options (given options win)."""
-    return await nats.connect(url, **{**(auth or NatsAuth()).connect_options(), **options})
+    return await nats.connect(url, **{"error_cb": _report,
+                                      **(auth or NatsAuth()).connect_options(), **options})
