@@ -38,8 +38,10 @@ docker-stop:
 test-fast: $(BIN)/.installed
 	$(BIN)/python -m pytest tests/unit tests/app
 
+# Two workers (a whole test file each, longest files first: tests/conftest.py); the slowest
+# tests are listed at the end.
 test: $(BIN)/.installed browser docker
-	$(BIN)/python -m pytest; status=$$?; deploy/images/engine.sh stop $(VENV); exit $$status
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder --durations=15; status=$$?; deploy/images/engine.sh stop $(VENV); exit $$status
 
 # Style (ruff), the dependency rules between packages (import-linter, contracts in
 # pyproject.toml) and types (mypy on contracts, pace and every service's domain). All three

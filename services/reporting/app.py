@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
@@ -65,6 +66,7 @@ APPROVAL_COMMANDS = (SubmitFigures, ApproveFigures, ReopenFigures)
 _APPROVAL_TYPES = {model.event_type for model in APPROVAL_EVENTS}
 CONSUMER = "reporting"
 _FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
+PUBLISH_SHARE = 10  # between publications, at least this many times the last one took
 
 
 def current_payload(event_type: str, schema_version: int, payload: dict[str, Any]
@@ -231,18 +233,23 @@ class ReportingService:
     # -- publishing -----------------------------------------------------------------------
 
     async def _publish_loop(self, stop: asyncio.Event) -> None:
+        took = 0.0  # the last publication's time: publishing takes at most a tenth of ours
         while not stop.is_set():
             if not self._changed.is_set():
                 await sleep_unless(stop, 0.2)
                 continue
-            await sleep_unless(stop, self.publish_delay)  # let a burst settle
+            # Let a burst settle; on a long history, computing every closed period's figures
+            # takes seconds, so wait ten times that: the fold keeps up with the network.
+            await sleep_unless(stop, max(self.publish_delay, PUBLISH_SHARE * took))
             if stop.is_set():
                 return
             self._changed.clear()
+            started = time.monotonic()
             try:
                 await self.publish()
             except Exception:  # noqa: BLE001 - try again on the next change
                 log.exception("reporting.publish_failed")
+            took = time.monotonic() - started
 
     async def publish(self) -> int:
         """Publish the to-date figures and every closed period's; returns new events."""
