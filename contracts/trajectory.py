@@ -190,7 +190,7 @@ class ActionOwner(StrEnum):
 
 
 class ContactRecorded(_TrajectoryEvent):
-    """The coach had (or tried) a contact; its note, if any, is in intake's vault under contact_id."""
+    """The coach had (or tried) a contact; its note, if any, is in intake's vault."""
 
     shareable = False
     contact_id: str = pseudonymous_id()

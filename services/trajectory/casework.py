@@ -20,6 +20,8 @@ from pace.domain import RuleBrokenError
 COMMANDS = (RecordContact, AddPlanAction, CompletePlanAction, DropPlanAction, RedatePlanAction)
 ON_ACTION = (CompletePlanAction, DropPlanAction, RedatePlanAction)
 DEFAULT_SILENT_WEEKS = 4  # "no contact for N weeks": the partner's setting, else this
+COUNTS_AS_CONTACT = frozenset(ev.ContactKind) - {ev.ContactKind.NO_ANSWER}
+"""An outreach attempt without answer is recorded, but the family stays on the coach's list."""
 
 
 class ActionStatus(StrEnum):
