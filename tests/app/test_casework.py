@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
+from contracts import subjects
 from contracts.commands import (
     AddPlanAction,
     CompletePlanAction,
@@ -15,7 +16,9 @@ from contracts.commands import (
     RecordContact,
     RedatePlanAction,
 )
+from contracts.intake import ConsentPurpose
 from contracts.trajectory import (
+    CASEWORK_EVENTS,
     ActionOwner,
     ContactChannel,
     ContactKind,
@@ -25,7 +28,7 @@ from contracts.trajectory import (
 )
 from pace.domain import UnknownFamilyError
 from services.intake import vault
-from tests.app.families import TODAY
+from tests.app.families import TODAY, consented, enrolled
 from tests.app.test_intake import REFERRAL, STAFF
 
 NOTE = "Mother worried about the rent; asked for the social worker's number."
@@ -203,3 +206,18 @@ async def test_an_ended_trajectory_leaves_the_coachs_list(partner) -> None:
 
     assert await coach_list(partner) == {"today": TODAY.isoformat(), "weeks": 4,
                                          "overdue": [], "silent": []}
+
+
+async def test_casework_stays_with_the_partner_even_for_a_consenting_family(partner) -> None:
+    await partner.given(*enrolled(1), *consented(1, ConsentPurpose.CROSS_BORDER_STATISTICS))
+    before = len(partner.events("sharing"))
+
+    await partner.do("trajectory", contact())
+    await partner.do("trajectory", action("a-1", TODAY + timedelta(days=3)))
+    await partner.do("trajectory", CompletePlanAction(family_id="fam-1", action_id="a-1",
+                                                      completed_on=TODAY))
+
+    assert partner.events("sharing")[before:] == []
+    assert not any(subject.endswith(tuple(m.event_type for m in CASEWORK_EVENTS))
+                   for subject in subjects.shareable_subjects("mechelen"))
+    assert KeepContactNote.model_fields["note"].json_schema_extra["classification"] == "personal"
