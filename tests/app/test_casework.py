@@ -29,6 +29,7 @@ from contracts.trajectory import (
 from pace.domain import UnknownFamilyError
 from services.intake import vault
 from tests.app.families import TODAY, consented, enrolled
+from tests.app.harness import InProcessPartner
 from tests.app.test_intake import REFERRAL, STAFF
 
 NOTE = "Mother worried about the rent; asked for the social worker's number."
@@ -221,3 +222,15 @@ async def test_casework_stays_with_the_partner_even_for_a_consenting_family(part
     assert not any(subject.endswith(tuple(m.event_type for m in CASEWORK_EVENTS))
                    for subject in subjects.shareable_subjects("mechelen"))
     assert KeepContactNote.model_fields["note"].json_schema_extra["classification"] == "personal"
+
+
+async def test_the_partner_sets_how_many_weeks_without_contact_count() -> None:
+    strict = await InProcessPartner(trajectory_settings={"silent_weeks": 2}).start()
+    default = await InProcessPartner().start()
+    three_weeks_quiet = started(1, on=TODAY - timedelta(weeks=3))
+    for partner in (strict, default):
+        await partner.given(three_weeks_quiet)
+
+    assert [t["trajectory_id"] for t in (await coach_list(strict))["silent"]] == ["traj-fam-1"]
+    assert (await coach_list(default))["silent"] == []
+    assert (await coach_list(strict))["weeks"] == 2
