@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
+from apps.views import rebuild
 from contracts import subjects
 from contracts.commands import (
     AddPlanAction,
     CompletePlanAction,
+    DropPlanAction,
     DropTrajectory,
     EraseFamily,
     KeepContactNote,
@@ -28,6 +30,7 @@ from contracts.trajectory import (
 )
 from pace.domain import UnknownFamilyError
 from services.intake import vault
+from services.trajectory import views
 from tests.app.families import TODAY, consented, enrolled
 from tests.app.harness import InProcessPartner
 from tests.app.test_intake import REFERRAL, STAFF
@@ -234,3 +237,21 @@ async def test_the_partner_sets_how_many_weeks_without_contact_count() -> None:
     assert [t["trajectory_id"] for t in (await coach_list(strict))["silent"]] == ["traj-fam-1"]
     assert (await coach_list(default))["silent"] == []
     assert (await coach_list(strict))["weeks"] == 2
+
+
+async def test_a_rebuild_gives_the_same_contacts_and_actions(partner) -> None:
+    await partner.given(started(1), started(2))
+    await partner.do("trajectory", contact())
+    await partner.do("trajectory", action("a-1", TODAY - timedelta(days=1)))
+    await partner.do("trajectory", action("a-2", TODAY + timedelta(days=1), "fam-2"))
+    await partner.do("trajectory", DropPlanAction(family_id="fam-2", action_id="a-2",
+                                                  dropped_on=TODAY))
+    live = [await partner.query("trajectory", "casework", family_id=f) for f in ("fam-1", "fam-2")]
+    tables = (views.contacts, views.actions)
+    await partner.stores["trajectory"].db.write(
+        lambda conn: [conn.execute(delete(table)) for table in tables])
+
+    await rebuild("trajectory", partner.stores)
+
+    again = [await partner.query("trajectory", "casework", family_id=f) for f in ("fam-1", "fam-2")]
+    assert again == live and live[1][0]["actions"][0]["status"] == "dropped"
