@@ -113,10 +113,13 @@ async def test_a_coach_works_through_her_list_and_the_admin_sees_every_coach(
     await admin.screenshot(path=artifacts / "coach-3-admin.png", full_page=True)
 
 
-async def test_a_coach_cannot_see_another_coachs_list(partner_web, browser):
+async def test_a_coach_cannot_see_another_coachs_list_in_any_language(partner_web, browser):
     web = await partner_web(seed)
-    page = await browser_login(browser, web.url, "carla")
+    page = await browser_login(browser, web.url, "carla", language="nl")
 
     await page.goto("/coach?coach=bob")
 
     assert await rows(page, "table.overdue tbody tr", "data-action") == ["act-fam-c1"]
+    assert await page.inner_text("h1") == "Lijst van de coach: carla"
+    assert await page.inner_text("table.silent td.last") == "nooit"
+    assert await page.inner_text("table.overdue td:nth-child(2)") == "ouder"
