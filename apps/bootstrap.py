@@ -36,11 +36,13 @@ STORES = (*CONTEXTS, "sharing")
 def build_services(partner: str, stores: Mapping[str, EventStore], key: PseudonymKey,
                    vault_key: VaultKey, grace_days: int = 14,
                    only: str | None = None,
-                   booking_settings: dict[str, Any] | None = None) -> list[Service]:
+                   booking_settings: dict[str, Any] | None = None,
+                   trajectory_settings: dict[str, Any] | None = None) -> list[Service]:
     """A partner's service set: intake, booking, trajectory, and sharing with the hub.
 
     `only` builds one of them (one process per service); `stores` needs only its store.
     `booking_settings`: bridging_weeks, max_places_per_daypart, release_schedule.
+    `trajectory_settings`: silent_weeks (the coach's "no contact for N weeks").
     """
     from services.booking.app import build as booking
     from services.intake.app import build as intake
@@ -51,7 +53,8 @@ def build_services(partner: str, stores: Mapping[str, EventStore], key: Pseudony
         "intake": lambda: intake(partner, stores["intake"], vault_key),
         "booking": lambda: booking(partner, stores["booking"], grace_days,
                                    **booking_options(partner, booking_settings or {})),
-        "trajectory": lambda: trajectory(partner, stores["trajectory"]),
+        "trajectory": lambda: trajectory(partner, stores["trajectory"],
+                                         **(trajectory_settings or {})),
         "sharing": lambda: sharing.build(partner, stores["sharing"], key),
     }
     if only is not None and only not in builders:
@@ -147,6 +150,7 @@ class Partner:
                  ops_auth: NatsAuth | None = None, create_streams: bool = True,
                  only: str | None = None,
                  booking: dict[str, Any] | None = None,
+                 trajectory: dict[str, Any] | None = None,
                  key_dir: Path | None = None) -> None:
         """`auth`: one user for every service, or a user per service (context -> auth);
         `ops_auth`: the user that creates the streams (else the services' own connection,
@@ -165,6 +169,7 @@ class Partner:
             c: str(data_dir / f"{partner}-{c}.db") for c in STORES}
         self.grace_days = grace_days
         self.booking = booking  # booking's policy settings (pace.settings.booking_settings)
+        self.trajectory = trajectory  # the coach's list (pace.settings.trajectory_settings)
         self.clock = clock
         self.history_mode = history_mode  # commands may carry their own time: demos only
         self.stores: dict[str, EventStore] = {}
@@ -188,7 +193,7 @@ class Partner:
                if self.only in (None, "sharing") else None)
         services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
                                   self.vault_key, self.grace_days,  # type: ignore[arg-type]
-                                  self.only, self.booking)
+                                  self.only, self.booking, self.trajectory)
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode

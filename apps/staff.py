@@ -161,6 +161,7 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
                            create_streams=create, only=settings.only,
                            database_urls=urls, grace_days=settings.grace_days,
                            booking=settings.booking_settings(),
+                           trajectory=settings.trajectory_settings(),
                            key_dir=key_dir) as running:
             ops_server = await _serve_ops(running, settings)
             try:

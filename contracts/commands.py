@@ -28,7 +28,16 @@ from contracts.intake import (
     ReferralSource,
     pseudonymous_id,
 )
-from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
+from contracts.trajectory import (
+    ActionOwner,
+    CompletionOutcome,
+    ContactChannel,
+    ContactKind,
+    DropReason,
+    JobKind,
+    LifeDomain,
+    TrainingKind,
+)
 
 NAME = {"min_length": 1, "max_length": 200}
 
@@ -239,3 +248,56 @@ COMMANDS: dict[str, dict[str, type[Frozen]]] = {
         RecordInvolvementDay, CompleteTrajectory, DropTrajectory, ReassignCoach,
         ReenterTrajectory)},
 }
+
+
+# -- part 2: the coach's daily work --------------------------------------------------------
+
+class RecordContact(_TrajectoryCommand):
+    """A dated contact with the parent (or, no parent named, with every open trajectory's)."""
+
+    contact_id: str = pseudonymous_id()
+    kind: ContactKind = public()
+    channel: ContactChannel = public()
+    contacted_on: date = public()
+
+
+class KeepContactNote(Frozen):
+    """A contact's note, into intake's vault under the family's key (erased with the family)."""
+
+    family_id: str = pseudonymous_id()
+    contact_id: str = pseudonymous_id()
+    note: str = personal(min_length=1, max_length=4000)
+
+
+class AddPlanAction(_TrajectoryCommand):
+    action_id: str = pseudonymous_id()
+    owner: ActionOwner = public()
+    due_on: date = public()
+    life_domain: LifeDomain | None = public(default=None)
+    added_on: date = public()
+
+
+class _PlanActionCommand(Frozen):
+    """A command on one action of a plan: the action names its trajectory."""
+
+    family_id: str = pseudonymous_id()
+    action_id: str = pseudonymous_id()
+
+
+class CompletePlanAction(_PlanActionCommand):
+    completed_on: date = public()
+
+
+class DropPlanAction(_PlanActionCommand):
+    dropped_on: date = public()
+
+
+class RedatePlanAction(_PlanActionCommand):
+    due_on: date = public()
+    redated_on: date = public()
+
+
+CASEWORK_COMMANDS: tuple[type[Frozen], ...] = (
+    RecordContact, AddPlanAction, CompletePlanAction, DropPlanAction, RedatePlanAction)
+COMMANDS["trajectory"].update({command_name(m): m for m in CASEWORK_COMMANDS})
+COMMANDS["intake"][command_name(KeepContactNote)] = KeepContactNote

@@ -156,3 +156,86 @@ EVENTS: tuple[type[DomainEvent], ...] = (
     CoachReassigned,
 )
 SUPERSEDED: tuple[type[DomainEvent], ...] = ()
+
+
+# -- part 2: the coach's daily work (contacts and plan actions; never shared with the hub) --
+
+class ContactKind(StrEnum):
+    """What kind of contact a coach had, or tried to have, with a parent or family."""
+
+    HOME_VISIT = "home_visit"
+    MEETING = "meeting"
+    PHONE_CALL = "phone_call"
+    MESSAGE = "message"
+    NO_ANSWER = "no_answer"  # an outreach attempt that got no answer
+
+
+class ContactChannel(StrEnum):
+    """How the contact took place."""
+
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+    EMAIL = "email"
+    TEXT_MESSAGE = "text_message"
+    LETTER = "letter"
+
+
+class ActionOwner(StrEnum):
+    """Who carries out an action of the plan."""
+
+    COACH = "coach"
+    PARENT = "parent"
+    PARTNER_ORGANISATION = "partner_organisation"
+
+
+class ContactRecorded(_TrajectoryEvent):
+    """The coach had (or tried) a contact; its note, if any, is in intake's vault."""
+
+    shareable = False
+    contact_id: str = pseudonymous_id()
+    kind: ContactKind = public()
+    channel: ContactChannel = public()
+    contacted_on: date = public()
+
+
+class PlanActionAdded(_TrajectoryEvent):
+    """An action on the plan, with who does it and by when (optionally for one life domain)."""
+
+    shareable = False
+    action_id: str = pseudonymous_id()
+    owner: ActionOwner = public()
+    due_on: date = public()
+    life_domain: LifeDomain | None = public(default=None)
+    added_on: date = public()
+
+
+class PlanActionCompleted(_TrajectoryEvent):
+    """An action of the plan was done."""
+
+    shareable = False
+    action_id: str = pseudonymous_id()
+    completed_on: date = public()
+
+
+class PlanActionDropped(_TrajectoryEvent):
+    """An action of the plan will not be done."""
+
+    shareable = False
+    action_id: str = pseudonymous_id()
+    dropped_on: date = public()
+
+
+class PlanActionRedated(_TrajectoryEvent):
+    """An open action of the plan got a new due date."""
+
+    shareable = False
+    action_id: str = pseudonymous_id()
+    due_on: date = public()
+    redated_on: date = public()
+
+
+CASEWORK_EVENTS: tuple[type[DomainEvent], ...] = (
+    ContactRecorded, PlanActionAdded, PlanActionCompleted, PlanActionDropped, PlanActionRedated,
+)
+EVENTS = (*EVENTS, *CASEWORK_EVENTS)

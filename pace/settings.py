@@ -112,6 +112,9 @@ class Settings(BaseSettings):
         "0 5 0 * * *", description="When booking releases places that are due: a 6-field "
         "cron (seconds first) on the partner's time zone, or `@every 1m`; kept by "
         "nats-server as a JetStream message schedule.")
+    no_contact_weeks: int = Field(
+        4, ge=1, le=52, description="A coach's list shows an open trajectory once it has had "
+        "no contact for this many weeks (from its start when it has had none).")
     stream_replicas: int = Field(
         1, ge=1, le=5, description="Replicas of the JetStream streams this process creates "
         "(3 on the 3-node hub cluster).")
@@ -167,6 +170,10 @@ class Settings(BaseSettings):
         return {"bridging_weeks": self.bridging_weeks,
                 "max_places_per_daypart": self.max_places_per_daypart,
                 "release_schedule": self.release_schedule}
+
+    def trajectory_settings(self) -> dict[str, Any]:
+        """The coach's list settings, as `Partner(trajectory=...)` takes them."""
+        return {"silent_weeks": self.no_contact_weeks}
 
     def secret(self, name: str) -> str | None:
         """A secret's value, from its variable or its file (stripped); None when unset."""

@@ -10,6 +10,7 @@ from contracts.commands import (
     EnrolFamily,
     EraseFamily,
     HoldReferral,
+    KeepContactNote,
     RecordConsent,
     ReferFamily,
     SetReferralPriority,
@@ -46,6 +47,13 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
         await store.db.purge(vault.PERSONAL_TABLES)  # no copy left in the WAL or free pages
         return recorded
 
+    async def keep_contact_note(command: KeepContactNote, _meta: CommandMeta
+                                ) -> list[RecordedEvent]:
+        """A coach's contact note into the vault; the contact itself is trajectory's event."""
+        await store.db.write(vault.put_note, command.family_id, command.contact_id,
+                             command.note, vault_key)
+        return []
+
     async def read_recorded(read: Any, params: dict[str, Any]) -> list[dict[str, Any]]:
         rows = await store.db.read(read, params, vault_key)
         reader, purpose = access.who_and_why(params)
@@ -62,6 +70,9 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
     async def waiting_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await read_recorded(waiting.waiting_list, params)
 
+    async def contact_notes_query(params: dict[str, Any]) -> list[dict[str, Any]]:
+        return await read_recorded(vault.family_notes, params)
+
     async def answers_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(waiting.referrer_answers, params)
 
@@ -75,12 +86,14 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
         *routes_for(store, decider, (HoldReferral, SetReferralPriority),
                     lambda command: stream_id(command.family_id)),
         CommandRoute("erase_family", EraseFamily, erase_family),
+        CommandRoute("keep_contact_note", KeepContactNote, keep_contact_note),
     ], [Reaction("intake-families", [subjects.context_event_subjects(partner, "intake")],
                  views.apply_intake),
         Reaction("intake-waiting", [subjects.context_event_subjects(partner, "intake")],
                  waiting.apply_waiting)],
         tables=[vault.metadata, views.metadata, access.metadata, waiting.metadata],
         queries={"families": families_query, "family": family_query, "access": access_query,
-                 "waiting": waiting_query, "answers": answers_query})
+                 "waiting": waiting_query, "answers": answers_query,
+                 "contact_notes": contact_notes_query})
     return service
 

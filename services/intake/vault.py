@@ -27,6 +27,7 @@ from sqlalchemy import (
     select,
 )
 
+from pace.domain import UnknownFamilyError
 from pace.keys import key_file, load_key
 
 KEY_ENV = "PACE_VAULT_KEY"
@@ -133,7 +134,60 @@ def read(conn: Connection, family_id: str, vault_key: VaultKey) -> dict[str, Any
     return orjson.loads(Fernet(family_key).decrypt(row.ciphertext))
 
 
-PERSONAL_TABLES = ("vault_family_keys", "vault_family_records")
+contact_notes = Table(
+    "vault_contact_notes", metadata,
+    Column("family_id", String(64), primary_key=True),
+    Column("contact_id", String(64), primary_key=True),
+    Column("ciphertext", LargeBinary, nullable=False),
+)
+
+
+def _family_fernet(conn: Connection, family_id: str, vault_key: VaultKey) -> Fernet | None:
+    wrapped = conn.execute(select(family_keys.c.key)
+                           .where(family_keys.c.family_id == family_id)).scalar()
+    if wrapped is None:
+        return None
+    try:
+        return Fernet(vault_key.unwrap(wrapped))
+    except InvalidToken:
+        raise VaultKeyError(f"the vault key does not open family {family_id}'s key: is "
+                            f"{KEY_ENV} (or its file) the one this store was written with?"
+                            ) from None
+
+
+def put_note(conn: Connection, family_id: str, contact_id: str, note: str,
+             vault_key: VaultKey) -> None:
+    """A coach's contact note, encrypted with the family's own key (replacing an earlier one)."""
+    fernet = _family_fernet(conn, family_id, vault_key)
+    if fernet is None:
+        raise UnknownFamilyError(f"family {family_id} has no record in the vault (erased, or "
+                               "never referred here): its contact note cannot be kept")
+    conn.execute(delete(contact_notes).where(contact_notes.c.family_id == family_id,
+                                             contact_notes.c.contact_id == contact_id))
+    conn.execute(insert(contact_notes), {"family_id": family_id, "contact_id": contact_id,
+                                         "ciphertext": fernet.encrypt(note.encode())})
+
+
+def read_notes(conn: Connection, family_id: str, vault_key: VaultKey) -> dict[str, str] | None:
+    """The family's contact notes by contact id, or None when its key is gone (erased)."""
+    fernet = _family_fernet(conn, family_id, vault_key)
+    if fernet is None:
+        return None
+    rows = conn.execute(select(contact_notes.c.contact_id, contact_notes.c.ciphertext)
+                        .where(contact_notes.c.family_id == family_id))
+    return {row.contact_id: fernet.decrypt(row.ciphertext).decode() for row in rows}
+
+
+def family_notes(conn: Connection, params: dict[str, Any], vault_key: VaultKey
+                 ) -> list[dict[str, Any]]:
+    """A family's contact notes, as a query row (empty when the family has no key)."""
+    family_id = str(params.get("family_id", ""))
+    notes = read_notes(conn, family_id, vault_key)
+    return [] if notes is None else [{"family_id": family_id, "notes": notes,
+                                      "personal": bool(notes)}]
+
+
+PERSONAL_TABLES = ("vault_family_keys", "vault_family_records", "vault_contact_notes")
 """The tables that hold personal data (encrypted): purged after every erasure."""
 
 
@@ -141,3 +195,4 @@ def erase(conn: Connection, family_id: str) -> None:
     """Delete the family's wrapped key and its encrypted record: nothing is left to open."""
     conn.execute(delete(family_keys).where(family_keys.c.family_id == family_id))
     conn.execute(delete(family_records).where(family_records.c.family_id == family_id))
+    conn.execute(delete(contact_notes).where(contact_notes.c.family_id == family_id))

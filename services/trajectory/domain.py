@@ -9,18 +9,21 @@ from typing import Any
 
 from contracts import trajectory as ev
 from contracts.commands import (
+    AddPlanAction,
     AgreePlan,
     CompleteTraining,
     CompleteTrajectory,
     DropTrajectory,
     EndJob,
     ReassignCoach,
+    RecordContact,
     RecordInvolvementDay,
     ReenterTrajectory,
     StartJob,
     StartTraining,
 )
 from pace.domain import Decider, RuleBrokenError, UnknownFamilyError
+from services.trajectory import casework as work
 
 
 @dataclass(frozen=True)
@@ -52,6 +55,7 @@ class FamilyTrajectories:
     """Every trajectory of one family, in the order they started."""
 
     trajectories: tuple[Trajectory, ...] = ()
+    casework: work.Casework = work.Casework()
 
     def latest_of(self, parent_id: str) -> Trajectory | None:
         """The parent's latest trajectory (a parent has at most one open)."""
@@ -97,6 +101,8 @@ def _changed(trajectory: Trajectory, event: Any) -> Trajectory:
 
 
 def evolve(state: FamilyTrajectories, event: Any) -> FamilyTrajectories:
+    if isinstance(event, ev.CASEWORK_EVENTS):
+        return replace(state, casework=work.evolve(state.casework, event))
     if isinstance(event, ev.TrajectoryStarted):
         started = Trajectory(event.trajectory_id, event.parent_id, event.coach_id)
         return replace(state, trajectories=(*state.trajectories, started))
@@ -113,6 +119,10 @@ def decide(command: Any, state: FamilyTrajectories) -> list[Any]:
             return reenter(command, state)
         case ReassignCoach():
             return reassign(command, state)
+    if isinstance(command, work.COMMANDS):
+        return work.decide(command, state.casework,
+                           [t.trajectory_id for t in casework_targets(command, state)],
+                           frozenset(t.trajectory_id for t in state.open()))
     if not isinstance(command, AgreePlan | StartTraining | CompleteTraining | StartJob | EndJob
                       | RecordInvolvementDay | CompleteTrajectory | DropTrajectory):
         raise TypeError(f"not a trajectory command: {type(command).__name__}")
@@ -153,6 +163,18 @@ def reassign(command: ReassignCoach, state: FamilyTrajectories) -> list[Any]:
         trajectory_id=t.trajectory_id, family_id=command.family_id, coach_id=command.coach_id,
         previous_coach_id=t.coach_id, reassigned_on=command.reassigned_on)
         for t in chosen if t.coach_id != command.coach_id]
+
+
+def casework_targets(command: Any, state: FamilyTrajectories) -> list[Trajectory]:
+    """A contact's trajectories (no parent named: every open one), a new action's one."""
+    match command:
+        case RecordContact() if command.parent_id is None:
+            return _all_open(command, state)
+        case RecordContact() | AddPlanAction():
+            return [target(command, state)]
+    if not state.trajectories:
+        raise UnknownFamilyError(f"family {command.family_id} has no trajectory")
+    return []
 
 
 def target(command: Any, state: FamilyTrajectories) -> Trajectory:

@@ -16,7 +16,7 @@ from pace.connection import NatsAuth, connect
 from services.web.auth import Role, Sessions, User
 from services.web.childcare_release import release_router
 from services.web.common import NavItem, make_app
-from services.web.partner import api, childcare, families, trajectories, waiting_list
+from services.web.partner import api, childcare, coach, families, trajectories, waiting_list
 from services.web.partner.writes import RecentWrites
 
 NAV = [
@@ -25,6 +25,7 @@ NAV = [
     NavItem("childcare", "/childcare", "nav_childcare"),
     NavItem("childcare", "/childcare/children", "nav_children"),
     NavItem("trajectories", "/trajectories", "nav_trajectories"),
+    NavItem("trajectories", "/coach", "nav_coach"),
 ]
 
 
@@ -64,6 +65,6 @@ def create_partner_app(
     app.state.writes = RecentWrites()
     app.include_router(release_router())
     for router in (families.router, waiting_list.router, childcare.router, trajectories.router,
-                   api.router):
+                   coach.router, api.router):
         app.include_router(router)
     return app

@@ -33,9 +33,9 @@ from services.sharing import views as sharing_views
 pytestmark = [pytest.mark.timeout(120)]
 SCHEMAS = store_schemas()
 HEADS = {  # what databases migrated before the revisions moved beside their service hold
-    "intake": "0008_intake_waiting",
+    "intake": "0010_intake_contact_notes",
     "booking": "0009_booking_open_trajectories",
-    "trajectory": "0008_trajectory_per_parent",
+    "trajectory": "0010_trajectory_casework",
     "sharing": "0007_sharing_consent",
     "reporting": "0005_reporting",
 }

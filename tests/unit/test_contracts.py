@@ -83,6 +83,13 @@ EXAMPLES: list[DomainEvent] = [
     t.TrajectoryDropped(**TRAJ, reason=t.DropReason.MOVED_AWAY, dropped_on=DAY),
     t.CoachReassigned(**TRAJ, coach_id="coach-9", previous_coach_id="coach-7",
                       reassigned_on=DAY),
+    t.ContactRecorded(**TRAJ, contact_id="c-1", kind=t.ContactKind.HOME_VISIT,
+                      channel=t.ContactChannel.IN_PERSON, contacted_on=DAY),
+    t.PlanActionAdded(**TRAJ, action_id="a-1", owner=t.ActionOwner.PARENT, due_on=DAY,
+                      life_domain=t.LifeDomain.LANGUAGE, added_on=DAY),
+    t.PlanActionCompleted(**TRAJ, action_id="a-1", completed_on=DAY),
+    t.PlanActionDropped(**TRAJ, action_id="a-1", dropped_on=DAY),
+    t.PlanActionRedated(**TRAJ, action_id="a-1", due_on=DAY, redated_on=DAY),
     r.PartnerFiguresPublished(
         partner_id="mechelen", period="2017..2022", as_of=date(2022, 12, 31),
         figures={"families_entered": 167, "children_cared_for": 147, "share_working": 0.35},

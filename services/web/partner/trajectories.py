@@ -10,6 +10,7 @@ from fastapi.responses import Response
 
 from services.web.auth import User
 from services.web.common import TrajectoriesUser, render
+from services.web.partner.coach import CASEWORK_CHOICES, with_casework
 from services.web.partner.talk import CHOICES, ask, command, names, number
 
 router = APIRouter()
@@ -52,6 +53,7 @@ async def trajectory_page(request: Request, user: TrajectoriesUser, family_id: s
         row["parent_name"] = parent_names.get(row["parent_id"], row["parent_id"])
         row["training_ids"] = [f"{prefix}-t{i}" for i in range(1, row["trainings"] + 1)]
         row["job_ids"] = [f"{prefix}-j{i}" for i in range(1, row["jobs"] + 1)]
+    await with_casework(request, user, family_id, rows)
     return render(
         request,
         "trajectory.html",
@@ -61,6 +63,7 @@ async def trajectory_page(request: Request, user: TrajectoriesUser, family_id: s
         reenterable=[(p, parent_names.get(p, p)) for p in reenterable(rows)],
         today=date.today(),
         **CHOICES,
+        **CASEWORK_CHOICES,
     )
 
 
