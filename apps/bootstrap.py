@@ -147,10 +147,11 @@ class Partner:
                  ops_auth: NatsAuth | None = None, create_streams: bool = True,
                  only: str | None = None,
                  booking: dict[str, Any] | None = None,
-                 key_dir: Path | None = None) -> None:
+                 key_dir: Path | None = None, figures: bool = False) -> None:
         """`auth`: one user for every service, or a user per service (context -> auth);
         `ops_auth`: the user that creates the streams (else the services' own connection,
-        unless `create_streams` is off: then they must exist)."""
+        unless `create_streams` is off: then they must exist); `figures`: also run the
+        partner's own figures (services.reporting.partner_figures) for its web app."""
         self.partner = partner
         self.auth = auth or NatsAuth()
         self.ops_auth = ops_auth
@@ -158,6 +159,10 @@ class Partner:
         if only is not None and only not in STORES:
             raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
         self.only = only  # run just this one service of the set
+        self.figures = figures and only is None
+        if self.figures and not isinstance(self.auth, NatsAuth) and "figures" not in self.auth:
+            raise ValueError("the partner's figures need a NATS user of their own: "
+                             "add 'figures' to the users per service, or run without figures")
         self.data_dir = data_dir
         self.key_dir = key_dir or default_key_dir(data_dir)  # never inside data_dir
         self.nats_url = nats_url
@@ -189,6 +194,8 @@ class Partner:
         services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
                                   self.vault_key, self.grace_days,  # type: ignore[arg-type]
                                   self.only, self.booking)
+        if self.figures:
+            services.append(await self._figures_service())
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode
@@ -204,6 +211,19 @@ class Partner:
             await runner.start(setup)
             setup = None
         return self
+
+    async def _figures_service(self) -> Service:
+        """The partner's own figures: its store (`figures` URL, else a file beside the others)."""
+        from pace.network.registry import load_registry
+        from services.reporting.partner_figures import CONTEXT, build
+
+        url = (self.database_urls or {}).get(CONTEXT) or str(
+            self.data_dir / f"{self.partner}-{CONTEXT}.db")
+        create_sqlite_files({CONTEXT: url})
+        store = self.stores[CONTEXT] = await EventStore.open(url, self.partner)
+        registry = load_registry()
+        country = registry[self.partner].country if self.partner in registry else "??"
+        return build(self.partner, store, country).service
 
     async def _streams(self, js: JetStreamContext) -> None:
         await ensure_streams(js, partner_streams(self.partner))
