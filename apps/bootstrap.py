@@ -258,7 +258,10 @@ class Hub:
     """The hub's reporting service: its streams (sourcing every partner), its store, on NATS."""
 
     def __init__(self, nats_url: str, database_url: str | Path, countries: Mapping[str, str], *,
-                 auth: NatsAuth | None = None, replicas: int = 1) -> None:
+                 auth: NatsAuth | None = None, replicas: int = 1,
+                 targets: Path | None = None) -> None:
+        """`targets`: a targets file (services.reporting.targets) shown beside the figures."""
+        self.targets = targets
         self.nats_url = nats_url
         self.database_url = database_url
         self.countries = dict(countries)  # partner -> country, for every partner sourced
@@ -273,13 +276,15 @@ class Hub:
 
     async def start(self) -> Hub:
         from services.reporting.app import ReportingService
+        from services.reporting.targets import load_targets
 
+        targets = load_targets(self.targets) if self.targets else []  # a wrong file stops it
         try:
             await make_hub_streams(self.nats_url, self.auth, self.countries, self.replicas)
             store = self.stores["reporting"] = await EventStore.open(self.database_url,
                                                                      subjects.HUB_DOMAIN)
             self.reporting = ReportingService(self.nats_url, store, self.countries,
-                                              auth=self.auth)
+                                              auth=self.auth, targets=targets)
             await self.reporting.start()
         except BaseException:
             await self.stop()

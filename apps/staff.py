@@ -220,13 +220,14 @@ async def hub_up(settings: Settings) -> None:
     """Run the hub's reporting service on the hub's NATS until interrupted."""
     from apps.bootstrap import Hub
     from pace.network.registry import load_registry
+    from services.reporting.targets import DEFAULT_TARGETS
 
     registry = load_registry()
     partners = [p.id for p in registry.delivery]
     assert settings.nats_url is not None
     async with Hub(settings.nats_url, settings.database_url_for("reporting"),
                    {p: registry.country_of(p) for p in partners}, auth=settings.nats_auth(),
-                   replicas=settings.stream_replicas) as hub:
+                   replicas=settings.stream_replicas, targets=DEFAULT_TARGETS) as hub:
         ops = await _serve_ops(hub, settings)
         try:
             console.print(f"The hub's reporting service is up on {settings.nats_url}: "

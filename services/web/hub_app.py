@@ -26,7 +26,7 @@ from fastapi.responses import Response, StreamingResponse
 from contracts import subjects
 from contracts.indicators import KEY_TRENDS, format_value
 from contracts.periods import PROGRAMME_START, Period, quarter_ends
-from contracts.report import country_label, country_order, report_from_dict
+from contracts.report import country_label, country_order, report_from_dict, share_percent
 from contracts.reporting import QUARTER_PATTERN
 from pace.connection import NatsAuth, connect
 from services.web.auth import Sessions, User
@@ -170,6 +170,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             "charts": charts,
             "country_charts": country_charts,
             "fmt": format_value,
+            "share": share_percent,
             "country_label": country_label,
             "period": period,
             "as_of": as_of,

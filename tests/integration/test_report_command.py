@@ -118,3 +118,25 @@ async def test_a_dhis2_export_of_a_range_is_refused_before_asking_the_hub(nats_s
     with pytest.raises(MappingError, match="DHIS2 takes a year, quarter or month"):
         await report(nats_server.url, as_of=date.today(), period="to-date", fmt="dhis2",
                      output=None, console=Console(file=io.StringIO()))
+
+
+async def test_the_hubs_targets_stand_beside_its_figures_in_every_format(hub, tmp_path):
+    from services.reporting.targets import Target
+
+    url, service = hub
+    service.targets = [Target("mechelen", "families_referred", "2020", 16)]
+    console = Console(file=io.StringIO(), width=160)
+
+    await report(url, as_of=date(2020, 12, 31), period="2020", fmt="json",
+                 output=tmp_path / "report.json", console=console)
+    await report(url, as_of=date(2020, 12, 31), period="2020", fmt="csv",
+                 output=tmp_path / "report.csv", console=console)
+    await report(url, as_of=date(2020, 12, 31), period="2020", fmt="table", output=None,
+                 console=console)
+
+    targets = orjson.loads((tmp_path / "report.json").read_bytes())["targets"]
+    assert targets == {"mechelen": {"families_referred": {
+        "target": 16, "actual": FAMILIES, "share": 0.75}}}
+    assert ("2020-12-31,2020,partner,mechelen,target,share,families_referred,0.750"
+            in (tmp_path / "report.csv").read_text(encoding="utf-8"))
+    assert "Targets of 2020" in console.file.getvalue()
