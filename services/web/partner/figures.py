@@ -83,7 +83,8 @@ async def figures_page(request: Request, user: FiguresUser, period: str = "to-da
     period, as_of = checked(period, as_of)
     partner = request.app.state.partner
     report = await partner_report(request, user, period, as_of)
-    points = [p.isoformat() for p in quarter_ends(PROGRAMME_START, as_of)][-40:]
+    ends = quarter_ends(PROGRAMME_START, as_of)[-40:]
+    points = [p.isoformat() for p in (ends if ends and ends[-1] == as_of else [*ends, as_of])]
     trends = (await ask_figures(request, user, "trends", indicators=list(KEY_TRENDS),
                                 points=points))["trends"]
     series = {name: [(date.fromisoformat(d), v) for d, v in values]
@@ -96,7 +97,7 @@ async def figures_page(request: Request, user: FiguresUser, period: str = "to-da
                   periods=periods_offered(as_of), period=period, as_of=as_of,
                   fmt=format_value,
                   name=lambda i: t(i) if i in MESSAGES else label_of(i),
-                  trend_charts=trend_charts(series) if any(series.values()) else [])
+                  trend_charts=trend_charts(series, partner) if any(series.values()) else [])
 
 
 @router.get("/figures.csv", include_in_schema=False)
