@@ -155,13 +155,17 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
         nats_url = server.url
     try:
         auth, ops, create = service_auths(partner, security, settings.nats_auth(), server)
+        # the partner's own figures (its web app's "Our figures"): with an unrestricted login
+        # only, for no per-service NATS user is made for them yet
+        figures = settings.only is None and isinstance(auth, NatsAuth) and auth.user is None \
+            and auth.creds_file is None
         urls = {store: settings.database_url_for(store) for store in settings.stores}
         key_dir = (settings.key_dir or default_key_dir(settings.data_dir)) / partner
         async with Partner(partner, data_dir, nats_url, auth=auth, ops_auth=ops,
                            create_streams=create, only=settings.only,
                            database_urls=urls, grace_days=settings.grace_days,
                            booking=settings.booking_settings(),
-                           key_dir=key_dir) as running:
+                           key_dir=key_dir, figures=figures) as running:
             ops_server = await _serve_ops(running, settings)
             try:
                 what = settings.only or "intake, booking, trajectory and sharing"
