@@ -32,7 +32,7 @@ def report(
 
     from rich.console import Console
 
-    from apps.dhis2 import MappingError
+    from services.web.figures_dhis2 import MappingError
     from apps.reports import FORMATS, HubUnavailableError
     from apps.reports import report as run
     from contracts.periods import Period

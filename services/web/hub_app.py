@@ -33,6 +33,7 @@ from services.web.auth import Sessions, User
 from services.web.common import CoordinatorUser, NavItem, make_app, render
 from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS
 from services.web.figures_charts import PALETTE, bar_chart, trend_charts
+from services.web.figures_dhis2 import MappingError, dhis2_period, load_mapping, to_dhis2
 from services.web.hub_approvals import approvals_router, awaiting
 
 NAV = [NavItem("figures", "/dashboard", "nav_dashboard")]
@@ -175,6 +176,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             "period": period,
             "as_of": as_of,
             "quarter": re.fullmatch(QUARTER_PATTERN, period) is not None,
+            "dhis2": re.fullmatch(r"\d{4}(-Q[1-4]|-\d\d)?", period) is not None,
         }
 
     @app.get("/dashboard", include_in_schema=False)
@@ -236,6 +238,27 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
         return StreamingResponse(
             feed.events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
+
+    @app.get("/dashboard/dhis2.json", include_in_schema=False)
+    async def dhis2_download(
+        request: Request, _user: CoordinatorUser, period: str, as_of: date | None = None
+    ) -> Response:
+        """The period's figures as a DHIS2 dataValueSets import (deploy/dhis2.toml)."""
+        period, as_of = checked(period, as_of)
+        try:
+            dhis2_period(period)
+            mapping = load_mapping()
+            report = report_from_dict(
+                (await ask(request, "figures", {"as_of": as_of.isoformat(), "period": period}))[
+                    "report"
+                ]
+            )
+            data = to_dhis2(report, mapping)
+        except MappingError as error:
+            raise HTTPException(400, str(error)) from error
+        name = f"pace-dhis2-{period}-{as_of.isoformat()}.json"
+        return Response(data, media_type="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     app.include_router(approvals_router())
     return app

@@ -281,6 +281,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "actual": ("Actual", "Werkelijk", "Réalisé"),
     "share_of_target": ("Share of target", "Deel van doel", "Part de l'objectif"),
     "targets_title": ("Targets", "Doelen", "Objectifs"),
+    "download_dhis2": ("Download for DHIS2 (dataValueSets JSON)",
+                       "Downloaden voor DHIS2 (dataValueSets JSON)",
+                       "Télécharger pour DHIS2 (dataValueSets JSON)"),
 }
 
 

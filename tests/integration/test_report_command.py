@@ -88,7 +88,7 @@ async def test_a_hub_without_a_reporting_service_is_a_readable_error(nats_server
 
 
 async def test_the_dhis2_export_holds_the_hubs_figures_of_the_quarter(hub, tmp_path):
-    from apps.dhis2 import load_mapping
+    from services.web.figures_dhis2 import load_mapping
 
     url, service = hub
     mapping = load_mapping()
@@ -113,7 +113,7 @@ async def test_the_dhis2_export_holds_the_hubs_figures_of_the_quarter(hub, tmp_p
 
 
 async def test_a_dhis2_export_of_a_range_is_refused_before_asking_the_hub(nats_server):
-    from apps.dhis2 import MappingError
+    from services.web.figures_dhis2 import MappingError
 
     with pytest.raises(MappingError, match="DHIS2 takes a year, quarter or month"):
         await report(nats_server.url, as_of=date.today(), period="to-date", fmt="dhis2",

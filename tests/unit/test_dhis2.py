@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from apps.dhis2 import MappingError, data_values, dhis2_period, load_mapping, parse_mapping
+from services.web.figures_dhis2 import MappingError, data_values, dhis2_period, load_mapping, parse_mapping
 from contracts.report import Report
 from services.reporting import disclosure
 

@@ -24,7 +24,7 @@ from contracts.indicators import BY_NAME, DIMENSIONS
 from contracts.periods import Period
 from contracts.report import Report, plain_value
 
-DEFAULT_MAPPING = Path(__file__).resolve().parent.parent / "deploy" / "dhis2.toml"
+DEFAULT_MAPPING = Path(__file__).resolve().parents[2] / "deploy" / "dhis2.toml"
 UID = re.compile(r"[A-Za-z][A-Za-z0-9]{10}")
 
 
