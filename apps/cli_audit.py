@@ -32,10 +32,10 @@ def report(
 
     from rich.console import Console
 
-    from services.web.figures_dhis2 import MappingError
     from apps.reports import FORMATS, HubUnavailableError
     from apps.reports import report as run
     from contracts.periods import Period
+    from services.web.figures_dhis2 import MappingError
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")

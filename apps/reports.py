@@ -50,9 +50,9 @@ async def ask_hub(hub_url: str, query: str, params: dict[str, Any],
 async def report(hub_url: str, *, as_of: date, period: str, fmt: str,
                  output: Path | None, console: Console, mapping: Path | None = None) -> None:
     """Fetch the report (and, for HTML, the trends) and write it where asked."""
-    from services.web.figures_dhis2 import DEFAULT_MAPPING, dhis2_period, load_mapping, to_dhis2
     from apps.report_console import print_report
     from services.web.figures import to_html
+    from services.web.figures_dhis2 import DEFAULT_MAPPING, dhis2_period, load_mapping, to_dhis2
 
     if fmt == "dhis2":  # a wrong mapping or period fails before the hub is asked
         dhis2_period(period)

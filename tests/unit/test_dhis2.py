@@ -6,9 +6,15 @@ from datetime import date
 
 import pytest
 
-from services.web.figures_dhis2 import MappingError, data_values, dhis2_period, load_mapping, parse_mapping
 from contracts.report import Report
 from services.reporting import disclosure
+from services.web.figures_dhis2 import (
+    MappingError,
+    data_values,
+    dhis2_period,
+    load_mapping,
+    parse_mapping,
+)
 
 PARTNERS = {"mechelen": "BE", "gent": "BE"}
 MAPPING = """
