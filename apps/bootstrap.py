@@ -147,11 +147,13 @@ class Partner:
                  ops_auth: NatsAuth | None = None, create_streams: bool = True,
                  only: str | None = None,
                  booking: dict[str, Any] | None = None,
-                 key_dir: Path | None = None, figures: bool = False) -> None:
+                 key_dir: Path | None = None, figures: bool = False,
+                 targets: Path | None = None) -> None:
         """`auth`: one user for every service, or a user per service (context -> auth);
         `ops_auth`: the user that creates the streams (else the services' own connection,
         unless `create_streams` is off: then they must exist); `figures`: also run the
-        partner's own figures (services.reporting.partner_figures) for its web app."""
+        partner's own figures (services.reporting.partner_figures) for its web app, with its
+        targets from the file `targets` (services.reporting.targets) when given."""
         self.partner = partner
         self.auth = auth or NatsAuth()
         self.ops_auth = ops_auth
@@ -160,6 +162,7 @@ class Partner:
             raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
         self.only = only  # run just this one service of the set
         self.figures = figures and only is None
+        self.targets = targets
         if self.figures and not isinstance(self.auth, NatsAuth) and "figures" not in self.auth:
             raise ValueError("the partner's figures need a NATS user of their own: "
                              "add 'figures' to the users per service, or run without figures")
@@ -216,14 +219,16 @@ class Partner:
         """The partner's own figures: its store (`figures` URL, else a file beside the others)."""
         from pace.network.registry import load_registry
         from services.reporting.partner_figures import CONTEXT, build
+        from services.reporting.targets import load_targets
 
+        targets = load_targets(self.targets) if self.targets else []  # a wrong file stops it
         url = (self.database_urls or {}).get(CONTEXT) or str(
             self.data_dir / f"{self.partner}-{CONTEXT}.db")
         create_sqlite_files({CONTEXT: url})
         store = self.stores[CONTEXT] = await EventStore.open(url, self.partner)
         registry = load_registry()
         country = registry[self.partner].country if self.partner in registry else "??"
-        return build(self.partner, store, country).service
+        return build(self.partner, store, country, targets).service
 
     async def _streams(self, js: JetStreamContext) -> None:
         await ensure_streams(js, partner_streams(self.partner))

@@ -144,6 +144,7 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
     from apps.bootstrap import Partner
     from apps.local_partner import local_partner_server, service_auths
     from pace.keys import default_key_dir
+    from services.reporting.targets import DEFAULT_TARGETS
 
     partner = str(settings.partner)
     data_dir = settings.data_dir / partner
@@ -165,7 +166,8 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
                            create_streams=create, only=settings.only,
                            database_urls=urls, grace_days=settings.grace_days,
                            booking=settings.booking_settings(),
-                           key_dir=key_dir, figures=figures) as running:
+                           key_dir=key_dir, figures=figures,
+                           targets=DEFAULT_TARGETS) as running:
             ops_server = await _serve_ops(running, settings)
             try:
                 what = settings.only or "intake, booking, trajectory and sharing"

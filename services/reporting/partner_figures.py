@@ -11,7 +11,8 @@ Folding the raw local events instead would count other facts (no age bands, fami
 consent) and give a second, diverging set of numbers.
 
 The same disclosure control as the hub's applies (services.reporting.disclosure): small
-breakdown cells are shown as "<5", and as-of dates are period ends or today.
+breakdown cells are shown as "<5", and as-of dates are period ends or today. The partner's
+targets of the period (services.reporting.targets) stand beside its figures, as at the hub.
 
 It runs on the one shell (pace.service) as the partner's `figures` context: a durable
 consumer on the partner's PACE_SHARED stream keeps each copy once in its own store
@@ -22,7 +23,7 @@ consumer on the partner's PACE_SHARED stream keeps each copy once in its own sto
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -37,6 +38,7 @@ from services.reporting import disclosure
 from services.reporting import views as shared_log
 from services.reporting.app import feed
 from services.reporting.domain import Fold
+from services.reporting.targets import Target, with_targets
 
 CONTEXT = "figures"
 CONSUMER = "figures"
@@ -47,8 +49,10 @@ class PartnerFigures:
     """The partner's own figures, folded from its shared copies; answers `figures` and `trends`."""
 
     def __init__(self, partner: str, store: EventStore, country: str, *,
-                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)) -> None:
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 targets: Iterable[Target] = ()) -> None:
         self.partner = partner
+        self.targets = [t for t in targets if t.partner == partner]
         self.store = store
         self.countries = {partner: country}
         self.clock = clock
@@ -91,9 +95,9 @@ class PartnerFigures:
             await sleep_unless(stop, 0.5)
 
     def report(self, as_of: date, period: str = "to-date") -> Report:
-        """The partner's figures under the hub's disclosure control."""
+        """The partner's figures under the hub's disclosure control, with its targets."""
         report = self.fold.figures(as_of, Period.parse(period), self.countries)
-        return disclosure.protect(report)
+        return with_targets(disclosure.protect(report), self.targets)
 
     async def answer(self, name: str, params: dict[str, Any]) -> dict[str, Any]:
         await self.catch_up()
@@ -114,6 +118,7 @@ class PartnerFigures:
         raise ValueError(f"unknown query {name!r}; ask one of: {', '.join(QUERIES)}")
 
 
-def build(partner: str, store: EventStore, country: str) -> PartnerFigures:
+def build(partner: str, store: EventStore, country: str, targets: Iterable[Target] = ()
+          ) -> PartnerFigures:
     """The partner's figures service (its `.service` runs on the partner's runner)."""
-    return PartnerFigures(partner, store, country)
+    return PartnerFigures(partner, store, country, targets=targets)

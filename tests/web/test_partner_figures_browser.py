@@ -54,7 +54,9 @@ async def seed(staff: PartnerClient) -> None:
 
 async def test_a_partner_admin_sees_the_partners_figures_and_downloads_them(
         partner_web, browser, artifacts, tmp_path):
-    web = await partner_web(seed, figures=True)
+    targets = tmp_path / "targets.toml"
+    targets.write_text('[mechelen.families_referred]\nprogramme = 16\n', encoding="utf-8")
+    web = await partner_web(seed, figures=True, targets=targets)
     page = await browser_login(browser, web.url, "ada")
 
     await page.click("nav a[href='/figures']")
@@ -66,6 +68,8 @@ async def test_a_partner_admin_sees_the_partners_figures_and_downloads_them(
         "td[data-cell='referral_source/social_services/families_referred']") == "6"
     assert await page.inner_text(
         "td[data-cell='referral_source/public_employment_service/families_referred']") == "<5"
+    assert await page.inner_text("tr[data-target=families_referred]") == (
+        "Families referred\t16\t8\t50.0%")
     charts = await page.inner_html(".charts")
     assert "mechelen over time: Families referred" in charts
     assert f"Families referred, {TODAY.isoformat()}: 8<" in charts  # ends at the as-of date
@@ -87,6 +91,8 @@ async def test_a_partner_admin_sees_the_partners_figures_and_downloads_them(
              for row in rows if row["dimension"]}
     assert cells[("referral_source", "social_services", "families_referred")] == "6"
     assert cells[("referral_source", "public_employment_service", "families_referred")] == "<5"
+    assert cells[("target", "target", "families_referred")] == "16"
+    assert cells[("target", "share", "families_referred")] == "0.500"
     for indicator, value in plain.items():  # every figure in the file is the page's
         shown = await page.inner_text(f"td[data-figure={indicator}]")
         number = float(value) if "." in value else int(value)

@@ -19,7 +19,16 @@ from fastapi.responses import Response
 
 from contracts.indicators import DIMENSIONS, KEY_TRENDS, format_value, label_of, ordered
 from contracts.periods import PROGRAMME_START, Period, quarter_ends
-from contracts.report import CSV_HEADER, Report, Value, normal_value, plain_value, report_from_dict
+from contracts.report import (
+    CSV_HEADER,
+    Report,
+    Value,
+    normal_value,
+    plain_value,
+    report_from_dict,
+    share_percent,
+    share_text,
+)
 from services.web.auth import User
 from services.web.common import allow, language_of, render
 from services.web.figures_charts import trend_charts
@@ -70,6 +79,10 @@ def partner_rows(report: Report, partner: str) -> list[tuple[str, str, str, str,
         for category, by_category in sorted(categories.items()):
             rows += [(*head, dimension, category, name, normal_value(name, value))
                      for name, value in by_category.items()]
+    for name, target in report.targets.get(partner, {}).items():
+        share = target.get("share")
+        rows += [(*head, "target", "target", name, normal_value(name, target["target"])),
+                 (*head, "target", "share", name, "" if share is None else float(share))]
     return rows
 
 
@@ -95,7 +108,8 @@ async def figures_page(request: Request, user: FiguresUser, period: str = "to-da
                   figures=figures, indicators=ordered(figures),
                   breakdowns=report.breakdowns.get(partner, {}), dimensions=DIMENSIONS,
                   periods=periods_offered(as_of), period=period, as_of=as_of,
-                  fmt=format_value,
+                  fmt=format_value, share=share_percent,
+                  targets=report.targets.get(partner, {}),
                   name=lambda i: t(i) if i in MESSAGES else label_of(i),
                   trend_charts=trend_charts(series, partner) if any(series.values()) else [])
 
@@ -109,7 +123,8 @@ async def figures_csv(request: Request, user: FiguresUser, period: str = "to-dat
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    writer.writerows((*row[:-1], plain_value(row[6], row[7]))
+    writer.writerows((*row[:-1], share_text(row[7]) if row[5] == "share"
+                      else plain_value(row[6], row[7]))
                      for row in partner_rows(report, partner))
     return Response(out.getvalue(), media_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="{_download_name(partner, report, "csv")}"'})
