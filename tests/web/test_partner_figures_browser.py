@@ -105,6 +105,7 @@ async def test_the_xlsx_download_holds_the_csv_figures_as_numbers(partner_web):
     async with logged_in(web.url, "ada") as client:
         as_csv = (await client.get("/figures.csv")).text
         reply = await client.get("/figures.xlsx")
+        as_json = (await client.get("/api/figures")).json()
 
     assert reply.status_code == 200
     sheet = zipfile.ZipFile(io.BytesIO(reply.content)).read("xl/worksheets/sheet1.xml").decode()
@@ -114,6 +115,7 @@ async def test_the_xlsx_download_holds_the_csv_figures_as_numbers(partner_web):
     assert f'<c r="H{referred}"><v>8</v></c>' in sheet
     assert "<t>&lt;5</t>" in sheet  # the small cell stays suppressed
     assert sheet.count("<row ") == len(rows) + 1
+    assert as_json["partners"]["mechelen"]["families_referred"] == 8
 
 
 @pytest.mark.parametrize("username", ["carla", "wout"])
@@ -121,7 +123,7 @@ async def test_only_a_partner_admin_sees_the_figures(partner_web, username):
     web = await partner_web(figures=True)
 
     async with logged_in(web.url, username) as client:
-        for path in ("/figures", "/figures.csv", "/figures.xlsx"):
+        for path in ("/figures", "/figures.csv", "/figures.xlsx", "/api/figures"):
             assert (await client.get(path)).status_code == 403, path
 
 

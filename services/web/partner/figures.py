@@ -140,3 +140,13 @@ async def figures_xlsx(request: Request, user: FiguresUser, period: str = "to-da
     name = _download_name(partner, report, "xlsx")
     return Response(data, media_type=MEDIA_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@router.get("/api/figures", tags=["figures"],
+            summary="The partner's own figures (breakdowns under disclosure control, targets)")
+async def api_figures(request: Request, user: FiguresUser, period: str = "to-date",
+                      as_of: date | None = None) -> dict[str, Any]:
+    period, as_of = checked(period, as_of)
+    answer = await ask_figures(request, user, "figures", as_of=as_of.isoformat(), period=period)
+    report: dict[str, Any] = answer["report"]
+    return report
