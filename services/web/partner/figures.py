@@ -40,7 +40,7 @@ router = APIRouter()
 FiguresUser = Annotated[User, Depends(allow("partner_figures"))]
 
 
-async def ask_figures(request: Request, user: User, name: str, **params: Any) -> dict[str, Any]:
+async def ask_figures(request: Request, name: str, **params: Any) -> dict[str, Any]:
     """One question to the partner's figures service; 503 when it does not answer."""
     partner = request.app.state.partner
     try:
@@ -63,8 +63,8 @@ def checked(period: str, as_of: date | None) -> tuple[str, date]:
     return period, as_of or date.today()
 
 
-async def partner_report(request: Request, user: User, period: str, as_of: date) -> Report:
-    answer = await ask_figures(request, user, "figures", as_of=as_of.isoformat(), period=period)
+async def partner_report(request: Request, period: str, as_of: date) -> Report:
+    answer = await ask_figures(request, "figures", as_of=as_of.isoformat(), period=period)
     return report_from_dict(answer["report"])
 
 
@@ -91,14 +91,14 @@ def _download_name(partner: str, report: Report, suffix: str) -> str:
 
 
 @router.get("/figures", include_in_schema=False)
-async def figures_page(request: Request, user: FiguresUser, period: str = "to-date",
+async def figures_page(request: Request, _user: FiguresUser, period: str = "to-date",
                        as_of: date | None = None) -> Response:
     period, as_of = checked(period, as_of)
     partner = request.app.state.partner
-    report = await partner_report(request, user, period, as_of)
+    report = await partner_report(request, period, as_of)
     ends = quarter_ends(PROGRAMME_START, as_of)[-40:]
     points = [p.isoformat() for p in (ends if ends and ends[-1] == as_of else [*ends, as_of])]
-    trends = (await ask_figures(request, user, "trends", indicators=list(KEY_TRENDS),
+    trends = (await ask_figures(request, "trends", indicators=list(KEY_TRENDS),
                                 points=points))["trends"]
     series = {name: [(date.fromisoformat(d), v) for d, v in values]
               for name, values in trends.items()}
@@ -115,11 +115,11 @@ async def figures_page(request: Request, user: FiguresUser, period: str = "to-da
 
 
 @router.get("/figures.csv", include_in_schema=False)
-async def figures_csv(request: Request, user: FiguresUser, period: str = "to-date",
+async def figures_csv(request: Request, _user: FiguresUser, period: str = "to-date",
                       as_of: Annotated[date | None, Query()] = None) -> Response:
     period, as_of = checked(period, as_of)
     partner = request.app.state.partner
-    report = await partner_report(request, user, period, as_of)
+    report = await partner_report(request, period, as_of)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
@@ -131,11 +131,11 @@ async def figures_csv(request: Request, user: FiguresUser, period: str = "to-dat
 
 
 @router.get("/figures.xlsx", include_in_schema=False)
-async def figures_xlsx(request: Request, user: FiguresUser, period: str = "to-date",
+async def figures_xlsx(request: Request, _user: FiguresUser, period: str = "to-date",
                        as_of: Annotated[date | None, Query()] = None) -> Response:
     period, as_of = checked(period, as_of)
     partner = request.app.state.partner
-    report = await partner_report(request, user, period, as_of)
+    report = await partner_report(request, period, as_of)
     data = workbook([CSV_HEADER, *partner_rows(report, partner)], sheet_name=partner)
     name = _download_name(partner, report, "xlsx")
     return Response(data, media_type=MEDIA_TYPE,
@@ -144,9 +144,9 @@ async def figures_xlsx(request: Request, user: FiguresUser, period: str = "to-da
 
 @router.get("/api/figures", tags=["figures"],
             summary="The partner's own figures (breakdowns under disclosure control, targets)")
-async def api_figures(request: Request, user: FiguresUser, period: str = "to-date",
+async def api_figures(request: Request, _user: FiguresUser, period: str = "to-date",
                       as_of: date | None = None) -> dict[str, Any]:
     period, as_of = checked(period, as_of)
-    answer = await ask_figures(request, user, "figures", as_of=as_of.isoformat(), period=period)
+    answer = await ask_figures(request, "figures", as_of=as_of.isoformat(), period=period)
     report: dict[str, Any] = answer["report"]
     return report
