@@ -151,10 +151,13 @@ class Partner:
                  only: str | None = None,
                  booking: dict[str, Any] | None = None,
                  trajectory: dict[str, Any] | None = None,
-                 key_dir: Path | None = None) -> None:
+                 key_dir: Path | None = None, figures: bool = False,
+                 targets: Path | None = None) -> None:
         """`auth`: one user for every service, or a user per service (context -> auth);
         `ops_auth`: the user that creates the streams (else the services' own connection,
-        unless `create_streams` is off: then they must exist)."""
+        unless `create_streams` is off: then they must exist); `figures`: also run the
+        partner's own figures (services.reporting.partner_figures) for its web app, with its
+        targets from the file `targets` (services.reporting.targets) when given."""
         self.partner = partner
         self.auth = auth or NatsAuth()
         self.ops_auth = ops_auth
@@ -162,6 +165,11 @@ class Partner:
         if only is not None and only not in STORES:
             raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
         self.only = only  # run just this one service of the set
+        self.figures = figures and only is None
+        self.targets = targets
+        if self.figures and not isinstance(self.auth, NatsAuth) and "figures" not in self.auth:
+            raise ValueError("the partner's figures need a NATS user of their own: "
+                             "add 'figures' to the users per service, or run without figures")
         self.data_dir = data_dir
         self.key_dir = key_dir or default_key_dir(data_dir)  # never inside data_dir
         self.nats_url = nats_url
@@ -194,6 +202,8 @@ class Partner:
         services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
                                   self.vault_key, self.grace_days,  # type: ignore[arg-type]
                                   self.only, self.booking, self.trajectory)
+        if self.figures:
+            services.append(await self._figures_service())
         for service in services:
             service.clock = self.clock
             service.history_mode = self.history_mode
@@ -209,6 +219,21 @@ class Partner:
             await runner.start(setup)
             setup = None
         return self
+
+    async def _figures_service(self) -> Service:
+        """The partner's own figures: its store (`figures` URL, else a file beside the others)."""
+        from pace.network.registry import load_registry
+        from services.reporting.partner_figures import CONTEXT, build
+        from services.reporting.targets import load_targets
+
+        targets = load_targets(self.targets) if self.targets else []  # a wrong file stops it
+        url = (self.database_urls or {}).get(CONTEXT) or str(
+            self.data_dir / f"{self.partner}-{CONTEXT}.db")
+        create_sqlite_files({CONTEXT: url})
+        store = self.stores[CONTEXT] = await EventStore.open(url, self.partner)
+        registry = load_registry()
+        country = registry[self.partner].country if self.partner in registry else "??"
+        return build(self.partner, store, country, targets).service
 
     async def _streams(self, js: JetStreamContext) -> None:
         await ensure_streams(js, partner_streams(self.partner))
@@ -243,7 +268,10 @@ class Hub:
     """The hub's reporting service: its streams (sourcing every partner), its store, on NATS."""
 
     def __init__(self, nats_url: str, database_url: str | Path, countries: Mapping[str, str], *,
-                 auth: NatsAuth | None = None, replicas: int = 1) -> None:
+                 auth: NatsAuth | None = None, replicas: int = 1,
+                 targets: Path | None = None) -> None:
+        """`targets`: a targets file (services.reporting.targets) shown beside the figures."""
+        self.targets = targets
         self.nats_url = nats_url
         self.database_url = database_url
         self.countries = dict(countries)  # partner -> country, for every partner sourced
@@ -258,13 +286,15 @@ class Hub:
 
     async def start(self) -> Hub:
         from services.reporting.app import ReportingService
+        from services.reporting.targets import load_targets
 
+        targets = load_targets(self.targets) if self.targets else []  # a wrong file stops it
         try:
             await make_hub_streams(self.nats_url, self.auth, self.countries, self.replicas)
             store = self.stores["reporting"] = await EventStore.open(self.database_url,
                                                                      subjects.HUB_DOMAIN)
             self.reporting = ReportingService(self.nats_url, store, self.countries,
-                                              auth=self.auth)
+                                              auth=self.auth, targets=targets)
             await self.reporting.start()
         except BaseException:
             await self.stop()

@@ -15,11 +15,19 @@ def report(
                               "default today."),
     period: str = typer.Option("to-date", help="to-date, a year (2020), quarter (2020-Q1), "
                                "month (2020-02) or range (2017..2022)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or html."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json, html, or dhis2 "
+                            "(a DHIS2 dataValueSets import; needs a year, quarter or month)."),
     output: Path | None = typer.Option(None, "--output", "-o",
                                        help="Write to this file (html: pace-report.html)."),
+    mapping: Path | None = typer.Option(None, "--mapping", help="The DHIS2 mapping (indicator "
+                                        "-> data element, partner -> org unit); default "
+                                        "deploy/dhis2.toml."),
 ) -> None:
-    """The cross-border figures from the hub's reporting service, per partner and country."""
+    """The cross-border figures from the hub's reporting service, per partner and country.
+
+    `-f dhis2` writes them as a DHIS2 dataValueSets import (POST /api/dataValueSets);
+    suppressed cells are left out.
+    """
     from datetime import date
 
     from rich.console import Console
@@ -27,6 +35,7 @@ def report(
     from apps.reports import FORMATS, HubUnavailableError
     from apps.reports import report as run
     from contracts.periods import Period
+    from services.web.figures_dhis2 import MappingError
 
     if fmt not in FORMATS:
         raise typer.BadParameter(f"--format must be one of {', '.join(FORMATS)}")
@@ -37,8 +46,8 @@ def report(
         raise typer.BadParameter(str(error)) from error
     try:
         asyncio.run(run(hub_url, as_of=day, period=period, fmt=fmt, output=output,
-                        console=Console()))
-    except HubUnavailableError as error:
+                        console=Console(), mapping=mapping))
+    except (HubUnavailableError, MappingError) as error:
         typer.echo(f"error: {error}", err=True)
         raise typer.Exit(2) from None
 

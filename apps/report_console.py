@@ -16,7 +16,7 @@ from rich.table import Table
 from rich.text import Text
 
 from contracts.indicators import DIMENSION_LABELS, DIMENSIONS, format_value, label_of, ordered
-from contracts.report import Report, Value, country_label, country_order
+from contracts.report import Report, Value, country_label, country_order, share_percent
 from contracts.subjects import NETWORK_SCOPE
 
 
@@ -103,6 +103,24 @@ def approvals_table(report: Report) -> Table | None:
     return table
 
 
+def targets_table(report: Report) -> Table | None:
+    """Each partner's targets of the period: target, actual and the share reached."""
+    if not report.targets:
+        return None
+    table = Table(title=Text(f"Targets of {report.period}"), title_justify="left",
+                  header_style="bold")
+    for column in ("Partner", "Indicator", "Target", "Actual", "Share of target"):
+        table.add_column(column, justify="left" if column in ("Partner", "Indicator")
+                         else "right")
+    for partner, targets in sorted(report.targets.items()):
+        for name, target in targets.items():
+            table.add_row(Text(partner), Text(label_of(name)),
+                          Text(format_value(name, target["target"])),
+                          Text(format_value(name, target["actual"])),
+                          Text(share_percent(target.get("share"))))
+    return table
+
+
 def print_report(console: Console, report: Report) -> None:
     """The partner tables (as many partners side by side as the terminal holds), the
     country table and the network's breakdowns."""
@@ -114,6 +132,8 @@ def print_report(console: Console, report: Report) -> None:
                                network=start + per_table >= len(partners)))
     if (approvals := approvals_table(report)) is not None:
         console.print(approvals)
+    if (targets := targets_table(report)) is not None:
+        console.print(targets)
     console.print(to_table(report, scope="countries", short=console.width < 120))
     for dimension in DIMENSIONS:
         if report.breakdowns.get(NETWORK_SCOPE, {}).get(dimension):

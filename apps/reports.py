@@ -1,4 +1,4 @@
-"""`pace report`: the hub's figures, asked over NATS, shown as a table, CSV, JSON or HTML."""
+"""`pace report`: the hub's figures, asked over NATS, as a table, CSV, JSON, HTML or DHIS2 JSON."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from contracts.periods import PROGRAMME_START, quarter_ends
 from contracts.report import report_from_dict, to_csv, to_json
 from pace.connection import NatsAuth, connect
 
-FORMATS = ("table", "csv", "json", "html")
+FORMATS = ("table", "csv", "json", "html", "dhis2")
 
 
 class HubUnavailableError(Exception):
@@ -48,11 +48,15 @@ async def ask_hub(hub_url: str, query: str, params: dict[str, Any],
 
 
 async def report(hub_url: str, *, as_of: date, period: str, fmt: str,
-                 output: Path | None, console: Console) -> None:
+                 output: Path | None, console: Console, mapping: Path | None = None) -> None:
     """Fetch the report (and, for HTML, the trends) and write it where asked."""
     from apps.report_console import print_report
     from services.web.figures import to_html
+    from services.web.figures_dhis2 import DEFAULT_MAPPING, dhis2_period, load_mapping, to_dhis2
 
+    if fmt == "dhis2":  # a wrong mapping or period fails before the hub is asked
+        dhis2_period(period)
+        dhis2 = load_mapping(mapping or DEFAULT_MAPPING)
     answer = await ask_hub(hub_url, "figures", {"as_of": as_of.isoformat(), "period": period})
     figures = report_from_dict(answer["report"])
     if fmt == "table":
@@ -69,7 +73,10 @@ async def report(hub_url: str, *, as_of: date, period: str, fmt: str,
         target.write_text(text, encoding="utf-8")
         console.print(f"HTML report written to {target}")
         return
-    data = to_json(figures) if fmt == "json" else to_csv(figures).encode()
+    if fmt == "dhis2":
+        data = to_dhis2(figures, dhis2)
+    else:
+        data = to_json(figures) if fmt == "json" else to_csv(figures).encode()
     if output is None:
         console.file.write(data.decode())
         console.file.flush()

@@ -144,6 +144,7 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
     from apps.bootstrap import Partner
     from apps.local_partner import local_partner_server, service_auths
     from pace.keys import default_key_dir
+    from services.reporting.targets import DEFAULT_TARGETS
 
     partner = str(settings.partner)
     data_dir = settings.data_dir / partner
@@ -155,6 +156,10 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
         nats_url = server.url
     try:
         auth, ops, create = service_auths(partner, security, settings.nats_auth(), server)
+        # the partner's own figures (its web app's "Our figures"): with an unrestricted login
+        # only, for no per-service NATS user is made for them yet
+        figures = settings.only is None and isinstance(auth, NatsAuth) and auth.user is None \
+            and auth.creds_file is None
         urls = {store: settings.database_url_for(store) for store in settings.stores}
         key_dir = (settings.key_dir or default_key_dir(settings.data_dir)) / partner
         async with Partner(partner, data_dir, nats_url, auth=auth, ops_auth=ops,
@@ -162,7 +167,8 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
                            database_urls=urls, grace_days=settings.grace_days,
                            booking=settings.booking_settings(),
                            trajectory=settings.trajectory_settings(),
-                           key_dir=key_dir) as running:
+                           key_dir=key_dir, figures=figures,
+                           targets=DEFAULT_TARGETS) as running:
             ops_server = await _serve_ops(running, settings)
             try:
                 what = settings.only or "intake, booking, trajectory and sharing"
@@ -221,13 +227,14 @@ async def hub_up(settings: Settings) -> None:
     """Run the hub's reporting service on the hub's NATS until interrupted."""
     from apps.bootstrap import Hub
     from pace.network.registry import load_registry
+    from services.reporting.targets import DEFAULT_TARGETS
 
     registry = load_registry()
     partners = [p.id for p in registry.delivery]
     assert settings.nats_url is not None
     async with Hub(settings.nats_url, settings.database_url_for("reporting"),
                    {p: registry.country_of(p) for p in partners}, auth=settings.nats_auth(),
-                   replicas=settings.stream_replicas) as hub:
+                   replicas=settings.stream_replicas, targets=DEFAULT_TARGETS) as hub:
         ops = await _serve_ops(hub, settings)
         try:
             console.print(f"The hub's reporting service is up on {settings.nats_url}: "

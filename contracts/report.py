@@ -19,6 +19,10 @@
   events that arrived later) and their difference. Both keys appear only when not empty, so
   a report without approvals keeps its bytes. In the CSV an adjustment is two more rows of
   the partner: dimension `adjustment`, category `current` and `difference`.
+- Targets (deploy/targets.toml): `targets` holds, per partner and indicator, the target of
+  the report's period, the actual figure and the share of the target reached (0.5 = half;
+  null without a target or a figure); only when not empty. In the CSV a target is two more
+  rows of the partner: dimension `target`, category `target` and `share`.
 """
 
 from __future__ import annotations
@@ -63,6 +67,8 @@ class Report:
     """Partner -> {"status": "submitted" | "approved", "on": ISO date} for this quarter."""
     adjustments: dict[str, dict[str, dict[str, Value]]] = field(default_factory=dict)
     """Partner -> indicator -> {"approved", "current", "difference"}, where they differ."""
+    targets: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    """Partner -> indicator -> {"target", "actual", "share"} for the report's period."""
 
 
 def country_label(country: str) -> str:
@@ -110,6 +116,23 @@ def _normal_change(indicator: str, change: Mapping[str, Value]) -> dict[str, Val
 # -- JSON and CSV ------------------------------------------------------------------------------
 
 
+def _normal_target(indicator: str, target: Mapping[str, Any]) -> dict[str, Any]:
+    share = target.get("share")
+    return {"actual": normal_value(indicator, target["actual"]),
+            "share": None if share is None else round(float(share), 3) + 0.0,
+            "target": normal_value(indicator, target["target"])}
+
+
+def share_text(share: Any) -> str:
+    """A share of target for machines: '0.750'; empty when there is none."""
+    return "" if share is None else f"{float(share):.3f}"
+
+
+def share_percent(share: Any) -> str:
+    """A share of target for people: '75.0%'; '-' when there is none."""
+    return "-" if share is None else f"{float(share) * 100:.1f}%"
+
+
 def report_to_dict(report: Report) -> dict[str, Any]:
     """The report as plain JSON-ready data (the query reply and the JSON export)."""
     return {
@@ -130,6 +153,10 @@ def report_to_dict(report: Report) -> dict[str, Any]:
                                 for name, change in sorted(a.items())}
                             for p, a in sorted(report.adjustments.items())}}
            if report.adjustments else {}),
+        **({"targets": {p: {name: _normal_target(name, target)
+                            for name, target in sorted(t.items())}
+                        for p, t in sorted(report.targets.items())}}
+           if report.targets else {}),
     }
 
 
@@ -140,7 +167,8 @@ def report_from_dict(data: Mapping[str, Any]) -> Report:
                   network=dict(data["network"]), breakdowns=dict(data["breakdowns"]),
                   country_of=dict(data.get("country_of", {})),
                   approvals=dict(data.get("approvals", {})),
-                  adjustments=dict(data.get("adjustments", {})))
+                  adjustments=dict(data.get("adjustments", {})),
+                  targets=dict(data.get("targets", {})))
 
 
 def to_json(report: Report) -> bytes:
@@ -176,4 +204,9 @@ def to_csv(report: Report) -> str:
             for part in ("current", "difference"):
                 writer.writerow((*head, kind, scope, "adjustment", part, name,
                                  plain_value(name, change[part])))
+        for name, target in (report.targets.get(scope, {}) if kind == "partner" else {}).items():
+            writer.writerow((*head, kind, scope, "target", "target", name,
+                             plain_value(name, target["target"])))
+            writer.writerow((*head, kind, scope, "target", "share", name,
+                             share_text(target.get("share"))))
     return out.getvalue()

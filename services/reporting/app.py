@@ -25,7 +25,7 @@ import asyncio
 import hashlib
 import time
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -58,6 +58,7 @@ from services.reporting import views as network_log
 from services.reporting.approved import is_quarter, with_approvals
 from services.reporting.domain import Fold
 from services.reporting.periods import closed_periods
+from services.reporting.targets import Target, with_targets
 
 log = get_logger(__name__)
 
@@ -119,8 +120,10 @@ class ReportingService:
 
     def __init__(self, nats_url: str, store: EventStore, countries: Mapping[str, str], *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 publish_delay: float = 2.0, auth: NatsAuth | None = None) -> None:
+                 publish_delay: float = 2.0, auth: NatsAuth | None = None,
+                 targets: Iterable[Target] = ()) -> None:
         self.store = store
+        self.targets = list(targets)  # shown beside the actual figures (services.reporting.targets)
         self.countries = dict(countries)
         self.clock = clock
         self.publish_delay = publish_delay
@@ -285,7 +288,8 @@ class ReportingService:
             as_of = disclosure.check_as_of(
                 date.fromisoformat(params.get("as_of") or today.isoformat()), today)
             report = disclosure.protect(self.report(as_of, params.get("period") or "to-date"))
-            return {"report": report_to_dict(await self.approved_report(report))}
+            report = with_targets(await self.approved_report(report), self.targets)
+            return {"report": report_to_dict(report)}
         if name == "approvals":
             return {"approvals": await self.approval_events()}
         if name == "trends":

@@ -1,7 +1,8 @@
 """The coordinator's HTML report: one self-contained page (inline CSS and SVG, no script).
 
 `to_html(report, trends, title=...)` gives key figures, childcare after coaching, charts,
-the country and partner tables, the network's breakdowns and the indicators' definitions.
+the country and partner tables, the period's targets (target, actual, share), the network's
+breakdowns and the indicators' definitions.
 The dashboard (hub_app) draws its charts with the same functions.
 """
 
@@ -21,7 +22,14 @@ from contracts.indicators import (
     ordered,
 )
 from contracts.periods import Period
-from contracts.report import UNKNOWN_COUNTRY, Report, Value, country_label, country_order
+from contracts.report import (
+    UNKNOWN_COUNTRY,
+    Report,
+    Value,
+    country_label,
+    country_order,
+    share_percent,
+)
 from contracts.subjects import NETWORK_SCOPE
 from services.web.figures_charts import PALETTE, Series, bar_chart, trend_charts
 from services.web.figures_charts import escape as _e
@@ -156,6 +164,23 @@ def _approvals(report: Report) -> str:
             f'<tbody>{"".join(rows)}</tbody></table></div>')
 
 
+def _targets(report: Report) -> str:
+    """Each partner's targets of the period: target, actual, share of target."""
+    rows = [f'<tr data-target="{_e(partner)}/{_e(name)}"><th scope="row">{_e(partner)}</th>'
+            f"<td>{_e(label_of(name))}</td><td>{_e(format_value(name, target['target']))}</td>"
+            f"<td>{_e(format_value(name, target['actual']))}</td>"
+            f"<td>{_e(share_percent(target.get('share')))}</td></tr>"
+            for partner, targets in sorted(report.targets.items())
+            for name, target in targets.items()]
+    if not rows:
+        return ""
+    head = "".join(f'<th scope="col">{h}</th>' for h in (
+        "Partner", "Indicator", "Target", "Actual", "Share of target"))
+    return (f"<h2>Targets of {_e(report.period)}</h2>\n"
+            f'<div class="scroll"><table id="targets"><thead><tr>{head}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
 def _definitions() -> str:
     items = "".join(f"<dt>{_e(i.label)}</dt><dd>{_e(i.description)} "
                     f"(<code>{_e(i.name)}</code>)</dd>" for i in INDICATORS)
@@ -186,6 +211,7 @@ def to_html(report: Report, trends: Mapping[str, Series] | None = None, *,
         _html_table("Figures by partner", sorted(report.partners.items()), report.network,
                     names),
         _approvals(report),
+        _targets(report),
         "<h2>Network breakdowns</h2>", *_breakdown_tables(report),
         _definitions(),
     ]

@@ -196,14 +196,14 @@ def _date_ticks(dates: Sequence[date], most: int = 8) -> list[tuple[date, str]]:
     return [(day, day.isoformat()) for day in sorted({first, last})]
 
 
-def trend_charts(trends: Mapping[str, Series]) -> list[str]:
-    """One line chart per unit (families, parents, ...), a line per indicator."""
+def trend_charts(trends: Mapping[str, Series], scope: str = "Network") -> list[str]:
+    """One line chart per unit (families, parents, ...), a line per indicator, of a scope."""
     by_unit: dict[str, list[tuple[str, Series]]] = {}
     for name in ordered(trends):
         unit = unit_of(name)
         by_unit.setdefault(unit, []).append((label_of(name), trends[name]))
-    return [line_chart(f"Network over time: {unit}" if len(series) > 1
-                       else f"Network over time: {series[0][0]}",
+    return [line_chart(f"{scope} over time: {unit}" if len(series) > 1
+                       else f"{scope} over time: {series[0][0]}",
                        "share (%)" if unit == "ratio" else unit, series, ratio=unit == "ratio")
             for unit, series in by_unit.items()]
 

@@ -26,13 +26,14 @@ from fastapi.responses import Response, StreamingResponse
 from contracts import subjects
 from contracts.indicators import KEY_TRENDS, format_value
 from contracts.periods import PROGRAMME_START, Period, quarter_ends
-from contracts.report import country_label, country_order, report_from_dict
+from contracts.report import country_label, country_order, report_from_dict, share_percent
 from contracts.reporting import QUARTER_PATTERN
 from pace.connection import NatsAuth, connect
 from services.web.auth import Sessions, User
 from services.web.common import CoordinatorUser, NavItem, make_app, render
 from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS
 from services.web.figures_charts import PALETTE, bar_chart, trend_charts
+from services.web.figures_dhis2 import MappingError, dhis2_period, load_mapping, to_dhis2
 from services.web.hub_approvals import approvals_router, awaiting
 
 NAV = [NavItem("figures", "/dashboard", "nav_dashboard")]
@@ -170,10 +171,12 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             "charts": charts,
             "country_charts": country_charts,
             "fmt": format_value,
+            "share": share_percent,
             "country_label": country_label,
             "period": period,
             "as_of": as_of,
             "quarter": re.fullmatch(QUARTER_PATTERN, period) is not None,
+            "dhis2": re.fullmatch(r"\d{4}(-Q[1-4]|-\d\d)?", period) is not None,
         }
 
     @app.get("/dashboard", include_in_schema=False)
@@ -235,6 +238,27 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
         return StreamingResponse(
             feed.events(), media_type="text/event-stream", headers={"Cache-Control": "no-store"}
         )
+
+    @app.get("/dashboard/dhis2.json", include_in_schema=False)
+    async def dhis2_download(
+        request: Request, _user: CoordinatorUser, period: str, as_of: date | None = None
+    ) -> Response:
+        """The period's figures as a DHIS2 dataValueSets import (deploy/dhis2.toml)."""
+        period, as_of = checked(period, as_of)
+        try:
+            dhis2_period(period)
+            mapping = load_mapping()
+            report = report_from_dict(
+                (await ask(request, "figures", {"as_of": as_of.isoformat(), "period": period}))[
+                    "report"
+                ]
+            )
+            data = to_dhis2(report, mapping)
+        except MappingError as error:
+            raise HTTPException(400, str(error)) from error
+        name = f"pace-dhis2-{period}-{as_of.isoformat()}.json"
+        return Response(data, media_type="application/json",
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     app.include_router(approvals_router())
     return app

@@ -307,6 +307,34 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "parent": ("parent", "ouder", "parent"),
     "partner_organisation": ("partner organisation", "partnerorganisatie",
                              "organisation partenaire"),
+    # part 6: partner figures, targets, exports
+    "nav_partner_figures": ("Our figures", "Onze cijfers", "Nos chiffres"),
+    "partner_figures_title": ("Our figures", "Onze cijfers", "Nos chiffres"),
+    "partner_figures_intro": (
+        "The figures the hub holds of this partner, computed here from our own shared events.",
+        "De cijfers die de hub van deze partner heeft, hier berekend uit onze eigen gedeelde "
+        "gebeurtenissen.",
+        "Les chiffres que le hub détient de ce partenaire, calculés ici à partir de nos propres "
+        "événements partagés."),
+    "download_xlsx": ("Download XLSX (Excel)", "XLSX downloaden (Excel)",
+                      "Télécharger le XLSX (Excel)"),
+    "breakdown_gender": ("By parent's gender", "Naar geslacht van de ouder",
+                         "Selon le genre du parent"),
+    "breakdown_referral_source": ("By referral source", "Naar verwijzer",
+                                  "Selon l'orienteur"),
+    "small_cells_note": (
+        "Cells of 1 to 4 show as \"<5\", and a cell that would reveal one shows as \"x\".",
+        "Cellen van 1 tot 4 staan als \"<5\", en een cel die er een zou verraden als \"x\".",
+        "Les cellules de 1 à 4 s'affichent « <5 », et une cellule qui en révélerait une « x »."),
+    "partner_trends": ("Trends (quarter ends)", "Verloop (per kwartaal)",
+                       "Évolution (fins de trimestre)"),
+    "target": ("Target", "Doel", "Objectif"),
+    "actual": ("Actual", "Werkelijk", "Réalisé"),
+    "share_of_target": ("Share of target", "Deel van doel", "Part de l'objectif"),
+    "targets_title": ("Targets", "Doelen", "Objectifs"),
+    "download_dhis2": ("Download for DHIS2 (dataValueSets JSON)",
+                       "Downloaden voor DHIS2 (dataValueSets JSON)",
+                       "Télécharger pour DHIS2 (dataValueSets JSON)"),
 }
 
 

@@ -16,7 +16,15 @@ from pace.connection import NatsAuth, connect
 from services.web.auth import Role, Sessions, User
 from services.web.childcare_release import release_router
 from services.web.common import NavItem, make_app
-from services.web.partner import api, childcare, coach, families, trajectories, waiting_list
+from services.web.partner import (
+    api,
+    childcare,
+    coach,
+    families,
+    figures,
+    trajectories,
+    waiting_list,
+)
 from services.web.partner.writes import RecentWrites
 
 NAV = [
@@ -26,6 +34,7 @@ NAV = [
     NavItem("childcare", "/childcare/children", "nav_children"),
     NavItem("trajectories", "/trajectories", "nav_trajectories"),
     NavItem("trajectories", "/coach", "nav_coach"),
+    NavItem("partner_figures", "/figures", "nav_partner_figures"),
 ]
 
 
@@ -65,6 +74,6 @@ def create_partner_app(
     app.state.writes = RecentWrites()
     app.include_router(release_router())
     for router in (families.router, waiting_list.router, childcare.router, trajectories.router,
-                   coach.router, api.router):
+                   coach.router, figures.router, api.router):
         app.include_router(router)
     return app

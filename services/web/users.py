@@ -38,6 +38,7 @@ AREAS: dict[str, frozenset[Role]] = {
     "childcare": frozenset({Role.CHILDCARE_WORKER, Role.PARTNER_ADMIN}),
     "trajectories": frozenset({Role.COACH, Role.PARTNER_ADMIN}),
     "figures": frozenset({Role.COORDINATOR}),
+    "partner_figures": frozenset({Role.PARTNER_ADMIN}),  # the partner's own, disclosure-controlled
     "docs": frozenset({Role.PARTNER_ADMIN, Role.COORDINATOR}),
 }
 

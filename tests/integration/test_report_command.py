@@ -85,3 +85,58 @@ async def test_a_hub_without_a_reporting_service_is_a_readable_error(nats_server
     with pytest.raises(HubUnavailableError, match="runs no reporting service"):
         await report(nats_server.url, as_of=date.today(), period="to-date", fmt="json",
                      output=None, console=Console(file=io.StringIO()))
+
+
+async def test_the_dhis2_export_holds_the_hubs_figures_of_the_quarter(hub, tmp_path):
+    from services.web.figures_dhis2 import load_mapping
+
+    url, service = hub
+    mapping = load_mapping()
+    expected = disclosure.protect(service.report(date(2020, 3, 31), "2020-Q1"))
+
+    await report(url, as_of=date(2020, 3, 31), period="2020-Q1", fmt="dhis2",
+                 output=tmp_path / "dhis2.json", console=Console(file=io.StringIO()))
+
+    values = orjson.loads((tmp_path / "dhis2.json").read_bytes())["dataValues"]
+    unit, pes = mapping.org_units["mechelen"], mapping.category_option_combos[
+        "referral_source"]["public_employment_service"]
+    referred = mapping.data_elements["families_referred"]
+    assert {"dataElement": referred, "period": "2020Q1", "orgUnit": unit,
+            "value": str(FAMILIES)} in values
+    assert {"dataElement": referred, "period": "2020Q1", "orgUnit": unit,
+            "categoryOptionCombo": pes, "value": str(FAMILIES)} in values
+    by_element = {element: name for name, element in mapping.data_elements.items()}
+    for value in values:  # every value sent is the report's figure
+        if "categoryOptionCombo" not in value:
+            name = by_element[value["dataElement"]]
+            assert value["value"] == str(expected.partners["mechelen"][name]), name
+
+
+async def test_a_dhis2_export_of_a_range_is_refused_before_asking_the_hub(nats_server):
+    from services.web.figures_dhis2 import MappingError
+
+    with pytest.raises(MappingError, match="DHIS2 takes a year, quarter or month"):
+        await report(nats_server.url, as_of=date.today(), period="to-date", fmt="dhis2",
+                     output=None, console=Console(file=io.StringIO()))
+
+
+async def test_the_hubs_targets_stand_beside_its_figures_in_every_format(hub, tmp_path):
+    from services.reporting.targets import Target
+
+    url, service = hub
+    service.targets = [Target("mechelen", "families_referred", "2020", 16)]
+    console = Console(file=io.StringIO(), width=160)
+
+    await report(url, as_of=date(2020, 12, 31), period="2020", fmt="json",
+                 output=tmp_path / "report.json", console=console)
+    await report(url, as_of=date(2020, 12, 31), period="2020", fmt="csv",
+                 output=tmp_path / "report.csv", console=console)
+    await report(url, as_of=date(2020, 12, 31), period="2020", fmt="table", output=None,
+                 console=console)
+
+    targets = orjson.loads((tmp_path / "report.json").read_bytes())["targets"]
+    assert targets == {"mechelen": {"families_referred": {
+        "target": 16, "actual": FAMILIES, "share": 0.75}}}
+    assert ("2020-12-31,2020,partner,mechelen,target,share,families_referred,0.750"
+            in (tmp_path / "report.csv").read_text(encoding="utf-8"))
+    assert "Targets of 2020" in console.file.getvalue()
