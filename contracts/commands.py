@@ -28,6 +28,7 @@ from contracts.intake import (
     ReferralSource,
     pseudonymous_id,
 )
+from contracts.participants import MarkFollowUpsDue, RecordParticipantData
 from contracts.trajectory import CompletionOutcome, DropReason, JobKind, LifeDomain, TrainingKind
 
 NAME = {"min_length": 1, "max_length": 200}
@@ -239,3 +240,5 @@ COMMANDS: dict[str, dict[str, type[Frozen]]] = {
         RecordInvolvementDay, CompleteTrajectory, DropTrajectory, ReassignCoach,
         ReenterTrajectory)},
 }
+COMMANDS["trajectory"].update(  # part 4: ESF participant data (contracts.participants)
+    {command_name(m): m for m in (RecordParticipantData, MarkFollowUpsDue)})

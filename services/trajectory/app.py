@@ -20,7 +20,7 @@ from contracts.commands import (
 from pace.commands import decide_and_append, reaction_meta
 from pace.service import Reaction, Service, routes_for
 from pace.store import EventStore
-from services.trajectory import views
+from services.trajectory import follow_ups, views
 from services.trajectory.domain import StartTrajectories, decider, stream_id
 
 COMMANDS = (AgreePlan, StartTraining, CompleteTraining, StartJob, EndJob, RecordInvolvementDay,
@@ -47,7 +47,7 @@ def build(partner: str, store: EventStore) -> Service:
     async def trajectories_query(params: dict[str, Any]) -> list[dict[str, Any]]:
         return await store.db.read(views.list_trajectories, params)
 
-    return Service(
+    service = Service(
         partner, "trajectory", store,
         routes_for(store, decider, COMMANDS, lambda command: stream_id(command.family_id)),
         [Reaction("trajectory-enrolment", [subjects.context_event_subjects(partner, "intake")],
@@ -55,3 +55,5 @@ def build(partner: str, store: EventStore) -> Service:
          Reaction("trajectory-list", [subjects.context_event_subjects(partner, "trajectory")],
                   views.apply_trajectory)],
         tables=[views.metadata], queries={"trajectories": trajectories_query})
+    follow_ups.mount(service)  # part 4: ESF participant data and its six-month follow-up
+    return service
