@@ -31,7 +31,7 @@ class LabourStatus(StrEnum):
     INACTIVE = "inactive"  # not in the labour force
 
 
-class AgeBand(StrEnum):
+class ParticipantAgeBand(StrEnum):
     """The ESF age bands of a participant."""
 
     UNDER_25 = "under_25"
@@ -88,7 +88,7 @@ class ParticipantDataRecorded(DomainEvent):
     labour_status: LabourStatus = public()
     in_education_or_training: bool | None = public(default=None)
     long_term_unemployed: bool | None = public(default=None)
-    age_band: AgeBand = public()
+    age_band: ParticipantAgeBand = public()
     education: EducationBand = public()
     single_parent_household: bool = public()
     qualification_gained: bool | None = public(default=None)

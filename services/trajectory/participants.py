@@ -16,17 +16,17 @@ from contracts import participants as pd
 from contracts import trajectory as ev
 from contracts.participants import (
     FOLLOW_UP_MONTHS,
-    AgeBand,
     EducationBand,
     LabourStatus,
     MarkFollowUpsDue,
     Moment,
+    ParticipantAgeBand,
     RecordParticipantData,
 )
 from contracts.trajectory import TrainingKind
 from pace.domain import Decider, RuleBrokenError, UnknownFamilyError
 
-LONG_TERM_MONTHS = {AgeBand.UNDER_25: 6}
+LONG_TERM_MONTHS = {ParticipantAgeBand.UNDER_25: 6}
 """Months unemployed above which a participant is long-term unemployed (ESF); else 12."""
 ADULT_LONG_TERM_MONTHS = 12
 
@@ -63,10 +63,10 @@ def months_after(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-def age_band(age: int) -> AgeBand:
+def age_band(age: int) -> ParticipantAgeBand:
     if age < 25:
-        return AgeBand.UNDER_25
-    return AgeBand.FROM_25_TO_54 if age <= 54 else AgeBand.OVER_54
+        return ParticipantAgeBand.UNDER_25
+    return ParticipantAgeBand.FROM_25_TO_54 if age <= 54 else ParticipantAgeBand.OVER_54
 
 
 def education_band(isced_level: int) -> EducationBand:
@@ -75,7 +75,7 @@ def education_band(isced_level: int) -> EducationBand:
     return EducationBand.ISCED_3_4 if isced_level <= 4 else EducationBand.ISCED_5_8
 
 
-def long_term_unemployed(months: int, band: AgeBand) -> bool:
+def long_term_unemployed(months: int, band: ParticipantAgeBand) -> bool:
     """More than 6 months unemployed under 25, more than 12 months from 25 (ESF)."""
     return months > LONG_TERM_MONTHS.get(band, ADULT_LONG_TERM_MONTHS)
 

@@ -9,11 +9,11 @@ import pytest
 from contracts import participants as pd
 from contracts import trajectory as ev
 from contracts.participants import (
-    AgeBand,
     EducationBand,
     LabourStatus,
     MarkFollowUpsDue,
     Moment,
+    ParticipantAgeBand,
     RecordParticipantData,
 )
 from contracts.trajectory import CompletionOutcome, DropReason, TrainingKind
@@ -56,7 +56,7 @@ def recorded(moment: Moment = Moment.ENTRY, situation_on: date = STARTED_ON,
     fields: dict[str, object] = {
         **MUM, "moment": moment, "situation_on": situation_on, "recorded_on": recorded_on,
         "labour_status": LabourStatus.UNEMPLOYED, "long_term_unemployed": True,
-        "months_unemployed": 14, "age_band": AgeBand.FROM_25_TO_54, "age": 31,
+        "months_unemployed": 14, "age_band": ParticipantAgeBand.FROM_25_TO_54, "age": 31,
         "education": EducationBand.ISCED_0_2, "isced_level": 2,
         "single_parent_household": True}
     return pd.ParticipantDataRecorded(**{**fields, **changes})
@@ -65,8 +65,9 @@ def recorded(moment: Moment = Moment.ENTRY, situation_on: date = STARTED_ON,
 # -- the bands ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize(("age", "band"), [
-    (15, AgeBand.UNDER_25), (24, AgeBand.UNDER_25), (25, AgeBand.FROM_25_TO_54),
-    (54, AgeBand.FROM_25_TO_54), (55, AgeBand.OVER_54)])
+    (15, ParticipantAgeBand.UNDER_25), (24, ParticipantAgeBand.UNDER_25),
+    (25, ParticipantAgeBand.FROM_25_TO_54), (54, ParticipantAgeBand.FROM_25_TO_54),
+    (55, ParticipantAgeBand.OVER_54)])
 def test_an_age_falls_in_its_esf_band(age, band):
     assert age_band(age) is band
 
@@ -79,9 +80,9 @@ def test_an_isced_level_falls_in_its_band(level, band):
 
 
 @pytest.mark.parametrize(("months", "band", "long_term"), [
-    (6, AgeBand.UNDER_25, False), (7, AgeBand.UNDER_25, True),
-    (12, AgeBand.FROM_25_TO_54, False), (13, AgeBand.FROM_25_TO_54, True),
-    (13, AgeBand.OVER_54, True)])
+    (6, ParticipantAgeBand.UNDER_25, False), (7, ParticipantAgeBand.UNDER_25, True),
+    (12, ParticipantAgeBand.FROM_25_TO_54, False), (13, ParticipantAgeBand.FROM_25_TO_54, True),
+    (13, ParticipantAgeBand.OVER_54, True)])
 def test_long_term_unemployment_is_over_6_months_under_25_and_over_12_from_25(
         months, band, long_term):
     assert long_term_unemployed(months, band) is long_term
@@ -101,7 +102,7 @@ def test_entry_data_describes_the_parent_at_the_trajectory_start_in_bands():
 
 def test_an_unemployed_parent_under_25_is_long_term_unemployed_after_6_months():
     given(decider, MUM_STARTED).when(data(age=22, months_unemployed=7)).then(
-        recorded(age=22, age_band=AgeBand.UNDER_25, months_unemployed=7))
+        recorded(age=22, age_band=ParticipantAgeBand.UNDER_25, months_unemployed=7))
 
 
 def test_an_inactive_parent_says_whether_in_education_or_training():
