@@ -16,7 +16,14 @@ from pace.connection import NatsAuth, connect
 from services.web.auth import Role, Sessions, User
 from services.web.childcare_release import release_router
 from services.web.common import NavItem, make_app
-from services.web.partner import api, childcare, families, trajectories, waiting_list
+from services.web.partner import (
+    api,
+    childcare,
+    families,
+    follow_ups,
+    trajectories,
+    waiting_list,
+)
 from services.web.partner.writes import RecentWrites
 
 NAV = [
@@ -25,6 +32,7 @@ NAV = [
     NavItem("childcare", "/childcare", "nav_childcare"),
     NavItem("childcare", "/childcare/children", "nav_children"),
     NavItem("trajectories", "/trajectories", "nav_trajectories"),
+    NavItem("trajectories", follow_ups.PAGE, "nav_follow_ups"),
 ]
 
 
@@ -64,6 +72,6 @@ def create_partner_app(
     app.state.writes = RecentWrites()
     app.include_router(release_router())
     for router in (families.router, waiting_list.router, childcare.router, trajectories.router,
-                   api.router):
+                   follow_ups.router, api.router):
         app.include_router(router)
     return app
