@@ -284,6 +284,20 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                     "Formation (niveau CITE 0-8)"),
     "single_parent_household": ("Single-parent household", "Eenoudergezin",
                                 "Famille monoparentale"),
+    "participants_title": ("Participant data (ESF)", "Deelnemersgegevens (ESF)",
+                           "Données des participants (FSE)"),
+    "participants_intro": (
+        "Each parent's situation at entry, at exit and six months after exit; only bands "
+        "leave the partner.",
+        "De situatie van elke ouder bij de start, bij het einde en zes maanden later; alleen "
+        "klassen verlaten de partner.",
+        "La situation de chaque parent à l'entrée, à la sortie et six mois après ; seules les "
+        "tranches quittent le partenaire."),
+    "moment": ("Moment", "Tijdstip", "Étape"),
+    "entry": ("at entry", "bij de start", "à l'entrée"),
+    "exit": ("at exit", "bij het einde", "à la sortie"),
+    "six_months": ("six months after exit", "zes maanden na het einde",
+                   "six mois après la sortie"),
 }
 
 

@@ -1,4 +1,4 @@
-"""The partner's follow-ups due page: a trajectory ended six months ago shows, and is recorded."""
+"""The partner's ESF pages: a follow-up due is listed and recorded; a parent's exit data."""
 
 from __future__ import annotations
 
@@ -74,6 +74,22 @@ async def test_a_due_follow_up_is_listed_for_its_coach_and_leaves_once_recorded(
         flash = orjson.loads(base64.urlsafe_b64decode(sent.cookies[FLASH_COOKIE]))
         assert flash["kind"] == "done" and "ParticipantDataRecorded" in flash["text"]
         await eventually(lambda: _gone(coach), "the follow-up off the list")
+
+        page = (await coach.get("/participants/fam-001")).text
+        assert 'data-trajectory="traj-fam-001"' in page
+        sent = await coach.post("/participants/fam-001", data={
+            "moment": "exit", "parent_id": "par-001", "recorded_on": TODAY.isoformat(),
+            "labour_status": "unemployed", "months_unemployed": "2", "age": "34",
+            "isced_level": "3"})
+        flash = orjson.loads(base64.urlsafe_b64decode(sent.cookies[FLASH_COOKIE]))
+        assert flash["kind"] == "done" and "ParticipantDataRecorded" in flash["text"]
+        sent = await coach.post("/participants/fam-001", data={
+            "moment": "exit", "parent_id": "par-001", "recorded_on": TODAY.isoformat(),
+            "labour_status": "unemployed", "age": "34", "isced_level": "3"})
+        flash = orjson.loads(base64.urlsafe_b64decode(sent.cookies[FLASH_COOKIE]))
+        assert flash["kind"] == "refused" and "months unemployed" in flash["text"]
+        assert (await coach.post("/participants/fam-001", data={"moment": "later"})
+                ).status_code == 400
 
 
 async def _gone(client) -> bool:

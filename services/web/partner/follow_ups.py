@@ -1,11 +1,11 @@
-"""Follow-ups due: six months after a trajectory ended, the coach records the parent's situation."""
+"""ESF participant data: the follow-ups due six months after exit, and each parent's data form."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 
 from contracts.participants import LabourStatus, Moment
@@ -47,3 +47,26 @@ async def record_follow_up(request: Request, user: TrajectoriesUser, family_id: 
     form = await request.form()
     return await command(request, user, "trajectory", "record_participant_data",
                          participant_data(form, family_id, Moment.SIX_MONTHS), PAGE)
+
+
+@router.get("/participants/{family_id}", include_in_schema=False)
+async def participants_page(request: Request, user: TrajectoriesUser, family_id: str
+                            ) -> Response:
+    """A family's trajectories, each with the form for its entry, exit or six-month data."""
+    rows = await ask(request, user, "trajectory", "trajectories", family_id=family_id)
+    return render(request, "participants.html", family_id=family_id, trajectories=rows,
+                  families=await names(request, user), statuses=list(LabourStatus),
+                  moments=list(Moment), today=date.today().isoformat())
+
+
+@router.post("/participants/{family_id}", include_in_schema=False)
+async def record_participant(request: Request, user: TrajectoriesUser, family_id: str
+                             ) -> Response:
+    form = await request.form()
+    try:
+        moment = Moment(str(form.get("moment")))
+    except ValueError as error:
+        raise HTTPException(400, f"no moment {form.get('moment')!r}: entry, exit or "
+                                 "six_months") from error
+    return await command(request, user, "trajectory", "record_participant_data",
+                         participant_data(form, family_id, moment), f"/participants/{family_id}")
