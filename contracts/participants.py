@@ -56,6 +56,7 @@ class RecordParticipantData(Frozen):
 
     family_id: str = pseudonymous_id()
     parent_id: str | None = pseudonymous_id(default=None)
+    trajectory_id: str | None = pseudonymous_id(default=None)  # None: the parent's latest
     moment: Moment = public()
     recorded_on: date = public()
     labour_status: LabourStatus = public()

@@ -144,10 +144,17 @@ def record(command: RecordParticipantData, state: Participants) -> list[Any]:
 
 
 def _latest(command: RecordParticipantData, state: Participants) -> Participant:
-    """The parent's latest trajectory (the family's only parent's when none is named)."""
+    """The trajectory named, else the parent's latest (the only parent's when none is named)."""
     family = command.family_id
     if not state.trajectories:
         raise UnknownFamilyError(f"family {family} has no trajectory")
+    if command.trajectory_id is not None:
+        named = [p for p in state.trajectories if p.trajectory_id == command.trajectory_id]
+        if not named or command.parent_id not in (None, named[0].parent_id):
+            raise RuleBrokenError(f"family {family} has no trajectory {command.trajectory_id}"
+                                  + (f" of parent {command.parent_id}"
+                                     if command.parent_id else ""))
+        return named[0]
     parents = list(dict.fromkeys(p.parent_id for p in state.trajectories))
     parent = command.parent_id
     if parent is None:

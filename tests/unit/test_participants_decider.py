@@ -139,6 +139,21 @@ def test_with_two_parents_the_data_names_the_parent():
         RuleBrokenError, match="parent gran has no trajectory")
 
 
+def test_a_trajectory_named_is_the_one_the_data_is_for():
+    reentered = ev.TrajectoryStarted(trajectory_id="traj-fam-1.2", family_id=FAMILY,
+                                     parent_id="mum", coach_id="coach-7",
+                                     started_on=date(2021, 1, 4))
+    history = (MUM_STARTED, MUM_COMPLETED, reentered)
+    given(decider, *history).when(data(Moment.EXIT, ENDED_ON)).then_raises(
+        RuleBrokenError, match="traj-fam-1.2 has not ended")  # the latest, by default
+    given(decider, *history).when(data(Moment.EXIT, ENDED_ON, trajectory_id="traj-fam-1")).then(
+        recorded(Moment.EXIT, ENDED_ON, ENDED_ON, qualification_gained=False))
+    given(decider, *history).when(data(trajectory_id="traj-fam-9")).then_raises(
+        RuleBrokenError, match="no trajectory traj-fam-9")
+    given(decider, *history).when(data(trajectory_id="traj-fam-1", parent_id="dad")
+                                  ).then_raises(RuleBrokenError, match="of parent dad")
+
+
 # -- exit -----------------------------------------------------------------------------------
 
 def test_exit_data_waits_for_the_trajectory_to_end():

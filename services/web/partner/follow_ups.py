@@ -21,6 +21,7 @@ def participant_data(form: Any, family_id: str, moment: Moment) -> dict[str, Any
     status = form.get("labour_status")
     body: dict[str, Any] = {
         "family_id": family_id, "parent_id": form.get("parent_id") or None,
+        "trajectory_id": form.get("trajectory_id") or None,
         "moment": moment.value, "recorded_on": form.get("recorded_on"),
         "labour_status": status, "age": number(form.get("age"), int),
         "isced_level": number(form.get("isced_level"), int),
