@@ -27,7 +27,7 @@ hub has not seen are in category "unknown" (which merges with Gender "unknown").
 treated as timeless attributes: the referral's own date does not gate the join.
 
 Breakdowns: by the dimensions of contracts.indicators.DIMENSIONS (parent gender, referral
-source). Only categories with a non-zero figure are listed; every dimension is always present
+source, ESF status at entry: services.reporting.esf). Only categories with a non-zero figure are listed; every dimension is always present
 (maybe empty).
 
 Countries and the network: a partner's facts are tallied into additive numerators (counts,
