@@ -42,7 +42,7 @@ async def mark_due(service: Service, today: date, now: datetime) -> int:
     return len(families)
 
 
-def mount(service: Service, spec: str = DEFAULT_FOLLOW_UP_CRON) -> None:
+def mount(service: Service, spec: str | None = None) -> None:
     """Add the participant-data commands, the follow-up view, query and schedule to trajectory."""
     store = service.store
 
@@ -60,4 +60,5 @@ def mount(service: Service, spec: str = DEFAULT_FOLLOW_UP_CRON) -> None:
         follow_up_views.apply_follow_up))
     service.tables.append(follow_up_views.metadata)
     service.queries["follow_ups"] = follow_ups_query
-    service.schedules.append(Schedule(FOLLOW_UP_SCHEDULE, spec, on_tick))
+    service.schedules.append(Schedule(FOLLOW_UP_SCHEDULE, spec or DEFAULT_FOLLOW_UP_CRON,
+                                      on_tick))
