@@ -20,7 +20,7 @@ from services.trajectory import follow_ups
 from tests.eventually import eventually
 from tests.integration.test_services import referral
 
-pytestmark = [pytest.mark.nats, pytest.mark.timeout(120)]
+pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]
 
 TODAY = datetime.now(UTC).date()
 
@@ -60,7 +60,7 @@ async def test_the_schedule_puts_a_due_follow_up_on_the_list_once(
         rows = await eventually(listed, "the follow-up on the coach's list", seconds=60)
         ticks = running.runner.schedules[follow_ups.FOLLOW_UP_SCHEDULE]
         seen = ticks.handled
-        await eventually(lambda: _more(ticks, seen + 2), "two more ticks", seconds=30)
+        await eventually(lambda: _more(ticks, seen + 2), "two more ticks", seconds=45)
         events = await running.stores["trajectory"].read_all(0, 10_000)
     finally:
         await running.stop()
