@@ -298,6 +298,28 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "exit": ("at exit", "bij het einde", "à la sortie"),
     "six_months": ("six months after exit", "zes maanden na het einde",
                    "six mois après la sortie"),
+    "entry_status": ("status at entry", "status bij de start", "situation à l'entrée"),
+    "long_term_unemployed": ("long-term unemployed", "langdurig werkloos",
+                             "chômeur de longue durée"),
+    "esf_participants_entered": ("ESF participants entered", "ESF-deelnemers gestart",
+                                 "Participants FSE entrés"),
+    "esf_participants_left": ("ESF participants left", "ESF-deelnemers uitgestroomd",
+                              "Participants FSE sortis"),
+    "esf_employed_upon_leaving": ("In employment upon leaving", "Werkend bij uitstroom",
+                                  "En emploi à la sortie"),
+    "esf_job_searching_upon_leaving": (
+        "Inactive at entry, job searching upon leaving",
+        "Inactief bij de start, werkzoekend bij uitstroom",
+        "Inactifs à l'entrée, en recherche d'emploi à la sortie"),
+    "esf_in_education_upon_leaving": ("In education or training upon leaving",
+                                      "In onderwijs of opleiding bij uitstroom",
+                                      "En études ou en formation à la sortie"),
+    "esf_qualification_upon_leaving": ("Gaining a qualification upon leaving",
+                                       "Kwalificatie behaald bij uitstroom",
+                                       "Qualification obtenue à la sortie"),
+    "esf_employed_six_months_after": ("In employment six months after leaving",
+                                      "Werkend zes maanden na uitstroom",
+                                      "En emploi six mois après la sortie"),
 }
 
 
