@@ -59,6 +59,7 @@ def projections() -> dict[str, Projection]:
     from services.booking import trajectory_view as following
     from services.booking import views as booking
     from services.intake import views as intake
+    from services.trajectory import follow_up_views
     from services.trajectory import views as trajectory
 
     def remember_parent(tx: Any, _envelope: Any, event: Any) -> None:
@@ -70,9 +71,19 @@ def projections() -> dict[str, Projection]:
         "booking": Projection(booking.metadata, (("intake", booking.apply_intake),
                                                  ("trajectory", following.apply_trajectory),
                                                  ("booking", booking.apply_booking))),
-        "trajectory": Projection(trajectory.metadata, (
-            ("intake", remember_parent), ("trajectory", trajectory.apply_trajectory))),
+        "trajectory": Projection(together(trajectory.metadata, follow_up_views.metadata), (
+            ("intake", remember_parent), ("trajectory", trajectory.apply_trajectory),
+            ("trajectory", follow_up_views.apply_follow_up))),
     }
+
+
+def together(*sources: MetaData) -> MetaData:
+    """One MetaData holding the tables of several (a service whose views live in modules)."""
+    combined = MetaData()
+    for source in sources:
+        for table in source.tables.values():
+            table.to_metadata(combined)
+    return combined
 
 
 def projection_of(service: str) -> Projection:

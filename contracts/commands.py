@@ -28,6 +28,7 @@ from contracts.intake import (
     ReferralSource,
     pseudonymous_id,
 )
+from contracts.participants import MarkFollowUpsDue, RecordParticipantData
 from contracts.trajectory import (
     ActionOwner,
     CompletionOutcome,
@@ -301,3 +302,5 @@ CASEWORK_COMMANDS: tuple[type[Frozen], ...] = (
     RecordContact, AddPlanAction, CompletePlanAction, DropPlanAction, RedatePlanAction)
 COMMANDS["trajectory"].update({command_name(m): m for m in CASEWORK_COMMANDS})
 COMMANDS["intake"][command_name(KeepContactNote)] = KeepContactNote
+COMMANDS["trajectory"].update(  # part 4: ESF participant data (contracts.participants)
+    {command_name(m): m for m in (RecordParticipantData, MarkFollowUpsDue)})

@@ -45,8 +45,17 @@ WAITING = IndicatorSection(
     "until the first ReferralAnswered with outcome \"enrolled\" or \"declined\" whose "
     "answered_on is on or after held_on (its wait's end); a family whose wait has not ended "
     "is still waiting.")
+ESF = IndicatorSection(
+    "esf", "ESF participants and results (Regulation (EU) No 1304/2013, Annex I)",
+    "Counted per trajectory (a participant who re-enters is a new participant) from the "
+    "ParticipantDataRecorded the coach records at entry, at exit and six months after exit; "
+    "the latest record of a trajectory and moment counts (a later one is a correction), on its "
+    "situation_on: the trajectory's start, its end (completed_on or dropped_on), or six months "
+    "after that end. A participant's entry status is their entry record's: employed "
+    "(including self-employed), unemployed, long-term unemployed (more than 12 months, more "
+    "than 6 under 25), inactive, or unknown without an entry record.")
 SECTIONS: tuple[IndicatorSection, ...] = (INTAKE, WAITING, TRAJECTORIES, CHILDCARE,
-                                          AFTER_COACHING)
+                                          AFTER_COACHING, ESF)
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,6 +242,44 @@ INDICATORS: tuple[Indicator, ...] = (
         "the handovers counted in children_handed_over_* whose family's trajectory ended on "
         "or before the handover; 0.0 when there is none. Countries and the network take the "
         "median of all their partners' handovers (never a median of medians).", 1),
+    Indicator(
+        "esf_participants_entered", "ESF participants entered", "participants", ESF,
+        "Participants whose trajectory started in the period, with entry data recorded",
+        "trajectories with an entry record whose situation_on (the trajectory's start) is in "
+        "W."),
+    Indicator(
+        "esf_participants_left", "ESF participants left", "participants", ESF,
+        "Participants whose trajectory ended in the period, with exit data recorded",
+        "trajectories with an exit record whose situation_on (the trajectory's end) is in W."),
+    Indicator(
+        "esf_employed_upon_leaving", "In employment upon leaving", "participants", ESF,
+        "Participants in employment, including self-employment, upon leaving",
+        "exit records dated in W with labour_status \"employed\" or \"self_employed\"."),
+    Indicator(
+        "esf_job_searching_upon_leaving", "Inactive at entry, job searching upon leaving",
+        "participants", ESF,
+        "Inactive participants engaged in job searching upon leaving",
+        "exit records dated in W with labour_status \"unemployed\" (without work, available "
+        "and searching for it) of trajectories whose entry status is inactive."),
+    Indicator(
+        "esf_in_education_upon_leaving", "In education or training upon leaving",
+        "participants", ESF,
+        "Participants in education or training upon leaving",
+        "exit records dated in W with labour_status \"inactive\" and "
+        "in_education_or_training true."),
+    Indicator(
+        "esf_qualification_upon_leaving", "Gaining a qualification upon leaving",
+        "participants", ESF,
+        "Participants gaining a qualification upon leaving",
+        "exit records dated in W with qualification_gained true: the coach's answer, else "
+        "true when a vocational training of the trajectory was completed (TrainingStarted "
+        "kind \"vocational\" and its TrainingCompleted) before the exit data was recorded."),
+    Indicator(
+        "esf_employed_six_months_after", "In employment six months after leaving",
+        "participants", ESF,
+        "Participants in employment, including self-employment, six months after leaving",
+        "six-month records dated (six months after the trajectory's end) in W with "
+        "labour_status \"employed\" or \"self_employed\"."),
 )
 INDICATOR_NAMES: tuple[str, ...] = tuple(indicator.name for indicator in INDICATORS)
 BY_NAME: dict[str, Indicator] = {indicator.name: indicator for indicator in INDICATORS}
@@ -245,9 +292,14 @@ DIMENSIONS: dict[str, tuple[str, ...]] = {
     "referral_source": (
         "families_referred", "families_enrolled", "trajectories_started",
         "trajectories_completed", "families_with_childcare"),
+    "entry_status": (
+        "esf_participants_entered", "esf_participants_left", "esf_employed_upon_leaving",
+        "esf_job_searching_upon_leaving", "esf_in_education_upon_leaving",
+        "esf_qualification_upon_leaving", "esf_employed_six_months_after"),
 }
 """Breakdown dimension -> the indicators broken down by it, in the order they are shown."""
-DIMENSION_LABELS = {"gender": "gender", "referral_source": "referral source"}
+DIMENSION_LABELS = {"gender": "gender", "referral_source": "referral source",
+                    "entry_status": "status at entry"}
 
 KEY_TRENDS: tuple[str, ...] = ("families_referred", "trajectories_started",
                                "parents_found_work", "children_cared_for")

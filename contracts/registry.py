@@ -9,14 +9,14 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 from pydantic_core import to_jsonable_python
 
-from contracts import booking, intake, reporting, trajectory
+from contracts import booking, intake, participants, reporting, trajectory
 from contracts.base import Classification, DomainEvent
 
 Payload = dict[str, Any]
 Upcaster = Callable[[Payload], Payload]
 """Turns a valid payload of version N into a payload of version N + 1."""
 
-CONTEXTS = (intake, booking, trajectory, reporting)
+CONTEXTS = (intake, booking, trajectory, participants, reporting)
 
 
 class UnknownEventTypeError(ValueError):

@@ -15,7 +15,8 @@ HUB_DOMAIN = "hub"
 NETWORK_SCOPE = "network"
 RESERVED_PARTNER_IDS = frozenset({HUB_DOMAIN, NETWORK_SCOPE})
 # the JetStream message schedules each service keeps (pace.<partner>.schedule.<name>)
-SCHEDULES_OF: dict[str, tuple[str, ...]] = {"booking": ("booking-release",)}
+SCHEDULES_OF: dict[str, tuple[str, ...]] = {"booking": ("booking-release",),
+                                          "trajectory": ("trajectory-follow-ups",)}
 
 _PARTNER = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,100}$")

@@ -40,6 +40,7 @@ PARTNER_CONSUMERS: dict[str, str] = {
     "booking-handover-places": "booking",
     "trajectory-enrolment": "trajectory",
     "trajectory-list": "trajectory",
+    "trajectory-follow-ups": "trajectory",
     "sharing": "sharing",
 }
 CONNECT_TIMEOUT = 3.0

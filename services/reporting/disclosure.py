@@ -24,6 +24,7 @@ from contracts.indicators import DIMENSIONS
 from contracts.intake import Gender, ReferralSource
 from contracts.report import Report
 from contracts.subjects import NETWORK_SCOPE
+from services.reporting.esf import ENTRY_STATUSES
 from services.reporting.rows import UNKNOWN
 
 THRESHOLD = 5
@@ -34,6 +35,7 @@ Cell = tuple[str, str, str, str]  # (scope, dimension, category, indicator)
 DOMAINS: dict[str, tuple[str, ...]] = {
     "gender": tuple(g.value for g in Gender),
     "referral_source": (*(s.value for s in ReferralSource), UNKNOWN),
+    "entry_status": (*ENTRY_STATUSES, UNKNOWN),
 }
 """Every category of a dimension, seen or not: a zero cell can protect a small one."""
 

@@ -27,8 +27,8 @@ hub has not seen are in category "unknown" (which merges with Gender "unknown").
 treated as timeless attributes: the referral's own date does not gate the join.
 
 Breakdowns: by the dimensions of contracts.indicators.DIMENSIONS (parent gender, referral
-source). Only categories with a non-zero figure are listed; every dimension is always present
-(maybe empty).
+source, ESF status at entry: services.reporting.esf). Only categories with a non-zero figure
+are listed; every dimension is always present (maybe empty).
 
 Countries and the network: a partner's facts are tallied into additive numerators (counts,
 hours, attended places, capacities) and a country's or the network's are the sums of its

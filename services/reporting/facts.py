@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from services.reporting.esf_facts import Situation, record_participant_data
+
 if TYPE_CHECKING:
     from services.reporting.rows import Compiled
 
@@ -81,7 +83,7 @@ class Facts:
         "drops", "plans", "trainings", "trainings_completed", "jobs", "job_ends",
         "involvement_days", "capacities", "places", "check_ins", "check_outs", "no_shows",
         "late_cancellations", "waitlisted", "left_waitlist", "handovers", "compiled",
-        "unshared", "granted", "freed", "bridge_ends", "holds", "answers",
+        "unshared", "granted", "freed", "bridge_ends", "holds", "answers", "participants",
     )
 
     def __init__(self) -> None:
@@ -113,6 +115,7 @@ class Facts:
         self.unshared: dict[str, list[Counted]] = {}  # referral month -> its counts
         self.holds: dict[str, str] = {}  # family -> held_on (the waiting list)
         self.answers: dict[str, list[str]] = {}  # family -> answered_on of enrolled/declined
+        self.participants: dict[tuple[str, str], Situation] = {}  # (trajectory, moment): ESF
         self.compiled: Compiled | None = None  # joined and sorted; None when stale
 
 
@@ -288,5 +291,6 @@ HANDLERS: dict[str, Callable[[Facts, Payload], None]] = {
     "UnsharedFamiliesCounted": _unshared_counted,
     "ReferralHeld": _referral_held,
     "ReferralAnswered": _referral_answered,
+    "ParticipantDataRecorded": lambda facts, p: record_participant_data(facts.participants, p),
 }
 """Event type -> what it records. Other event types (FamilyErased, ...) are ignored."""

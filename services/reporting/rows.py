@@ -172,6 +172,9 @@ class Compiled:
         self.waits_ended = Rows(wait._replace(on=wait.ended_on) for wait in self.waits.rows
                                 if wait.ended_on is not None)
         self._compile_childcare(facts, source_of)
+        from services.reporting.esf import EsfRows  # it builds on the Rows defined here
+
+        self.esf = EsfRows(facts)
 
     def _compile_childcare(self, facts: Facts, source_of: dict[str, str]) -> None:
         sessions: dict[str, tuple[str, str]] = {}

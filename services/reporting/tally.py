@@ -18,6 +18,7 @@ from typing import Any
 from contracts.indicators import DIMENSIONS, INDICATOR_NAMES
 from contracts.report import Figures
 from contracts.reporting import Breakdowns
+from services.reporting.esf import count_esf
 from services.reporting.facts import Counted
 from services.reporting.rows import Compiled, Handover
 
@@ -179,6 +180,7 @@ COUNTERS: dict[str, SectionCounter] = {
     "trajectories": _count_trajectories,
     "childcare": _count_childcare,
     "after_coaching": _count_after_coaching,
+    "esf": lambda tally, c, start, end: count_esf(tally, c.esf, start, end),
 }
 """Section of contracts.indicators -> what counts its indicators."""
 

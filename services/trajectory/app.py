@@ -23,7 +23,7 @@ from contracts.commands import (
 from pace.commands import decide_and_append, reaction_meta
 from pace.service import Reaction, Service, routes_for
 from pace.store import EventStore
-from services.trajectory import views
+from services.trajectory import follow_ups, views
 from services.trajectory.casework import DEFAULT_SILENT_WEEKS
 from services.trajectory.domain import StartTrajectories, decider, stream_id
 
@@ -88,4 +88,5 @@ def build(partner: str, store: EventStore, silent_weeks: int = DEFAULT_SILENT_WE
         tables=[views.metadata],
         queries={"trajectories": trajectories_query, "casework": casework_query,
                  "coach_list": coach_list_query})
+    follow_ups.mount(service)  # part 4: ESF participant data and its six-month follow-up
     return service

@@ -22,6 +22,7 @@ from services.web.partner import (
     coach,
     families,
     figures,
+    follow_ups,
     trajectories,
     waiting_list,
 )
@@ -34,6 +35,7 @@ NAV = [
     NavItem("childcare", "/childcare/children", "nav_children"),
     NavItem("trajectories", "/trajectories", "nav_trajectories"),
     NavItem("trajectories", "/coach", "nav_coach"),
+    NavItem("trajectories", follow_ups.PAGE, "nav_follow_ups"),
     NavItem("partner_figures", "/figures", "nav_partner_figures"),
 ]
 
@@ -74,6 +76,6 @@ def create_partner_app(
     app.state.writes = RecentWrites()
     app.include_router(release_router())
     for router in (families.router, waiting_list.router, childcare.router, trajectories.router,
-                   coach.router, figures.router, api.router):
+                   coach.router, follow_ups.router, figures.router, api.router):
         app.include_router(router)
     return app

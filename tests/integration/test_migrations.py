@@ -35,7 +35,7 @@ SCHEMAS = store_schemas()
 HEADS = {  # what databases migrated before the revisions moved beside their service hold
     "intake": "0010_intake_contact_notes",
     "booking": "0009_booking_open_trajectories",
-    "trajectory": "0010_trajectory_casework",
+    "trajectory": "0012_trajectory_follow_ups",
     "sharing": "0007_sharing_consent",
     "reporting": "0005_reporting",
 }

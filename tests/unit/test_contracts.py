@@ -9,6 +9,7 @@ from pydantic import ValidationError
 
 from contracts import booking as b
 from contracts import intake as i
+from contracts import participants as pd
 from contracts import reporting as r
 from contracts import subjects
 from contracts import trajectory as t
@@ -90,6 +91,12 @@ EXAMPLES: list[DomainEvent] = [
     t.PlanActionCompleted(**TRAJ, action_id="a-1", completed_on=DAY),
     t.PlanActionDropped(**TRAJ, action_id="a-1", dropped_on=DAY),
     t.PlanActionRedated(**TRAJ, action_id="a-1", due_on=DAY, redated_on=DAY),
+    pd.ParticipantDataRecorded(
+        **TRAJ, moment=pd.Moment.ENTRY, situation_on=DAY, recorded_on=DAY,
+        labour_status=pd.LabourStatus.UNEMPLOYED, long_term_unemployed=True,
+        age_band=pd.ParticipantAgeBand.UNDER_25, education=pd.EducationBand.ISCED_3_4,
+        single_parent_household=True, age=22, isced_level=3, months_unemployed=9),
+    pd.FollowUpFellDue(**TRAJ, due_on=DAY),
     r.PartnerFiguresPublished(
         partner_id="mechelen", period="2017..2022", as_of=date(2022, 12, 31),
         figures={"families_entered": 167, "children_cared_for": 147, "share_working": 0.35},

@@ -144,7 +144,8 @@ def test_breakdowns_add_up_over_partners() -> None:
 
 def test_a_scope_without_facts_has_empty_breakdowns() -> None:
     report = figures_of(given(BREAKDOWNS), END_2020)
-    assert report.breakdowns["de-mussen"] == {"gender": {}, "referral_source": {}}
+    assert report.breakdowns["de-mussen"] == {"gender": {}, "referral_source": {},
+                                              "entry_status": {}}
 
 
 def test_breakdowns_respect_the_window() -> None:
@@ -225,7 +226,8 @@ def test_a_period_not_started_by_the_as_of_date_reports_zeros() -> None:
     assert report.period == "2021"
     assert set(report.partners["mechelen"].values()) == {0}
     assert report.network["trajectories_ongoing"] == 0  # stocks too
-    assert report.breakdowns["network"] == {"gender": {}, "referral_source": {}}
+    assert report.breakdowns["network"] == {"gender": {}, "referral_source": {},
+                                            "entry_status": {}}
 
 
 def test_the_period_may_be_given_as_text() -> None:
@@ -271,7 +273,7 @@ def test_a_trend_point_equals_the_to_date_figure_of_every_indicator() -> None:
 
 
 def test_every_indicator_has_a_label_a_description_and_a_definition() -> None:
-    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 32
+    assert len(INDICATOR_NAMES) == len(set(INDICATOR_NAMES)) == 39
     assert all(i.label and i.description and i.definition and i.unit for i in INDICATORS)
 
 

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from pace.store.migrate import StoreSchema
-from services.trajectory import views
+from services.trajectory import follow_up_views, views
 
-SCHEMA = StoreSchema("trajectory", (views.metadata,), Path(__file__).resolve().parent)
+SCHEMA = StoreSchema("trajectory", (views.metadata, follow_up_views.metadata),
+                     Path(__file__).resolve().parent)
