@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from contracts.indicator_labels import TRANSLATED_LABELS, TRANSLATED_UNITS
+from contracts.indicators import INDICATORS
+
 LANGUAGES = ("en", "nl", "fr")
 LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "fr": "Français"}
 LANGUAGE_COOKIE = "pace_lang"
@@ -32,6 +35,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                     "Le service ne répond pas ; réessayez dans un instant."),
     "not_found": ("Not found", "Niet gevonden", "Introuvable"),
     "signed_in_as": ("Signed in as", "Aangemeld als", "Connecté en tant que"),
+    "partner_admin": ("partner admin", "partnerbeheerder", "administrateur du partenaire"),
+    "childcare_worker": ("childcare worker", "kinderbegeleider", "accueillant d'enfants"),
+    "coordinator": ("coordinator", "coördinator", "coordinateur"),
     "nav_families": ("Families", "Gezinnen", "Familles"),
     "nav_childcare": ("Childcare week", "Opvangweek", "Semaine d'accueil"),
     "nav_children": ("Handover", "Overdracht", "Transition"),
@@ -145,12 +151,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
                          "Réponses à un prescripteur (CSV, par mois)"),
     "month": ("Month", "Maand", "Mois"),
     "download_csv": ("Download CSV", "CSV downloaden", "Télécharger le CSV"),
-    "families_waiting": ("Families on the waiting list (at end)",
-                         "Gezinnen op de wachtlijst (op einddatum)",
-                         "Familles en liste d'attente (à la fin)"),
-    "median_days_waiting": ("Median days on the waiting list",
-                            "Mediaan dagen op de wachtlijst",
-                            "Jours médians en liste d'attente"),
     "public_employment_service": ("public employment service", "arbeidsbemiddeling",
                                   "service public de l'emploi"),
     "social_services": ("social services", "sociale dienst", "services sociaux"),
@@ -207,16 +207,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "indicator": ("Indicator", "Indicator", "Indicateur"),
     "after_coaching": ("Childcare after coaching", "Opvang na de begeleiding",
                        "Accueil après l'accompagnement"),
-    "places_after_trajectory_end": ("Places after the trajectory ended",
-                                    "Plaatsen na het einde van het traject",
-                                    "Places après la fin du parcours"),
-    "families_bridging": ("Families bridging (at end)", "Gezinnen in overbrugging (op einddatum)",
-                          "Familles en transition (à la fin)"),
-    "median_days_to_handover": ("Median days from trajectory end to handover",
-                                "Mediaan dagen van trajecteinde tot overdracht",
-                                "Jours médians de la fin du parcours à la transition"),
-    "waitlist_length": ("Waitlist entries (at end)", "Op de wachtlijst (op einddatum)",
-                        "En liste d'attente (à la fin)"),
     # values
     "morning": ("Morning", "Voormiddag", "Matin"),
     "afternoon": ("Afternoon", "Namiddag", "Après-midi"),
@@ -243,6 +233,21 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "preschool": ("preschool class", "kleuterklas", "classe maternelle"),
     "occasional": ("occasional", "occasioneel", "occasionnel"),
     "flexible": ("flexible", "flexibel", "flexible"),
+    "unknown": ("unknown", "onbekend", "inconnu"),
+    "work": ("work", "werk", "emploi"),
+    "training": ("training", "opleiding", "formation"),
+    "housing": ("housing", "huisvesting", "logement"),
+    "finances": ("finances", "financiën", "finances"),
+    "vocational": ("vocational training", "beroepsopleiding", "formation professionnelle"),
+    "soft_skills": ("soft skills", "sociale vaardigheden", "savoir-être"),
+    "regular": ("regular job", "reguliere job", "emploi ordinaire"),
+    "social_economy": ("social economy", "sociale economie", "économie sociale"),
+    "temporary": ("temporary job", "tijdelijke job", "emploi temporaire"),
+    "job": ("a job", "een job", "un emploi"),
+    "lost_contact": ("lost contact", "contact verloren", "contact perdu"),
+    "moved_away": ("moved away", "verhuisd", "a déménagé"),
+    "health": ("health", "gezondheid", "santé"),
+    "family_choice": ("the family's choice", "keuze van het gezin", "choix de la famille"),
     "to-date": ("to date", "tot nu", "à ce jour"),
     # key indicators (the rest keep their English labels)
     "families_referred": ("Families referred", "Gezinnen aangemeld", "Familles orientées"),
@@ -277,11 +282,27 @@ def choose_language(cookie: str | None, accept_language: str | None) -> str:
     return "en"
 
 
+def indicator_messages() -> dict[str, tuple[str, str, str]]:
+    """Each indicator's label as a message row (English from contracts.indicators), and
+    `unit:<unit>` for what it counts; untranslated ones stay English (a test fails on them)."""
+    rows = {i.name: (i.label, *TRANSLATED_LABELS.get(i.name, (i.label, i.label)))
+            for i in INDICATORS}
+    units = {i.unit for i in INDICATORS} | set(TRANSLATED_UNITS)
+    rows.update({f"unit:{u}": (u, *TRANSLATED_UNITS.get(u, (u, u))) for u in units})
+    return rows
+
+
+def catalogue() -> dict[str, tuple[str, str, str]]:
+    """Every message: MESSAGES, with the indicators' labels taken from contracts."""
+    return {**MESSAGES, **indicator_messages()}
+
+
 def translator(language: str) -> Callable[[str], str]:
     """t(key): the message in the language; unknown keys come back as words."""
     index = LANGUAGES.index(language)
+    rows = catalogue()
 
     def t(key: str) -> str:
-        row = MESSAGES.get(str(key))
+        row = rows.get(str(key))
         return row[index] if row else str(key).replace("_", " ")
     return t
