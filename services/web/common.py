@@ -28,6 +28,7 @@ from services.web.i18n import (
     translator,
 )
 from services.web.middleware import Hardening
+from services.web.phrases import phrase_translator
 
 HERE = Path(__file__).parent
 FLASH_COOKIE = "pace_flash"
@@ -104,7 +105,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             flash = None
     nav: Sequence[NavItem] = request.app.state.nav
     response = templates.TemplateResponse(request, template, {
-        "t": translator(language), "lang": language, "languages": LANGUAGE_NAMES,
+        "t": translator(language), "say": phrase_translator(language), "lang": language,
+        "languages": LANGUAGE_NAMES,
         "user": user, "nav": [n for n in nav if user is not None and user.may(n.area)],
         "flash": flash, "site": request.app.state.site, **context}, status_code=status_code)
     if flash is not None:

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from contracts.indicator_labels import TRANSLATED_LABELS, TRANSLATED_UNITS
 from contracts.indicators import INDICATORS
+from contracts.registry import EVENT_TYPES
 from services.web import hub_app, partner_app
 from services.web.i18n import LANGUAGES, MESSAGES, catalogue, translator
 from services.web.partner.talk import CHOICES
+from services.web.phrases import PHRASES, phrase_translator
 from services.web.users import Role
 
 WEB = Path(hub_app.__file__).parent
@@ -23,6 +25,13 @@ STATUSES = {  # the values the services' views put in `status` columns, shown wi
     "approvals": ("status_open", "status_submitted", "status_approved"),
     "flash": ("done", "refused", "nothing_to_do"),
     "errors": ("forbidden", "not_found", "unavailable", "refused"),
+    "weekdays": tuple(f"weekday_{day}" for day in range(7)),
+    "refusal codes": ("code_rule_broken", "code_unknown_family", "code_not_found",
+                      "code_invalid_input", "code_conflict", "code_unavailable",
+                      "code_internal_error", "code_period_not_closed",
+                      "code_approval_step_refused"),
+    "phrases": tuple(key for _pattern, key in PHRASES),
+    "events": tuple(f"event_{name}" for name in EVENT_TYPES),  # what a command recorded
 }
 
 
@@ -87,3 +96,34 @@ def test_indicator_labels_come_from_the_contracts_in_english_and_are_translated(
         assert dutch(indicator.name) == TRANSLATED_LABELS[indicator.name][0]
         assert french(indicator.name) == TRANSLATED_LABELS[indicator.name][1]
     assert dutch("unit:parents") == "ouders" and french("unit:days") == "jours"
+
+
+def test_a_refusal_is_translated_by_its_reason_keeping_its_specifics() -> None:
+    refusal = "rule_broken: family fam-7 is already on the waiting list since 2026-11-02 "
+    dutch, french, english = (phrase_translator(language) for language in ("nl", "fr", "en"))
+
+    assert dutch(refusal) == ("Niet toegestaan: gezin fam-7 staat al op de wachtlijst sinds "
+                              "2026-11-02")
+    assert french("rule_broken: family fam-7 is already enrolled") == (
+        "Non autorisé: la famille fam-7 est déjà inscrite")
+    assert english("family fam-7 is already on the waiting list since 2026-11-02") == (
+        "family fam-7 is already on the waiting list since 2026-11-02")
+    assert dutch("no session 'centre:2026-13-01:morning'") == (
+        "geen opvangmoment 'centre:2026-13-01:morning'")
+    assert dutch("something no pattern knows") == "something no pattern knows"
+
+
+def test_what_a_command_recorded_is_said_in_the_language_and_by_type_in_english() -> None:
+    recorded = "FamilyEnrolled, ReferralAnswered"
+
+    assert phrase_translator("en")(recorded) == recorded  # as the browser tests read it
+    assert phrase_translator("nl")(recorded) == "gezin opgenomen, doorverwijzer geantwoord"
+    assert phrase_translator("fr")("FiguresApproved") == "chiffres approuvés"
+
+
+def test_every_phrase_keeps_every_field_of_its_pattern_in_all_languages() -> None:
+    known = catalogue()
+    for pattern, key in PHRASES:
+        fields = set(re.compile(pattern).groupindex)
+        for value in known[key]:
+            assert set(re.findall(r"{(\w+)}", value)) == fields, (key, value)
