@@ -227,6 +227,45 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "refused_unknown_to_booking": ("no family {family} is known to booking",
                                    "gezin {family} is niet gekend bij de opvang",
                                    "la famille {family} est inconnue de l'accueil"),
+    "refused_not_enrolled": ("family {family} is not enrolled in a trajectory",
+                             "gezin {family} is niet opgenomen in een traject",
+                             "la famille {family} n'est pas inscrite dans un parcours"),
+    "refused_no_childcare_consent": ("family {family} has not consented to childcare",
+                                     "gezin {family} gaf geen toestemming voor kinderopvang",
+                                     "la famille {family} n'a pas consenti à l'accueil"),
+    "refused_not_their_child": ("child {child} is not a child of {family}",
+                                "kind {child} is geen kind van {family}",
+                                "l'enfant {child} n'est pas un enfant de {family}"),
+    "refused_handed_over_on": ("child {child} has been handed over on {on}: no new bookings "
+                               "for this child",
+                               "kind {child} werd overgedragen op {on}: geen nieuwe boekingen "
+                               "voor dit kind",
+                               "l'enfant {child} a fait sa transition le {on} : plus de "
+                               "réservation pour cet enfant"),
+    "refused_after_drop": ("the trajectory of family {family} was dropped on {on}: no new "
+                           "bookings after a dropped trajectory",
+                           "het traject van gezin {family} werd stopgezet op {on}: geen nieuwe "
+                           "boekingen na een stopgezet traject",
+                           "le parcours de la famille {family} a été arrêté le {on} : plus de "
+                           "réservation après un parcours arrêté"),
+    "refused_after_bridging": ("the trajectory of family {family} ended on {on}; bridging "
+                               "ends on {end} ({weeks} weeks): no places from that day on, and "
+                               "the session is on {session}",
+                               "het traject van gezin {family} eindigde op {on}; de overbrugging "
+                               "eindigt op {end} ({weeks} weken): geen plaatsen vanaf die dag, en "
+                               "het opvangmoment is op {session}",
+                               "le parcours de la famille {family} s'est terminé le {on} ; la "
+                               "transition finit le {end} ({weeks} semaines) : plus de place à "
+                               "partir de ce jour, et la séance est le {session}"),
+    "refused_after_bridging_ended": ("the trajectory of family {family} ended on {on}; "
+                                     "bridging ended on {end} ({weeks} weeks): no places from "
+                                     "that day on, and the session is on {session}",
+                                     "het traject van gezin {family} eindigde op {on}; de "
+                                     "overbrugging eindigde op {end} ({weeks} weken): geen "
+                                     "plaatsen vanaf die dag, en het opvangmoment is op {session}",
+                                     "le parcours de la famille {family} s'est terminé le {on} ; "
+                                     "la transition a fini le {end} ({weeks} semaines) : plus de "
+                                     "place à partir de ce jour, et la séance est le {session}"),
     "refused_session_past": ("the session of {on} is in the past",
                              "het opvangmoment van {on} is voorbij",
                              "la séance du {on} est passée"),

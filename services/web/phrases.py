@@ -45,6 +45,20 @@ PHRASES: tuple[tuple[str, str], ...] = (  # (English pattern, message key)
     (rf"family {F} has been erased", "refused_erased"),
     # refusals by booking
     (rf"no family {F} is known to booking", "refused_unknown_to_booking"),
+    (rf"family {F} was erased", "refused_erased"),
+    (rf"family {F} is not enrolled in a trajectory", "refused_not_enrolled"),
+    (rf"family {F} has not consented to childcare", "refused_no_childcare_consent"),
+    (rf"child (?P<child>\S+) is not a child of {F}", "refused_not_their_child"),
+    (r"child (?P<child>\S+) has been handed over on (?P<on>[\d-]+): no new bookings for this "
+     r"child", "refused_handed_over_on"),
+    (rf"the trajectory of family {F} was dropped on (?P<on>[\d-]+): no new bookings after a "
+     r"dropped trajectory", "refused_after_drop"),
+    (rf"the trajectory of family {F} ended on (?P<on>[\d-]+); bridging ended on "
+     r"(?P<end>[\d-]+) \((?P<weeks>\d+) weeks\): no places from that day on, and the session "
+     r"is on (?P<session>[\d-]+)", "refused_after_bridging_ended"),
+    (rf"the trajectory of family {F} ended on (?P<on>[\d-]+); bridging ends on "
+     r"(?P<end>[\d-]+) \((?P<weeks>\d+) weeks\): no places from that day on, and the session "
+     r"is on (?P<session>[\d-]+)", "refused_after_bridging"),
     (r"the session of (?P<on>[\d-]+) is in the past", "refused_session_past"),
     (r"session (?P<session>\S+) is in the past", "refused_session_id_past"),
     (r"child (?P<child>\S+) already has this session", "refused_child_booked"),
@@ -89,7 +103,7 @@ def phrase_translator(language: str) -> Callable[[str], str]:
             if match := pattern.fullmatch(text):
                 fields = {name: t(value) if name in VALUES and value in keys else value
                           for name, value in match.groupdict().items()}
-                if "approval" in fields:
+                if "approval" in fields and language != "en":  # English keeps the word
                     fields["approval"] = t(f"status_{fields['approval']}")
                 return t(key).format(**fields)
         return None

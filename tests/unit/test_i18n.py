@@ -6,6 +6,8 @@ import re
 from enum import Enum
 from pathlib import Path
 
+import pytest
+
 from contracts.indicator_labels import TRANSLATED_LABELS, TRANSLATED_UNITS
 from contracts.indicators import INDICATORS
 from contracts.registry import EVENT_TYPES
@@ -127,3 +129,34 @@ def test_every_phrase_keeps_every_field_of_its_pattern_in_all_languages() -> Non
         fields = set(re.compile(pattern).groupindex)
         for value in known[key]:
             assert set(re.findall(r"{(\w+)}", value)) == fields, (key, value)
+
+
+SAMPLES = [  # messages as the services and the web apps write them
+    "family fam-1 has not given consent for childcare",
+    "family fam-1 is already enrolled: it cannot wait for a place",
+    "family fam-1 is already declined",
+    "family fam-1 was referred on 2026-03-02: it cannot wait from 2026-03-01",
+    "no family fam-1 has been referred here",
+    "the trajectory of family fam-002 was dropped on 2026-11-30: no new bookings after a "
+    "dropped trajectory",
+    "the trajectory of family fam-2 ended on 2026-09-01; bridging ended on 2026-10-27 "
+    "(8 weeks): no places from that day on, and the session is on 2026-12-07",
+    "the trajectory of family fam-2 ended on 2026-11-01; bridging ends on 2026-12-27 "
+    "(8 weeks): no places from that day on, and the session is on 2027-01-04",
+    "child chd-1 has been handed over on 2026-10-02: no new bookings for this child",
+    "mechelen's 2026-Q3 is open: only submitted figures can be approved",
+    "2026-Q4 is not over yet (it ends on 2026-12-31): submit it from the day after",
+    "3 places released, 1 waiting children promoted (as of 2026-12-01)",
+    "no trajectory for family fam-9",
+]
+
+
+@pytest.mark.parametrize("message", SAMPLES)
+def test_a_known_message_reads_the_same_in_english_and_differs_in_dutch_and_french(
+        message: str) -> None:
+    assert phrase_translator("en")(message) == message
+    for language in ("nl", "fr"):
+        translated = phrase_translator(language)(message)
+        assert translated != message
+        specifics = re.findall(r"[\w-]*\d[\w-]*", message)
+        assert all(part in translated for part in specifics), (language, translated)
