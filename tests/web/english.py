@@ -2,8 +2,8 @@
 
 A word on the page counts as English when it is in the English interface vocabulary (the
 words of every English message, plus common English function words, days and months) and in
-no message of the page's language. Text with a digit (dates, ids, numbers) and the data a
-test names (people's names, notes, locations) are taken out first.
+no message of the page's language. Text with a digit (dates, ids, numbers), addresses of
+pages and the data a test names (people's names, notes, locations) are taken out first.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from services.web.i18n import LANGUAGE_NAMES, LANGUAGES, catalogue
 
 WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?", re.UNICODE)
 HAS_DIGIT = re.compile(r"\S*\d\S*")
+URL_PATH = re.compile(r"(?<!\S)/\S*")  # a page's address, as in the access records
 
 
 def words(text: str) -> set[str]:
@@ -106,7 +107,7 @@ class EnglishFinder:
     def without_data(self, text: str) -> str:
         for item in sorted(self.data, key=len, reverse=True):
             text = text.replace(item, " ")
-        return HAS_DIGIT.sub(" ", text)
+        return HAS_DIGIT.sub(" ", URL_PATH.sub(" ", text))
 
     def found(self, html: str) -> dict[str, list[str]]:
         """The texts of a page that hold English words, each with those words."""
