@@ -37,9 +37,11 @@ SKIPPED_ELEMENTS = frozenset({"script", "style"})
 
 
 COGNATES = {  # words spelt the same in English and the language, fine on its pages
-    "nl": frozenset(words("pace coach contact e-mail gender indicator jobs partner status")),
-    "fr": frozenset(words("pace actions contact date e-mail france fr parents places finances "
-                          "flexible ratio")),
+    "nl": frozenset(words("pace coach contact e-mail gender indicator jobs partner status open "
+                          "plan type team data budget")),
+    "fr": frozenset(words("pace actions action contact contacts date e-mail france fr parent "
+                          "parents places finances flexible ratio message note type total "
+                          "description question service services document transition")),
 }
 
 
