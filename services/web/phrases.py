@@ -22,6 +22,7 @@ PHRASES: tuple[tuple[str, str], ...] = (  # (English pattern, message key)
     (r"no week '(?P<week>[^']*)'", "error_no_week"),
     (r"no session '(?P<session>[^']*)'", "error_no_session"),
     (r"no action (?P<action>\S+)", "error_no_action"),
+    (r"invalid form fields: (?P<fields>.*)", "error_invalid_form"),
     (r"(?P<service>\w+) does not answer: (?P<error>.*)", "error_no_answer"),
     (r"period '(?P<period>[^']*)': figures are approved by quarter", "error_not_a_quarter"),
     (r"period '(?P<period>[^']*)': .*", "error_bad_period"),
