@@ -84,7 +84,8 @@ def test_every_row_of_the_catalogue_has_three_languages() -> None:
 def test_every_indicator_has_a_dutch_and_a_french_label() -> None:
     names = {i.name for i in INDICATORS}
 
-    assert names - set(TRANSLATED_LABELS) == set(), "indicators without nl/fr labels"
+    assert names - set(TRANSLATED_LABELS) == set(), (
+        "indicators without Dutch and French labels in contracts/indicator_labels.py")
     assert set(TRANSLATED_LABELS) - names == set(), "labels of indicators that do not exist"
     assert {i.unit for i in INDICATORS} - set(TRANSLATED_UNITS) == set()
     for name, (dutch, french) in TRANSLATED_LABELS.items():
