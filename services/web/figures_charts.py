@@ -31,7 +31,8 @@ class ChartWords:
     by_country: str = "{label} by country"
     axis: str = "{unit} (period {period})"
     share: str = "share (%)"
-    over_time: str = "Network over time: {what}"
+    over_time: str = "{scope} over time: {what}"
+    network: str = "Network"
     date_axis: str = "date (figures to date)"
     label: Callable[[str], str] = label_of
     unit: Callable[[str], str] = _as_is
@@ -225,13 +226,16 @@ def _date_ticks(dates: Sequence[date], most: int = 8) -> list[tuple[date, str]]:
     return [(day, day.isoformat()) for day in sorted({first, last})]
 
 
-def trend_charts(trends: Mapping[str, Series], words: ChartWords = ENGLISH) -> list[str]:
-    """One line chart per unit (families, parents, ...), a line per indicator."""
+def trend_charts(trends: Mapping[str, Series], scope: str | None = None,
+                 words: ChartWords = ENGLISH) -> list[str]:
+    """One line chart per unit (families, parents, ...), a line per indicator, of a scope
+    (the network unless named)."""
     by_unit: dict[str, list[tuple[str, Series]]] = {}
     for name in ordered(trends):
         unit = unit_of(name)
         by_unit.setdefault(unit, []).append((words.label(name), trends[name]))
     return [line_chart(words.over_time.format(
+                           scope=words.network if scope is None else scope,
                            what=words.unit(unit) if len(series) > 1 else series[0][0]),
                        words.share if unit == "ratio" else words.unit(unit), series,
                        ratio=unit == "ratio", words=words)

@@ -201,7 +201,8 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             "dashboard.html",
             awaiting=pending,
             periods=periods_offered(as_of),
-            trend_charts=trend_charts(series, chart_words(language_of(request))) if series else [],
+            trend_charts=(trend_charts(series, words=chart_words(language_of(request)))
+                          if series else []),
             **context,
         )
 

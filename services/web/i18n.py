@@ -443,8 +443,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "chart_axis": ("{unit} (period {period})", "{unit} (periode {period})",
                    "{unit} (période {period})"),
     "chart_share": ("share (%)", "aandeel (%)", "part (%)"),
-    "chart_over_time": ("Network over time: {what}", "Netwerk doorheen de tijd: {what}",
-                        "Réseau au fil du temps : {what}"),
+    "chart_over_time": ("{scope} over time: {what}", "{scope} doorheen de tijd: {what}",
+                        "{scope} au fil du temps : {what}"),
     "chart_date_axis": ("date (figures to date)", "datum (cijfers tot die datum)",
                         "date (chiffres à cette date)"),
     "country_BE": ("Belgium (BE)", "België (BE)", "Belgique (BE)"),
@@ -603,5 +603,6 @@ def chart_words(language: str) -> ChartWords:
     t = translator(language)
     return ChartWords(by_partner=t("chart_by_partner"), by_country=t("chart_by_country"),
                       axis=t("chart_axis"), share=t("chart_share"),
-                      over_time=t("chart_over_time"), date_axis=t("chart_date_axis"),
+                      over_time=t("chart_over_time"), network=t("network"),
+                      date_axis=t("chart_date_axis"),
                       label=t, unit=lambda unit: t(f"unit:{unit}"), country=country_namer(t))

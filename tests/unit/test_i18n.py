@@ -161,3 +161,23 @@ def test_a_known_message_reads_the_same_in_english_and_differs_in_dutch_and_fren
         assert translated != message
         specifics = re.findall(r"[\w-]*\d[\w-]*", message)
         assert all(part in translated for part in specifics), (language, translated)
+
+
+def test_charts_say_their_words_in_the_language_and_the_english_as_before() -> None:
+    from datetime import date
+
+    from services.web.figures_charts import ENGLISH, trend_charts
+    from services.web.i18n import chart_words
+
+    trends = {"families_referred": [(date(2026, 3, 31), 4), (date(2026, 6, 30), 9)]}
+    english = chart_words("en")
+
+    for field in ("by_partner", "by_country", "axis", "share", "over_time", "network",
+                  "date_axis"):
+        assert getattr(english, field) == getattr(ENGLISH, field), field
+    assert "Network over time: Families referred" in trend_charts(trends)[0]
+    assert "mechelen over time: Families referred" in trend_charts(trends, "mechelen")[0]
+    dutch = trend_charts(trends, words=chart_words("nl"))[0]
+    assert "Netwerk doorheen de tijd: Gezinnen aangemeld" in dutch
+    assert "datum (cijfers tot die datum)" in dutch and "over time" not in dutch
+    assert chart_words("fr").country("BE") == "Belgique (BE)"
