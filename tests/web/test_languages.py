@@ -187,7 +187,9 @@ async def english_on_pages(clients: list[httpx.AsyncClient], paths: list[str],
             replies.append((f"{action} -> {back}", await client.get(back)))
             assert 'id="flash"' in replies[-1][1].text, action
         for path, reply in replies:
-            assert reply.status_code < 500, (path, reply.text[:500])
+            assert reply.status_code < 500, (
+                f"{path} answered {reply.status_code}: start what it asks in this test's "
+                "network, so that its page is checked")
             assert reply.status_code != 403, f"{path}: no login of this test may see it"
             if not reply.headers.get("content-type", "").startswith("text/html"):
                 continue
