@@ -11,6 +11,8 @@ from urllib.parse import quote
 
 import orjson
 from fastapi import Depends, FastAPI, Form, HTTPException, Request, Security
+from fastapi.exception_handlers import request_validation_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import APIKeyCookie
 from fastapi.staticfiles import StaticFiles
@@ -24,13 +26,17 @@ from services.web.i18n import (
     LANGUAGE_COOKIE,
     LANGUAGE_NAMES,
     LANGUAGES,
+    catalogue,
     choose_language,
     translator,
 )
 from services.web.middleware import Hardening
+from services.web.phrases import phrase_translator
 
 HERE = Path(__file__).parent
 FLASH_COOKIE = "pace_flash"
+FIELD_KEYS = {"on": "date", "lang": "language", "referrer": "referral_source"}
+"""A form field -> the message naming it, when the field's name is not itself a key."""
 templates = Jinja2Templates(directory=HERE / "templates")
 session_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
                               description="Session cookie from POST /login or /api/login")
@@ -104,7 +110,8 @@ def render(request: Request, template: str, status_code: int = 200, **context: A
             flash = None
     nav: Sequence[NavItem] = request.app.state.nav
     response = templates.TemplateResponse(request, template, {
-        "t": translator(language), "lang": language, "languages": LANGUAGE_NAMES,
+        "t": translator(language), "say": phrase_translator(language), "lang": language,
+        "languages": LANGUAGE_NAMES,
         "user": user, "nav": [n for n in nav if user is not None and user.may(n.area)],
         "flash": flash, "site": request.app.state.site, **context}, status_code=status_code)
     if flash is not None:
@@ -138,6 +145,17 @@ def make_app(title: str, description: str, sessions: Sessions, nav: Sequence[Nav
                                                                           "refused")
         return render(request, "error.html", status_code=error.status_code, message=key,
                       detail=str(error.detail) if error.status_code != 403 else "")
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, error: RequestValidationError) -> Response:
+        """The API's 422 as JSON; on a page, the fields at fault in the user's language."""
+        if request.url.path.startswith("/api/"):
+            return await request_validation_exception_handler(request, error)
+        t, known = translator(language_of(request)), catalogue()
+        names = (FIELD_KEYS.get(str(e["loc"][-1]), str(e["loc"][-1])) for e in error.errors())
+        fields = ", ".join(dict.fromkeys(t(n) if n in known else n for n in names))
+        return render(request, "error.html", status_code=422, message="refused",
+                      detail=f"invalid form fields: {fields}")
 
     @app.get("/login", include_in_schema=False)
     async def login_page(request: Request, next: str | None = None) -> Response:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import html
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from contracts.indicators import format_value, label_of, ordered, unit_of
@@ -16,14 +17,38 @@ PALETTE = ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9", "#8
 Series = Sequence[tuple[date, int | float]]
 """Points of one trend line: (date, value), in date order."""
 
+
+
+def _as_is(text: str) -> str:
+    return text
+
+
+@dataclass(frozen=True)
+class ChartWords:
+    """The words the charts print: English by default; the web apps pass their language's."""
+
+    by_partner: str = "{label} by partner"
+    by_country: str = "{label} by country"
+    axis: str = "{unit} (period {period})"
+    share: str = "share (%)"
+    over_time: str = "{scope} over time: {what}"
+    network: str = "Network"
+    date_axis: str = "date (figures to date)"
+    label: Callable[[str], str] = label_of
+    unit: Callable[[str], str] = _as_is
+    country: Callable[[str], str] = country_label
+
+
+ENGLISH = ChartWords()
+
 _LEGEND_ROW = 18  # px between rows of a chart's legend
 _BAR_LEFT, _BAR_PLOT, _BAR_TOP, _BAR_ROW = 190, 450, 58, 24  # px: bar charts' layout
 
 
-def axis_unit(indicator: str) -> str:
+def axis_unit(indicator: str, words: ChartWords = ENGLISH) -> str:
     """An axis label: the unit, or 'share (%)' for ratios."""
     unit = unit_of(indicator)
-    return "share (%)" if unit == "ratio" else unit
+    return words.share if unit == "ratio" else words.unit(unit)
 
 
 def escape(text: object) -> str:
@@ -80,19 +105,23 @@ def _bar(partner: str, value: int | float, indicator: str, y: float, scale: floa
             f'<text x="{_BAR_LEFT + length + 6:.1f}" y="{y + 15}">{text}</text>')
 
 
-def bar_chart(indicator: str, report: Report, colours: Mapping[str, str]) -> str:
-    """One indicator across partners: a horizontal bar each, coloured by country."""
+def bar_chart(indicator: str, report: Report, colours: Mapping[str, str],
+              words: ChartWords = ENGLISH, *, by_country: bool = False) -> str:
+    """One indicator across partners (or countries): a horizontal bar each, coloured by
+    country."""
     bars = sorted(report.partners.items())
     width = _BAR_LEFT + _BAR_PLOT + 80
-    legend, rows = _legend([(country_label(c), colours[c]) for c in country_order(report)],
+    legend, rows = _legend([(words.country(c), colours[c]) for c in country_order(report)],
                            _BAR_LEFT, 42, width - 8)
     top = _BAR_TOP + (rows - 1) * _LEGEND_ROW
     bottom = top + _BAR_ROW * len(bars)
     ticks = _nice_ticks(max((float(f.get(indicator, 0)) for _p, f in bars), default=0))
     scale, ratio = _BAR_PLOT / ticks[-1], unit_of(indicator) == "ratio"
-    axis_label = f"{axis_unit(indicator)} (period {report.period})"
+    axis_label = words.axis.format(unit=axis_unit(indicator, words), period=report.period)
+    title = (words.by_country if by_country else words.by_partner).format(
+        label=words.label(indicator))
     return "".join([
-        _svg_open(width, bottom + 52, f"{label_of(indicator)} by partner"), legend,
+        _svg_open(width, bottom + 52, title), legend,
         *(f'<line x1="{_BAR_LEFT + t * scale:.1f}" y1="{top - 4}" '
           f'x2="{_BAR_LEFT + t * scale:.1f}" y2="{bottom}" stroke="#e3e8ee"/>'
           f'<text x="{_BAR_LEFT + t * scale:.1f}" y="{bottom + 16}" text-anchor="middle">'
@@ -126,7 +155,8 @@ class _TimeAxes:
         return self.bottom - float(value) / self.ticks[-1] * self.height
 
 
-def _time_axes(axes: _TimeAxes, dates: Sequence[date], unit: str, ratio: bool) -> str:
+def _time_axes(axes: _TimeAxes, dates: Sequence[date], unit: str, ratio: bool,
+               words: ChartWords = ENGLISH) -> str:
     """Grid lines and value ticks, date ticks, both axis lines and their labels."""
     right = axes.left + axes.width
     parts = [f'<line x1="{axes.left}" y1="{axes.y(t):.1f}" x2="{right}" y2="{axes.y(t):.1f}" '
@@ -141,7 +171,7 @@ def _time_axes(axes: _TimeAxes, dates: Sequence[date], unit: str, ratio: bool) -
         f'stroke="#1d2630"/><line x1="{axes.left}" y1="{axes.top}" x2="{axes.left}" '
         f'y2="{axes.bottom}" stroke="#1d2630"/>'
         f'<text x="{axes.left + axes.width / 2:.0f}" y="{axes.bottom + 44}" '
-        f'text-anchor="middle">date (figures to date)</text>'
+        f'text-anchor="middle">{escape(words.date_axis)}</text>'
         f'<text transform="translate(16 {axes.top + axes.height / 2:.0f}) rotate(-90)" '
         f'text-anchor="middle">{escape(unit)}</text>')
     return "".join(parts)
@@ -158,7 +188,7 @@ def _line(axes: _TimeAxes, label: str, points: Series, colour: str, ratio: bool)
 
 
 def line_chart(title: str, unit: str, lines: Sequence[tuple[str, Series]], *,
-               ratio: bool = False) -> str:
+               ratio: bool = False, words: ChartWords = ENGLISH) -> str:
     """Lines over time sharing one y axis (`unit`); a legend names each line."""
     width, height = 720, 330
     axes = _TimeAxes(lines, (78, 62, width - 78 - 40, height - 62 - 56))
@@ -168,7 +198,7 @@ def line_chart(title: str, unit: str, lines: Sequence[tuple[str, Series]], *,
                             78, 44, width - 8)
     return "".join([
         _svg_open(width, height, title), legend,
-        _time_axes(axes, dates, unit, ratio),
+        _time_axes(axes, dates, unit, ratio, words),
         *(_line(axes, label, points, colours[i], ratio)
           for i, (label, points) in enumerate(lines)),
         "</svg>"])
@@ -196,15 +226,19 @@ def _date_ticks(dates: Sequence[date], most: int = 8) -> list[tuple[date, str]]:
     return [(day, day.isoformat()) for day in sorted({first, last})]
 
 
-def trend_charts(trends: Mapping[str, Series], scope: str = "Network") -> list[str]:
-    """One line chart per unit (families, parents, ...), a line per indicator, of a scope."""
+def trend_charts(trends: Mapping[str, Series], scope: str | None = None,
+                 words: ChartWords = ENGLISH) -> list[str]:
+    """One line chart per unit (families, parents, ...), a line per indicator, of a scope
+    (the network unless named)."""
     by_unit: dict[str, list[tuple[str, Series]]] = {}
     for name in ordered(trends):
         unit = unit_of(name)
-        by_unit.setdefault(unit, []).append((label_of(name), trends[name]))
-    return [line_chart(f"{scope} over time: {unit}" if len(series) > 1
-                       else f"{scope} over time: {series[0][0]}",
-                       "share (%)" if unit == "ratio" else unit, series, ratio=unit == "ratio")
+        by_unit.setdefault(unit, []).append((words.label(name), trends[name]))
+    return [line_chart(words.over_time.format(
+                           scope=words.network if scope is None else scope,
+                           what=words.unit(unit) if len(series) > 1 else series[0][0]),
+                       words.share if unit == "ratio" else words.unit(unit), series,
+                       ratio=unit == "ratio", words=words)
             for unit, series in by_unit.items()]
 
 

@@ -26,15 +26,16 @@ from fastapi.responses import Response, StreamingResponse
 from contracts import subjects
 from contracts.indicators import KEY_TRENDS, format_value
 from contracts.periods import PROGRAMME_START, Period, quarter_ends
-from contracts.report import country_label, country_order, report_from_dict, share_percent
+from contracts.report import country_order, report_from_dict, share_percent
 from contracts.reporting import QUARTER_PATTERN
 from pace.connection import NatsAuth, connect
 from services.web.auth import Sessions, User
-from services.web.common import CoordinatorUser, NavItem, make_app, render
+from services.web.common import CoordinatorUser, NavItem, language_of, make_app, render
 from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS
 from services.web.figures_charts import PALETTE, bar_chart, trend_charts
 from services.web.figures_dhis2 import MappingError, dhis2_period, load_mapping, to_dhis2
 from services.web.hub_approvals import approvals_router, awaiting
+from services.web.i18n import chart_words
 
 NAV = [NavItem("figures", "/dashboard", "nav_dashboard")]
 KEEPALIVE_SECONDS = 15.0
@@ -146,21 +147,20 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             ]
         )
         colours = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(country_order(report))}
+        words = chart_words(language_of(request))
         by_country = type(report)(
             as_of=report.as_of,
             period=report.period,
-            partners={country_label(c): f for c, f in report.countries.items()},
+            partners={words.country(c): f for c, f in report.countries.items()},
             countries=report.countries,
             network=report.network,
             breakdowns={},
-            country_of={country_label(c): c for c in report.countries},
+            country_of={words.country(c): c for c in report.countries},
         )
-        charts = [bar_chart(i, report, colours) for i in KEY_INDICATORS] if report.partners else []
+        charts = ([bar_chart(i, report, colours, words) for i in KEY_INDICATORS]
+                  if report.partners else [])
         country_charts = (
-            [
-                bar_chart(i, by_country, colours).replace(" by partner", " by country")
-                for i in KEY_INDICATORS
-            ]
+            [bar_chart(i, by_country, colours, words, by_country=True) for i in KEY_INDICATORS]
             if report.countries
             else []
         )
@@ -172,7 +172,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             "country_charts": country_charts,
             "fmt": format_value,
             "share": share_percent,
-            "country_label": country_label,
+            "country_label": words.country,
             "period": period,
             "as_of": as_of,
             "quarter": re.fullmatch(QUARTER_PATTERN, period) is not None,
@@ -204,7 +204,8 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
             "dashboard.html",
             awaiting=pending,
             periods=periods_offered(as_of),
-            trend_charts=trend_charts(series) if series else [],
+            trend_charts=(trend_charts(series, words=chart_words(language_of(request)))
+                          if series else []),
             **context,
         )
 

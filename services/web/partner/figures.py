@@ -17,7 +17,7 @@ import orjson
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import Response
 
-from contracts.indicators import DIMENSIONS, KEY_TRENDS, format_value, label_of, ordered
+from contracts.indicators import DIMENSIONS, KEY_TRENDS, format_value, ordered
 from contracts.periods import PROGRAMME_START, Period, quarter_ends
 from contracts.report import (
     CSV_HEADER,
@@ -34,7 +34,7 @@ from services.web.common import allow, language_of, render
 from services.web.figures_charts import trend_charts
 from services.web.figures_xlsx import MEDIA_TYPE, workbook
 from services.web.hub_app import periods_offered
-from services.web.i18n import MESSAGES, translator
+from services.web.i18n import chart_words, translator
 
 router = APIRouter()
 FiguresUser = Annotated[User, Depends(allow("partner_figures"))]
@@ -102,7 +102,8 @@ async def figures_page(request: Request, _user: FiguresUser, period: str = "to-d
                                 points=points))["trends"]
     series = {name: [(date.fromisoformat(d), v) for d, v in values]
               for name, values in trends.items()}
-    t = translator(language_of(request))
+    language = language_of(request)
+    t = translator(language)
     figures = report.partners.get(partner, {})
     return render(request, "partner_figures.html", report=report, partner=partner,
                   figures=figures, indicators=ordered(figures),
@@ -110,8 +111,9 @@ async def figures_page(request: Request, _user: FiguresUser, period: str = "to-d
                   periods=periods_offered(as_of), period=period, as_of=as_of,
                   fmt=format_value, share=share_percent,
                   targets=report.targets.get(partner, {}),
-                  name=lambda i: t(i) if i in MESSAGES else label_of(i),
-                  trend_charts=trend_charts(series, partner) if any(series.values()) else [])
+                  name=t,
+                  trend_charts=(trend_charts(series, partner, chart_words(language))
+                                if any(series.values()) else []))
 
 
 @router.get("/figures.csv", include_in_schema=False)
