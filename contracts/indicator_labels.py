@@ -52,6 +52,17 @@ TRANSLATED_LABELS: dict[str, tuple[str, str]] = {
                           "Familles en transition (à la fin)"),
     "median_days_to_handover": ("Mediaan dagen van trajecteinde tot overdracht",
                                 "Jours médians de la fin du parcours à la transition"),
+    "esf_participants_entered": ("ESF-deelnemers ingestroomd", "Participants FSE entrés"),
+    "esf_participants_left": ("ESF-deelnemers uitgestroomd", "Participants FSE sortis"),
+    "esf_employed_upon_leaving": ("Aan het werk bij uitstroom", "En emploi à la sortie"),
+    "esf_job_searching_upon_leaving": ("Inactief bij instroom, werkzoekend bij uitstroom",
+                                       "Inactifs à l'entrée, en recherche d'emploi à la sortie"),
+    "esf_in_education_upon_leaving": ("In onderwijs of opleiding bij uitstroom",
+                                      "En études ou en formation à la sortie"),
+    "esf_qualification_upon_leaving": ("Kwalificatie behaald bij uitstroom",
+                                       "Qualification obtenue à la sortie"),
+    "esf_employed_six_months_after": ("Aan het werk zes maanden na uitstroom",
+                                      "En emploi six mois après la sortie"),
 }
 
 # what an indicator counts (Indicator.unit), for chart axes: (Dutch, French)
@@ -68,6 +79,7 @@ TRANSLATED_UNITS: dict[str, tuple[str, str]] = {
     "entries": ("inschrijvingen", "inscriptions"),
     "places": ("plaatsen", "places"),
     "days": ("dagen", "jours"),
+    "participants": ("deelnemers", "participants"),
     "ratio": ("verhouding", "ratio"),
     "value": ("waarde", "valeur"),
 }

@@ -70,6 +70,9 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "event_ConsentWithdrawn": ("ConsentWithdrawn", "toestemming ingetrokken",
                                "consentement retiré"),
     "event_ContactRecorded": ("ContactRecorded", "contact vastgelegd", "contact enregistré"),
+    "event_FollowUpFellDue": ("FollowUpFellDue", "opvolging verschuldigd", "suivi à faire"),
+    "event_ParticipantDataRecorded": ("ParticipantDataRecorded", "deelnemersgegevens vastgelegd",
+                                      "données du participant enregistrées"),
     "event_PlanActionAdded": ("PlanActionAdded", "actie toegevoegd aan het plan",
                               "action ajoutée au plan"),
     "event_PlanActionCompleted": ("PlanActionCompleted", "actie afgerond", "action terminée"),
@@ -525,18 +528,6 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "health": ("health", "gezondheid", "santé"),
     "family_choice": ("the family's choice", "keuze van het gezin", "choix de la famille"),
     "to-date": ("to date", "tot nu", "à ce jour"),
-    # key indicators (the rest keep their English labels)
-    "families_referred": ("Families referred", "Gezinnen aangemeld", "Familles orientées"),
-    "families_with_childcare": ("Families with childcare", "Gezinnen met opvang",
-                                "Familles avec accueil"),
-    "trajectories_started": ("Trajectories started", "Trajecten gestart",
-                             "Parcours commencés"),
-    "parents_reduced_distance_to_work": (
-        "Parents closer to work", "Ouders dichter bij werk",
-        "Parents plus proches de l'emploi"),
-    "parents_found_work": ("Parents who found work", "Ouders met werk gevonden",
-                           "Parents ayant trouvé un emploi"),
-    "children_cared_for": ("Children cared for", "Kinderen opgevangen", "Enfants accueillis"),
     # part 2: coach's daily work
     "nav_coach": ("My list", "Mijn lijst", "Ma liste"),
     "coach_title": ("The coach's list", "Lijst van de coach", "Liste de l'accompagnateur"),

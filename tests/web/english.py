@@ -41,7 +41,8 @@ COGNATES = {  # words spelt the same in English and the language, fine on its pa
                           "plan type team data budget")),
     "fr": frozenset(words("pace actions action contact contacts date e-mail france fr parent "
                           "parents places finances flexible ratio message note type total "
-                          "description question service services document transition")),
+                          "description question service services document transition participant "
+                          "participants")),
 }
 
 
