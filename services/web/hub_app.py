@@ -25,10 +25,12 @@ from fastapi.responses import Response, StreamingResponse
 
 from contracts import subjects
 from contracts.indicators import KEY_TRENDS, format_value
-from contracts.periods import PROGRAMME_START, Period, quarter_ends
+from contracts.periods import PROGRAMME_START, quarter_ends
 from contracts.report import country_order, report_from_dict, share_percent
 from contracts.reporting import QUARTER_PATTERN
 from pace.connection import NatsAuth, connect
+from services.web.asking import ask as ask_service
+from services.web.asking import checked_period
 from services.web.auth import Sessions, User
 from services.web.common import CoordinatorUser, NavItem, language_of, make_app, render
 from services.web.figures import AFTER_COACHING_INDICATORS, KEY_INDICATORS
@@ -122,23 +124,8 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
     )
 
     async def ask(request: Request, query: str, params: dict[str, Any]) -> dict[str, Any]:
-        try:
-            reply = await request.app.state.nc.request(
-                subjects.network_query_subject(query), orjson.dumps(params), timeout=15.0
-            )
-        except (nats.errors.Error, TimeoutError) as error:
-            raise HTTPException(503, f"the hub does not answer: {error}") from error
-        answer = orjson.loads(reply.data)
-        if not answer.get("ok"):
-            raise HTTPException(400, answer.get("error", {}).get("message", "refused"))
-        return answer
-
-    def checked(period: str, as_of: date | None) -> tuple[str, date]:
-        try:
-            Period.parse(period)
-        except ValueError as error:
-            raise HTTPException(400, f"period {period!r}: {error}") from error
-        return period, as_of or date.today()
+        return await ask_service(request, subjects.network_query_subject(query), params,
+                                 timeout=15.0, unavailable="the hub does not answer")
 
     async def figures_context(request: Request, period: str, as_of: date) -> dict[str, Any]:
         report = report_from_dict(
@@ -183,7 +170,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
     async def dashboard(
         request: Request, _user: CoordinatorUser, period: str = "to-date", as_of: date | None = None
     ) -> Response:
-        period, as_of = checked(period, as_of)
+        period, as_of = checked_period(period, as_of)
         context = await figures_context(request, period, as_of)
         trends = (
             await ask(
@@ -213,7 +200,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
     async def figures_fragment(
         request: Request, _user: CoordinatorUser, period: str = "to-date", as_of: date | None = None
     ) -> Response:
-        period, as_of = checked(period, as_of)
+        period, as_of = checked_period(period, as_of)
         return render(request, "figures.html", **await figures_context(request, period, as_of))
 
     @app.get(
@@ -224,7 +211,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
     async def api_figures(
         request: Request, _user: CoordinatorUser, period: str = "to-date", as_of: date | None = None
     ) -> dict[str, Any]:
-        period, as_of = checked(period, as_of)
+        period, as_of = checked_period(period, as_of)
         return (await ask(request, "figures", {"as_of": as_of.isoformat(), "period": period}))[
             "report"
         ]
@@ -245,7 +232,7 @@ def create_hub_app(hub_url: str, sessions: Sessions, auth: NatsAuth | None = Non
         request: Request, _user: CoordinatorUser, period: str, as_of: date | None = None
     ) -> Response:
         """The period's figures as a DHIS2 dataValueSets import (deploy/dhis2.toml)."""
-        period, as_of = checked(period, as_of)
+        period, as_of = checked_period(period, as_of)
         try:
             dhis2_period(period)
             mapping = load_mapping()

@@ -12,13 +12,11 @@ import io
 from datetime import date
 from typing import Annotated, Any
 
-import nats
-import orjson
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 
 from contracts.indicators import DIMENSIONS, KEY_TRENDS, format_value, ordered
-from contracts.periods import PROGRAMME_START, Period, quarter_ends
+from contracts.periods import PROGRAMME_START, quarter_ends
 from contracts.report import (
     CSV_HEADER,
     Report,
@@ -29,6 +27,7 @@ from contracts.report import (
     share_percent,
     share_text,
 )
+from services.web.asking import ask, checked_period
 from services.web.auth import User
 from services.web.common import allow, language_of, render
 from services.web.figures_charts import trend_charts
@@ -42,25 +41,8 @@ FiguresUser = Annotated[User, Depends(allow("partner_figures"))]
 
 async def ask_figures(request: Request, name: str, **params: Any) -> dict[str, Any]:
     """One question to the partner's figures service; 503 when it does not answer."""
-    partner = request.app.state.partner
-    try:
-        reply = await request.app.state.nc.request(
-            f"pace.{partner}.qry.figures.{name}", orjson.dumps(params), timeout=10.0)
-    except (nats.errors.Error, TimeoutError) as error:
-        raise HTTPException(503, f"figures do not answer: {error}") from error
-    answer: dict[str, Any] = orjson.loads(reply.data)
-    if not answer.get("ok"):
-        raise HTTPException(400, answer.get("error", {}).get("message", "refused"))
-    return answer
-
-
-def checked(period: str, as_of: date | None) -> tuple[str, date]:
-    """The period and as-of date asked for, or 400 with the reason."""
-    try:
-        Period.parse(period)
-    except ValueError as error:
-        raise HTTPException(400, f"period {period!r}: {error}") from error
-    return period, as_of or date.today()
+    return await ask(request, f"pace.{request.app.state.partner}.qry.figures.{name}", params,
+                     timeout=10.0, unavailable="figures do not answer")
 
 
 async def partner_report(request: Request, period: str, as_of: date) -> Report:
@@ -93,7 +75,7 @@ def _download_name(partner: str, report: Report, suffix: str) -> str:
 @router.get("/figures", include_in_schema=False)
 async def figures_page(request: Request, _user: FiguresUser, period: str = "to-date",
                        as_of: date | None = None) -> Response:
-    period, as_of = checked(period, as_of)
+    period, as_of = checked_period(period, as_of)
     partner = request.app.state.partner
     report = await partner_report(request, period, as_of)
     ends = quarter_ends(PROGRAMME_START, as_of)[-40:]
@@ -119,7 +101,7 @@ async def figures_page(request: Request, _user: FiguresUser, period: str = "to-d
 @router.get("/figures.csv", include_in_schema=False)
 async def figures_csv(request: Request, _user: FiguresUser, period: str = "to-date",
                       as_of: Annotated[date | None, Query()] = None) -> Response:
-    period, as_of = checked(period, as_of)
+    period, as_of = checked_period(period, as_of)
     partner = request.app.state.partner
     report = await partner_report(request, period, as_of)
     out = io.StringIO()
@@ -135,7 +117,7 @@ async def figures_csv(request: Request, _user: FiguresUser, period: str = "to-da
 @router.get("/figures.xlsx", include_in_schema=False)
 async def figures_xlsx(request: Request, _user: FiguresUser, period: str = "to-date",
                        as_of: Annotated[date | None, Query()] = None) -> Response:
-    period, as_of = checked(period, as_of)
+    period, as_of = checked_period(period, as_of)
     partner = request.app.state.partner
     report = await partner_report(request, period, as_of)
     data = workbook([CSV_HEADER, *partner_rows(report, partner)], sheet_name=partner)
@@ -148,7 +130,7 @@ async def figures_xlsx(request: Request, _user: FiguresUser, period: str = "to-d
             summary="The partner's own figures (breakdowns under disclosure control, targets)")
 async def api_figures(request: Request, _user: FiguresUser, period: str = "to-date",
                       as_of: date | None = None) -> dict[str, Any]:
-    period, as_of = checked(period, as_of)
+    period, as_of = checked_period(period, as_of)
     answer = await ask_figures(request, "figures", as_of=as_of.isoformat(), period=period)
     report: dict[str, Any] = answer["report"]
     return report
