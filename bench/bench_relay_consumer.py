@@ -86,7 +86,7 @@ async def hub_ingestion(js, tmp: Path, records) -> tuple[Figure, Figure]:
     hub = await EventStore.open(tmp / "hub.db", "hub")
     await hub.db.write(network_log.metadata.create_all)
     consumer = ConsumerRunner(
-        js, hub, lambda tx, envelope, _event: network_log.record(tx.connection, envelope),
+        js, hub, lambda tx, envelope, _event: network_log.record(tx, envelope),
         stream="NETWORK_BENCH", durable="hub-bench", filter_subjects=["pace.*.net.>"],
         dead_letter_subject="pace.network.dlq.bench", batch=500)
     await consumer.start()
