@@ -15,8 +15,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from contracts.base import DomainEvent
 from contracts.envelope import Envelope
-from contracts.registry import UnknownEventTypeError
-from pace.decoding import decode_message
+from contracts.registry import UnknownEventTypeError, decode
 from pace.logging import get_logger
 from pace.metrics import DEAD_LETTERS, EVENTS_CONSUMED
 from pace.store import EventStore, StoreTransaction, StoreUnavailableError
@@ -49,7 +48,8 @@ class Delivery:
 def decode_delivery(msg: Msg) -> Delivery:
     """Parse envelope and event; a message that cannot be parsed carries its problem instead."""
     try:
-        envelope, event = decode_message(msg.data)
+        envelope = Envelope.model_validate_json(msg.data)
+        event = decode(envelope.event_type, envelope.schema_version, envelope.payload)
     except (ValidationError, UnknownEventTypeError, ValueError) as error:
         return Delivery(msg, problem=f"{type(error).__name__}: {_short(error)}")
     tokens = msg.subject.split(".")

@@ -34,7 +34,7 @@ network_events = Table(
 
 
 def record(target: Any, envelope: Any) -> None:
-    """Keep one received envelope: on a store transaction staged for its batch insert, on a connection now."""
+    """Keep one received envelope: staged on a store transaction (one insert per batch), or now."""
     if isinstance(target, Connection):
         insert_rows(target, network_events, [row_of(envelope)])
     else:  # the consumer's inbox already made this exactly once
