@@ -28,7 +28,7 @@ from contracts import subjects  # noqa: E402
 from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource  # noqa: E402
 from pace.consumer import ConsumerRunner  # noqa: E402
 from pace.nats_server import ManagedNatsServer  # noqa: E402
-from pace.relay import Relay, envelope_bytes  # noqa: E402
+from pace.relay import Relay, envelope_bytes, event_subject_of  # noqa: E402
 from pace.store import EventStore, NewEvent  # noqa: E402
 from pace.topology import ensure_streams, partner_streams  # noqa: E402
 from services.reporting import views as network_log  # noqa: E402
@@ -43,10 +43,6 @@ def referral(i: int) -> NewEvent:
         referred_on=date(2020, 1, 6), parents=(ParentRef(parent_id=f"p-{i}", gender=Gender.MALE),),
         children=(ChildRef(child_id=f"c-{i}", birth_month="2019-05"),))
     return NewEvent(event, uuid.uuid4(), datetime.now(UTC), uuid.uuid4())
-
-
-def subject_for(envelope) -> str:
-    return subjects.event_subject(envelope.partner, envelope.event_type)
 
 
 async def raw_publish(js, payloads: list[tuple[str, bytes, str]]) -> Figure:
@@ -86,7 +82,7 @@ async def hub_ingestion(js, tmp: Path, records) -> tuple[Figure, Figure]:
     hub = await EventStore.open(tmp / "hub.db", "hub")
     await hub.db.write(network_log.metadata.create_all)
     consumer = ConsumerRunner(
-        js, hub, lambda tx, envelope, _event: network_log.record(tx.connection, envelope),
+        js, hub, lambda tx, envelope, _event: network_log.record(tx, envelope),
         stream="NETWORK_BENCH", durable="hub-bench", filter_subjects=["pace.*.net.>"],
         dead_letter_subject="pace.network.dlq.bench", batch=500)
     await consumer.start()
@@ -113,7 +109,7 @@ async def main() -> None:
             payloads = [(r.envelope.event_type, envelope_bytes(r.envelope), str(r.event_id))
                         for r in records]
 
-            relay = Relay(store, js, subject_for, batch=1000)
+            relay = Relay(store, js, event_subject_of, batch=1000)  # the relay's own default
             with Stopwatch() as watch:
                 while await relay.run_once():
                     pass

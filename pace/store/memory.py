@@ -24,6 +24,7 @@ from pace.store.chain import GENESIS, ChainReport, ChainVerifier
 from pace.store.errors import ConcurrencyError, DuplicateEventError
 from pace.store.event_store import as_store_error
 from pace.store.records import NewEvent, RecordedEvent
+from pace.store.rows import StagedRows
 from pace.store.writing import Append, Staging
 
 T = TypeVar("T")
@@ -107,6 +108,7 @@ class InMemoryTransaction(Staging):
         self.position, self.hash = store.log.head
         self._versions: dict[str, int] = {}
         self._rows: list[dict[str, Any]] = []
+        self._staged = StagedRows()
         self._marked: set[tuple[str, str]] = set()
         self.last_position = 0
 
@@ -223,6 +225,7 @@ class InMemoryEventStore:
             with self.db.begin() as conn:
                 tx = InMemoryTransaction(self, conn, recorded_at)
                 result = fn(tx, *args)
+                tx.flush_staged()
         except DBAPIError as error:  # the views' SQL refused: the same typed errors as SQL stores
             raise as_store_error(error) from error
         self._commit(tx)

@@ -6,12 +6,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
 
 from pace.store import tables
 from pace.store.chain import GENESIS, record_hash
 from pace.store.errors import ConcurrencyError, DuplicateEventError
 from pace.store.records import NewEvent, RecordedEvent
+from pace.store.rows import StagedRows
 
 if TYPE_CHECKING:
     from pace.store.event_store import EventStore
@@ -106,6 +107,16 @@ class Staging:
     last_position: int
     _rows: list[dict[str, Any]]
     _versions: dict[str, int]
+    _staged: StagedRows
+    connection: Any  # the transaction's SQL connection (None in a store without views)
+
+    def insert_later(self, table: Table, row: dict[str, Any]) -> None:
+        """Stage a row nothing reads back in this transaction; inserted in one batch at commit."""
+        self._staged.add(table, row)
+
+    def flush_staged(self) -> None:
+        """Insert the staged view rows (each table with one executemany)."""
+        self._staged.flush(self.connection)
 
     def stage(self, request: Append, current: int) -> None:
         """Chain the request's events after stream version `current` and the head."""
@@ -147,6 +158,7 @@ class StoreTransaction(Staging):
         self.hash = store.versions.hash
         self._versions: dict[str, int] = {}
         self._rows: list[dict[str, Any]] = []
+        self._staged = StagedRows()
         self.last_position = 0
         self._sqlite = conn.dialect.name == "sqlite"
 
@@ -228,6 +240,7 @@ class StoreTransaction(Staging):
 
     def finish(self) -> Written | None:
         """Move the chain head (only if nobody else did), insert the rows; what the cache learns."""
+        self.flush_staged()
         if not self._versions:
             return None
         if self._sqlite:

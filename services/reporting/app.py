@@ -139,7 +139,7 @@ class ReportingService:
     def _service(self) -> Service:
         """On the shell every service shares: the network consumer, the relay, the queries."""
         def keep(tx: Any, envelope: Any, _event: Any) -> None:
-            network_log.record(tx.connection, envelope)
+            network_log.record(tx, envelope)
 
         return Service(
             subjects.HUB_DOMAIN, "reporting", self.store,

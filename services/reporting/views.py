@@ -15,9 +15,10 @@ from sqlalchemy import (
     Table,
     Text,
     func,
-    insert,
     select,
 )
+
+from pace.store.rows import insert_rows
 
 metadata = MetaData()
 
@@ -32,12 +33,19 @@ network_events = Table(
 )
 
 
-def record(connection: Connection, envelope: Any) -> None:
-    """Keep one received envelope (the consumer's inbox already made this exactly once)."""
-    connection.execute(insert(network_events).values(
-        event_id=str(envelope.event_id), partner=envelope.partner,
-        event_type=envelope.event_type, schema_version=envelope.schema_version,
-        envelope=orjson.dumps(envelope.model_dump(mode="json")).decode()))
+def record(target: Any, envelope: Any) -> None:
+    """Keep one received envelope: staged on a store transaction (one insert per batch), or now."""
+    if isinstance(target, Connection):
+        insert_rows(target, network_events, [row_of(envelope)])
+    else:  # the consumer's inbox already made this exactly once
+        target.insert_later(network_events, row_of(envelope))
+
+
+def row_of(envelope: Any) -> dict[str, Any]:
+    """The network log's row for an envelope."""
+    return {"event_id": str(envelope.event_id), "partner": envelope.partner,
+            "event_type": envelope.event_type, "schema_version": envelope.schema_version,
+            "envelope": orjson.dumps(envelope.model_dump(mode="json")).decode()}
 
 
 def after(connection: Connection, position: int, limit: int = 5000) -> list[tuple[int, str]]:
