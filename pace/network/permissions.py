@@ -212,7 +212,7 @@ def coordinator_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATO
 
 SERVICE_CONTEXTS = ("intake", "booking", "trajectory")
 SHARING_USER = "sharing"
-FIGURES_USER = "figures"  # its consumer is services.reporting.partner_figures.CONSUMER
+FIGURES_USER = "figures"  # the partner's own figures: its durable consumer too
 WEB_USER = "web"
 STAFF_USER = "staff"
 OPS_USER = "ops"
