@@ -90,7 +90,7 @@ async def test_the_figures_user_reads_only_the_shared_stream(network):
         with pytest.raises((nats.errors.Error, TimeoutError)):
             await js.add_consumer(subjects.PARTNER_EVENTS_STREAM,
                                   ConsumerConfig(durable_name="stolen"))
-        assert await refusals.saw(f"$JS.API.CONSUMER.CREATE.{subjects.PARTNER_EVENTS_STREAM}"), \
+        assert await refusals.saw(f"CREATE.{subjects.PARTNER_EVENTS_STREAM}.stolen"), \
             refusals.errors
     finally:
         await nc.close()
