@@ -22,6 +22,7 @@ from contracts import commands as wire
 from contracts import subjects
 from pace.client import PartnerClient
 from pace.connection import connect
+from pace.doctor import diagnose
 from pace.network.permissions import FIGURES_USER
 from tests.eventually import eventually
 from tests.security.conftest import watched
@@ -134,3 +135,15 @@ async def test_the_partner_admin_logs_in_to_the_hub_and_only_submits_its_quarter
             assert await refusals.saw(f'Publish to "{subject}"'), (subject, refusals.errors)
     finally:
         await nc.close()
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_pace_doctor_as_the_ops_user_sees_the_figures_consumer(network):
+    async def figures_consumer() -> object:
+        findings = await diagnose(P, network.partner_url(P), network.ops_auth(P))
+        found = {f.what: f for f in findings}["consumer figures"]
+        return found if found.level == "ok" else None
+
+    found = await eventually(figures_consumer, "doctor finds the figures consumer fetched",
+                             seconds=30)
+    assert "being fetched by the figures service" in found.advice
