@@ -114,3 +114,10 @@ def test_the_table_in_deploy_readme_is_current():
     text = settings_module.README.read_text(encoding="utf-8")
 
     assert with_table(text) == text, "stale: run python -m pace.settings --write"
+
+
+def test_the_partners_figures_run_alone_with_their_own_store(tmp_path):
+    settings = Settings(partner="gent", only="figures", data_dir=tmp_path)
+
+    assert settings.stores == ("figures",)
+    assert settings.database_url_for("figures") == str(tmp_path / "gent" / "gent-figures.db")
