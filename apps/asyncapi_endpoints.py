@@ -68,11 +68,13 @@ def partner_services(partner: str = PARTNER) -> list[Service]:
 
     from apps.bootstrap import STORES, build_services
     from services.intake.vault import VaultKey
+    from services.reporting.partner_figures import build as figures
     from services.sharing.app import PseudonymKey
 
     store = cast(EventStore, _NoStore())
-    return build_services(partner, dict.fromkeys(STORES, store), PseudonymKey(bytes(32)),
-                          VaultKey(Fernet.generate_key().decode()))
+    return [*build_services(partner, dict.fromkeys(STORES, store), PseudonymKey(bytes(32)),
+                            VaultKey(Fernet.generate_key().decode())),
+            figures(partner, store, "??").service]  # the partner's own figures
 
 
 def reporting_broker() -> tuple[NatsBroker | None, str]:
@@ -106,6 +108,12 @@ def templated(subject: str) -> str:
                      ["pace", subjects.NETWORK_SCOPE, "cmd"]) and parts[3:4] == [PARTNER]:
         parts[3] = PARAMETER
     return ".".join(parts)
+
+
+def _stream_name(stream: str, partner: str) -> str:
+    """A stream's name, the partner's PACE_SHARED_<PARTNER> shown as such."""
+    return (f"{subjects.SHARED_STREAM}_<PARTNER>" if stream == subjects.shared_stream(partner)
+            else stream)
 
 
 def _receiver(model: Any) -> Any:
@@ -213,7 +221,8 @@ class Endpoints:
                 self.partner, subjects.dead_letter_subject(service.partner, reaction.durable),
                 f"dlq.{reaction.durable}", Envelope,
                 f"Dead letters of the {service.context} service's durable consumer "
-                f"`{reaction.durable}` (on {subjects.PARTNER_EVENTS_STREAM}, filter {filters}): "
+                f"`{reaction.durable}` (on {_stream_name(reaction.stream, service.partner)}, "
+                f"filter {filters}): "
                 "a message it could not decode, or failed to apply after its retries, copied "
                 f"byte for byte (normally an event envelope) with the reason in the "
                 f"`{REASON_HEADER}` header, then acked. Stream {subjects.DEAD_LETTER_STREAM} "

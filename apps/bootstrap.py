@@ -31,6 +31,7 @@ if TYPE_CHECKING:
 
 CONTEXTS = ("intake", "booking", "trajectory")
 STORES = (*CONTEXTS, "sharing")
+FIGURES = "figures"  # the partner's own figures (services.reporting.partner_figures)
 
 
 def build_services(partner: str, stores: Mapping[str, EventStore], key: PseudonymKey,
@@ -162,12 +163,13 @@ class Partner:
         self.auth = auth or NatsAuth()
         self.ops_auth = ops_auth
         self.create_streams = create_streams
-        if only is not None and only not in STORES:
-            raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}")
+        if only is not None and only not in (*STORES, FIGURES):
+            raise ValueError(f"no service {only!r}; choose one of {', '.join(STORES)}, "
+                             f"{FIGURES}")
         self.only = only  # run just this one service of the set
-        self.figures = figures and only is None
+        self.figures = (figures and only is None) or only == FIGURES
         self.targets = targets
-        if self.figures and not isinstance(self.auth, NatsAuth) and "figures" not in self.auth:
+        if self.figures and not isinstance(self.auth, NatsAuth) and FIGURES not in self.auth:
             raise ValueError("the partner's figures need a NATS user of their own: "
                              "add 'figures' to the users per service, or run without figures")
         self.data_dir = data_dir
@@ -187,9 +189,9 @@ class Partner:
         from services.intake.vault import VaultKey
         from services.sharing.app import PseudonymKey
 
-        create_sqlite_files({c: u for c, u in self.database_urls.items()
-                             if self.only in (None, c)})
-        for context in STORES if self.only is None else (self.only,):
+        contexts = () if self.only == FIGURES else STORES if self.only is None else (self.only,)
+        create_sqlite_files({c: u for c, u in self.database_urls.items() if c in contexts})
+        for context in contexts:
             self.stores[context] = await EventStore.open(self.database_urls[context],
                                                          self.partner)
         # each key only where it is used: intake's vault, sharing's pseudonyms
@@ -199,9 +201,9 @@ class Partner:
                           if self.only in (None, "intake") else None)
         key = (PseudonymKey.load(self.partner, self.key_dir)
                if self.only in (None, "sharing") else None)
-        services = build_services(self.partner, self.stores, key,  # type: ignore[arg-type]
-                                  self.vault_key, self.grace_days,  # type: ignore[arg-type]
-                                  self.only, self.booking, self.trajectory)
+        services = [] if self.only == FIGURES else build_services(
+            self.partner, self.stores, key, self.vault_key,  # type: ignore[arg-type]
+            self.grace_days, self.only, self.booking, self.trajectory)
         if self.figures:
             services.append(await self._figures_service())
         for service in services:
@@ -322,8 +324,10 @@ def store_schemas() -> dict[str, StoreSchema]:
     """Every store's schema as its service declares it, for the migrations (apps.migrate)."""
     from services.booking.migrations import SCHEMA as BOOKING
     from services.intake.migrations import SCHEMA as INTAKE
+    from services.reporting.figures_migrations import SCHEMA as FIGURES_STORE
     from services.reporting.migrations import SCHEMA as REPORTING
     from services.sharing.migrations import SCHEMA as SHARING
     from services.trajectory.migrations import SCHEMA as TRAJECTORY
 
-    return {s.name: s for s in (INTAKE, BOOKING, TRAJECTORY, SHARING, REPORTING)}
+    return {s.name: s for s in (INTAKE, BOOKING, TRAJECTORY, SHARING, REPORTING,
+                                FIGURES_STORE)}

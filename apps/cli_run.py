@@ -91,8 +91,9 @@ def partner_up(
                                         help="Use this NATS (with the PACE_NATS_* user and "
                                              "TLS settings) instead of starting one."),
     only: str | None = typer.Option(None, envvar="PACE_ONLY",
-                                    help="Run only this service: intake, booking, trajectory "
-                                         "or sharing (one process or container each)."),
+                                    help="Run only this service: intake, booking, trajectory, "
+                                         "sharing or figures (one process or container "
+                                         "each)."),
     secure: bool = typer.Option(True, help="Its own NATS as deployed: TLS and a random user "
                                 "and password per service and role (staff settings in a "
                                 "0600 file). --no-secure: plain and anonymous, for trying "

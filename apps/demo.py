@@ -99,7 +99,7 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
                   f"({', '.join(chosen)}), data in {data_dir if keep else 'a temporary folder'}")
     started = time.monotonic()
     network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=True,
-                           secure=secure)
+                           secure=secure, figures=True)
     try:
         with console.status("Starting the hub and the partners' nats-servers and services"):
             await network.start()
@@ -145,7 +145,8 @@ async def network_up(*, partners: Sequence[str] | None, data_dir: Path, history:
 
     registry = load_registry()
     chosen = list(partners or [p.id for p in registry.delivery])
-    network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=history)
+    network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=history,
+                           figures=True)
     try:
         with console.status("Starting the hub and the partners"):
             await network.start()

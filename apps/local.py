@@ -33,9 +33,12 @@ class LocalNetwork:
     def __init__(self, data_dir: Path, partners: Sequence[str], *,
                  registry: Registry | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
-                 hub_links: dict[str, str] | None = None, secure: bool = False) -> None:
+                 hub_links: dict[str, str] | None = None, secure: bool = False,
+                 figures: bool = False) -> None:
         """`secure`: TLS everywhere and a user with an allow-list for every connection
-        (pace.network.security), as deployed; off, plain loopback connections."""
+        (pace.network.security), as deployed; off, plain loopback connections. `figures`:
+        each partner also runs its own figures (its web app's figures page), as its own
+        `figures` user when secure."""
         self.data_dir = data_dir
         self.registry = registry or load_registry()
         for partner in partners:
@@ -45,6 +48,7 @@ class LocalNetwork:
         self.clock = clock
         self.history_mode = history_mode
         self.hub_links = dict(hub_links or {})  # partner -> leaf URL to reach the hub by
+        self.figures = figures
         self.security = LocalSecurity(data_dir / "tls", partners) if secure else None
         self.hub_server = ManagedNatsServer(
             data_dir / "hub" / "nats", name="hub", domain=subjects.HUB_DOMAIN,
@@ -72,6 +76,10 @@ class LocalNetwork:
     def web_auth(self, partner: str) -> NatsAuth:
         """The partner's web app: commands and queries, like the staff tools."""
         return self.security.web(partner) if self.security else NatsAuth()
+
+    def admin_auth(self, partner: str) -> NatsAuth:
+        """A partner admin at the hub: submits its own partner's quarters, nothing else."""
+        return self.security.admin(partner) if self.security else NatsAuth()
 
     @property
     def reporting_auth(self) -> NatsAuth:
@@ -138,7 +146,8 @@ class LocalNetwork:
         running = self.partners[partner] = await Partner(
             partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days,
             clock=self.clock, history_mode=self.history_mode, auth=auth,
-            ops_auth=self.security.ops(partner) if self.security else None).start()
+            ops_auth=self.security.ops(partner) if self.security else None,
+            figures=self.figures).start()
         return running
 
     async def stop(self) -> None:

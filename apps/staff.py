@@ -144,6 +144,7 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
     from apps.bootstrap import Partner
     from apps.local_partner import local_partner_server, service_auths
     from pace.keys import default_key_dir
+    from pace.network.permissions import FIGURES_USER
     from services.reporting.targets import DEFAULT_TARGETS
 
     partner = str(settings.partner)
@@ -156,10 +157,12 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
         nats_url = server.url
     try:
         auth, ops, create = service_auths(partner, security, settings.nats_auth(), server)
-        # the partner's own figures (its web app's "Our figures"): with an unrestricted login
-        # only, for no per-service NATS user is made for them yet
-        figures = settings.only is None and isinstance(auth, NatsAuth) and auth.user is None \
-            and auth.creds_file is None
+        # the partner's own figures (its web app's "Our figures"): as their own `figures` user
+        # (a per-service login, its own server), or with an unrestricted login (--no-secure);
+        # a deployment runs them as their own container (--only figures)
+        figures = settings.only is None and (
+            (isinstance(auth, dict) and FIGURES_USER in auth)
+            or (isinstance(auth, NatsAuth) and auth.user is None and auth.creds_file is None))
         urls = {store: settings.database_url_for(store) for store in settings.stores}
         key_dir = (settings.key_dir or default_key_dir(settings.data_dir)) / partner
         async with Partner(partner, data_dir, nats_url, auth=auth, ops_auth=ops,
@@ -171,7 +174,8 @@ async def partner_up(settings: Settings, *, secure: bool = True) -> None:
                            targets=DEFAULT_TARGETS) as running:
             ops_server = await _serve_ops(running, settings)
             try:
-                what = settings.only or "intake, booking, trajectory and sharing"
+                what = settings.only or ("intake, booking, trajectory, sharing and figures"
+                                         if figures else "intake, booking, trajectory and sharing")
                 console.print(f"[bold]{partner}[/] is up: {what} on {nats_url}")
                 if server is not None:
                     _tell_staff(partner, data_dir, nats_url, security)

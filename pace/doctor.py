@@ -43,6 +43,9 @@ PARTNER_CONSUMERS: dict[str, str] = {
     "trajectory-follow-ups": "trajectory",
     "sharing": "sharing",
 }
+# The durable consumers on the partner's PACE_SHARED_<PARTNER>, and whose they are: the
+# partner's own figures (its web app's figures page). Optional: missing is a warning.
+SHARED_CONSUMERS: dict[str, str] = {"figures": "figures"}
 CONNECT_TIMEOUT = 3.0
 LAG_WARNING = 1000  # pending messages of a consumer that is being pulled
 RELEASE_SCHEDULE = "booking-release"  # booking's daily release of places that are due
@@ -129,6 +132,9 @@ async def _partner_checks(js: JetStreamContext, partner: str, consumers: dict[st
     streams = await _stream_checks(js, partner, findings)
     if subjects.PARTNER_EVENTS_STREAM in streams:
         findings += await check_consumers(js, consumers, samples, sample_every)
+    if (shared_stream := subjects.shared_stream(partner)) in streams:
+        findings += await check_consumers(js, SHARED_CONSUMERS, samples, sample_every,
+                                          stream=shared_stream, optional=True)
     if subjects.DEAD_LETTER_STREAM in streams:
         findings += await check_dead_letters(js, partner)
     findings.append(await check_release(js))
@@ -158,36 +164,42 @@ async def _stream_checks(js: JetStreamContext, partner: str,
     return present
 
 
-async def _pulled(js: JetStreamContext, durable: str, samples: int, every: float
-                  ) -> tuple[ConsumerInfo, bool]:
+async def _pulled(js: JetStreamContext, durable: str, samples: int, every: float,
+                  stream: str = subjects.PARTNER_EVENTS_STREAM) -> tuple[ConsumerInfo, bool]:
     """The consumer's info and whether anyone pulled from it during a few samples."""
-    info = first = await js.consumer_info(subjects.PARTNER_EVENTS_STREAM, durable)
+    info = first = await js.consumer_info(stream, durable)
     for sample in range(samples):
         if info.num_waiting or (info.delivered.stream_seq or 0) > (first.delivered.stream_seq
                                                                     or 0):
             return info, True
         if sample < samples - 1:
             await asyncio.sleep(every)
-            info = await js.consumer_info(subjects.PARTNER_EVENTS_STREAM, durable)
+            info = await js.consumer_info(stream, durable)
     return info, False
 
 
 async def check_consumers(js: JetStreamContext, consumers: dict[str, str], samples: int = 4,
-                          sample_every: float = 0.5) -> list[Finding]:
-    """Each durable exists, someone pulls from it, and how far behind it is."""
-    checked = await asyncio.gather(*(_consumer(js, durable, service, samples, sample_every)
+                          sample_every: float = 0.5, *,
+                          stream: str = subjects.PARTNER_EVENTS_STREAM,
+                          optional: bool = False) -> list[Finding]:
+    """Each durable on `stream` exists (`optional`: a missing one is a warning), someone
+    pulls from it, and how far behind it is."""
+    checked = await asyncio.gather(*(_consumer(js, durable, service, samples, sample_every,
+                                               stream, optional)
                                      for durable, service in consumers.items()))
     return list(checked)
 
 
 async def _consumer(js: JetStreamContext, durable: str, service: str, samples: int,
-                    every: float) -> Finding:
+                    every: float, stream: str = subjects.PARTNER_EVENTS_STREAM,
+                    optional: bool = False) -> Finding:
     what = f"consumer {durable}"
     try:
-        info, pulled = await _pulled(js, durable, samples, every)
+        info, pulled = await _pulled(js, durable, samples, every, stream)
     except NotFoundError:
-        return Finding("fail", what, f"the consumer does not exist: the {service} service "
-                       "has never started on this NATS (it creates its consumers on start)")
+        return Finding("warn" if optional else "fail", what,
+                       f"the consumer does not exist on {stream}: the {service} service has "
+                       "never started on this NATS (it creates its consumers on start)")
     except Exception as error:  # noqa: BLE001
         return Finding("fail", what, f"cannot read it: {_describe(error)}")
     lag = (info.num_pending or 0) + (info.num_ack_pending or 0)

@@ -13,6 +13,7 @@ from pace.network.permissions import (
     User,
     coordinator_user,
     leaf_user,
+    partner_admin_user,
     partner_role_users,
     reporting_user,
 )
@@ -23,6 +24,7 @@ REPORTING_PASSWORD_ENV = "PACE_NATS_PASSWORD_REPORTING"
 COORDINATOR_PASSWORD_ENV = "PACE_NATS_PASSWORD_COORDINATOR"
 PARTNER_PASSWORD_ENV_PREFIX = "PACE_NATS_PASSWORD_"
 LEAF_PASSWORD_ENV_PREFIX = "PACE_LEAF_PASSWORD_"
+ADMIN_PASSWORD_ENV_PREFIX = "PACE_ADMIN_PASSWORD_"
 HUB_LEAF_URL_ENV_PREFIX = "PACE_HUB_LEAF_URL_"
 
 
@@ -72,17 +74,25 @@ def leaf_password_env(partner: str) -> str:
     return LEAF_PASSWORD_ENV_PREFIX + env_suffix(check_partner(partner))
 
 
+def admin_password_env(partner: str) -> str:
+    """The hub's variable holding the password of a partner admin (`admin-<partner>`)."""
+    return ADMIN_PASSWORD_ENV_PREFIX + env_suffix(check_partner(partner))
+
+
 def hub_leaf_url_envs(count: int = 3) -> list[str]:
     """A leaf's variables holding its link URLs (with the login), one per hub node."""
     return [f"{HUB_LEAF_URL_ENV_PREFIX}{n}" for n in range(1, count + 1)]
 
 
 def hub_users(registry: Registry | None = None) -> list[User]:
-    """The hub's users: reporting, coordinator, and each delivery partner's leaf link."""
+    """The hub's users: reporting, coordinator, and each delivery partner's leaf link and
+    admin (who submits its quarters)."""
     registry = registry if registry is not None else load_registry()
     return [reporting_user(Secret.from_env(REPORTING_PASSWORD_ENV)),
             coordinator_user(Secret.from_env(COORDINATOR_PASSWORD_ENV)),
             *(leaf_user(info.id, Secret.from_env(leaf_password_env(info.id)))
+              for info in registry.delivery),
+            *(partner_admin_user(info.id, Secret.from_env(admin_password_env(info.id)))
               for info in registry.delivery)]
 
 

@@ -1,7 +1,8 @@
 """The partner lists inside deployment files (compose and Helm examples), kept to the registry.
 
-Files a person edits still carry one line (or block) per delivery partner: the hub's leaf
-link passwords. Each such list sits between two marker lines and is rewritten from
+Files a person edits still carry lines (or blocks) per delivery partner: the hub's leaf
+link passwords and partner admins' passwords (`admin-<partner>`, who submits its
+quarters). Each such list sits between two marker lines and is rewritten from
 `deploy/partners.toml` by `python -m pace.network.configs` (checked by its `--check`), so
 adding a partner stays one edit to the registry and one regeneration.
 """
@@ -12,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from pace.network.configs import leaf_password_env
+from pace.network.configs import admin_password_env, leaf_password_env
 from pace.network.registry import Registry
 
 BEGIN = "# -- one per delivery partner, from deploy/partners.toml: generated, do not edit --"
@@ -23,14 +24,19 @@ class PartnerListError(ValueError):
     """A deployment file whose generated partner list is missing its markers."""
 
 
+def _password_envs(registry: Registry) -> list[str]:
+    """The hub's password variables per delivery partner: its leaf link, then its admin."""
+    return [*(leaf_password_env(p.id) for p in registry.delivery),
+            *(admin_password_env(p.id) for p in registry.delivery)]
+
+
 def _compose_lines(registry: Registry, indent: str) -> list[str]:
-    return [f"{indent}{leaf_password_env(p.id)}=pwCHANGEME" for p in registry.delivery]
+    return [f"{indent}{name}=pwCHANGEME" for name in _password_envs(registry)]
 
 
 def _helm_lines(registry: Registry, indent: str) -> list[str]:
     lines = []
-    for p in registry.delivery:
-        name = leaf_password_env(p.id)
+    for name in _password_envs(registry):
         lines += [f"{indent}{name}:", f"{indent}  valueFrom:",
                   f"{indent}    secretKeyRef: {{name: pace-nats, key: {name}}}"]
     return lines

@@ -14,6 +14,9 @@ The users, each with an allow-list (everything not listed is refused):
     commands and queries (`pace.<p>.cmd|qry.<context>.*`), publish only their own context's
     events (`pace.<p>.evt.<context>.*`), consume PACE_EVENTS (consumers, acks, dead letters);
   - `sharing`: the only user that may publish `pace.<p>.net.>` (into PACE_SHARED_<P>);
+  - `figures` (`figures_permissions`): the partner's own figures; a durable consumer on
+    PACE_SHARED_<P> only (never PACE_EVENTS), its own dead letters, answers
+    `pace.<p>.qry.figures.*`; publishes no event and sends no command;
   - `web` and `staff` (`client_permissions`): send commands and queries, nothing else;
   - `ops`: creates, updates and reads the partner's streams (`pace partner up`, `pace doctor`).
   No user may use `$JS.<other domain>.API` (which would travel over the leaf link).
@@ -85,11 +88,13 @@ from pace.schedules import SCHEDULES_STREAM
 
 # The public names, those of permissions_blocks included (importable here).
 __all__ = [
-    "Account", "CLIENT_USERS", "COORDINATOR_USER", "DEFAULT_INBOX", "HUB_DEAD_LETTERS", "OPS_USER",
+    "Account", "CLIENT_USERS", "COORDINATOR_USER", "DEFAULT_INBOX", "FIGURES_USER",
+    "HUB_DEAD_LETTERS", "OPS_USER",
     "PARTNER_USERS", "Permissions", "PermissionsError", "REPORTING_USER", "SERVICE_CONTEXTS",
     "SHARING_USER", "STAFF_USER", "Secret", "User", "WEB_USER", "accounts_lines", "acks",
     "authorization_block", "authorization_lines", "client_permissions", "coordinator_permissions",
-    "coordinator_user", "inbox", "inbox_of", "partner_admin_permissions", "partner_admin_user",
+    "coordinator_user", "figures_permissions", "inbox", "inbox_of", "partner_admin_permissions",
+    "partner_admin_user",
     "jetstream_api", "leaf_link_permissions", "leaf_user",
     "ops_permissions", "partner_permissions", "partner_role_users", "partner_streams",
     "partner_user", "reporting_permissions", "reporting_user", "role_permissions",
@@ -207,11 +212,12 @@ def coordinator_permissions(*, inbox_prefix: str = f"{DEFAULT_INBOX}.{COORDINATO
 
 SERVICE_CONTEXTS = ("intake", "booking", "trajectory")
 SHARING_USER = "sharing"
+FIGURES_USER = "figures"  # the partner's own figures: its durable consumer too
 WEB_USER = "web"
 STAFF_USER = "staff"
 OPS_USER = "ops"
 CLIENT_USERS = (WEB_USER, STAFF_USER)
-PARTNER_USERS = (*SERVICE_CONTEXTS, SHARING_USER, *CLIENT_USERS, OPS_USER)
+PARTNER_USERS = (*SERVICE_CONTEXTS, SHARING_USER, FIGURES_USER, *CLIENT_USERS, OPS_USER)
 
 
 def inbox_of(user: str) -> str:
@@ -254,6 +260,18 @@ def sharing_permissions(partner: str) -> Permissions:
         subscribe=(inbox(inbox_of(SHARING_USER)),))
 
 
+def figures_permissions(partner: str) -> Permissions:
+    """The partner's own figures: consumes PACE_SHARED_<P> (its durable `figures` and dead
+    letters) and answers `pace.<p>.qry.figures.*`; no personal stream, event or command."""
+    partner = subjects.check_partner(partner)
+    shared = [subjects.shared_stream(partner)]
+    return Permissions(
+        publish=(*jetstream_api(shared), *acks(shared),
+                 subjects.dead_letter_subject(partner, FIGURES_USER)),
+        subscribe=(f"pace.{partner}.qry.{FIGURES_USER}.*", inbox(inbox_of(FIGURES_USER))),
+        allow_responses=True)
+
+
 def client_permissions(partner: str, user: str = STAFF_USER) -> Permissions:
     """The web app or the staff CLI: sends commands and queries; never touches a stream."""
     partner = subjects.check_partner(partner)
@@ -276,6 +294,8 @@ def role_permissions(partner: str, user: str) -> Permissions:
         return service_permissions(partner, user)
     if user == SHARING_USER:
         return sharing_permissions(partner)
+    if user == FIGURES_USER:
+        return figures_permissions(partner)
     if user in CLIENT_USERS:
         return client_permissions(partner, user)
     if user == OPS_USER:

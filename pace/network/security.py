@@ -3,9 +3,9 @@
 A private CA (pace.tls) signs one certificate for loopback, used by every nats-server for
 its clients and on the leaf-node link in both directions (mutual TLS, as deployed).
 Every user gets a random password held only in memory: on a partner's leaf, one user per
-service and role (intake, booking, trajectory, sharing, web, staff, ops; see
-pace.network.permissions), at the hub each partner's leaf link, the reporting service and
-the coordinator. A nats-server is handed the passwords it checks through its own
+service and role (intake, booking, trajectory, sharing, figures, web, staff, ops; see
+pace.network.permissions), at the hub each partner's leaf link and admin, the reporting
+service and the coordinator. A nats-server is handed the passwords it checks through its own
 environment (`$VAR` in its config), a leaf its link URL the same way, so no password is
 written to a file unless asked (`write_env_file`, 0600, for staff tools). The variable names
 and TLS layout are those of the generated production configs (pace.network.configs).
@@ -24,11 +24,13 @@ from pace.network.configs import (
     COORDINATOR_PASSWORD_ENV,
     REPORTING_PASSWORD_ENV,
     TlsFiles,
+    admin_password_env,
     leaf_password_env,
     partner_password_env,
 )
 from pace.network.permissions import (
     COORDINATOR_USER,
+    FIGURES_USER,
     OPS_USER,
     PARTNER_USERS,
     REPORTING_USER,
@@ -42,6 +44,7 @@ from pace.network.permissions import (
     coordinator_user,
     inbox_of,
     leaf_user,
+    partner_admin_user,
     partner_role_users,
     reporting_user,
 )
@@ -58,6 +61,8 @@ def _env_name(user: str) -> str:
         return COORDINATOR_PASSWORD_ENV
     if user.startswith("leaf-"):
         return leaf_password_env(user.removeprefix("leaf-"))
+    if user.startswith("admin-"):
+        return admin_password_env(user.removeprefix("admin-"))
     return partner_password_env(user.split("/", 1)[1])  # <partner>/<role user>
 
 
@@ -76,7 +81,7 @@ class LocalSecurity:
         self.partners = [subjects.check_partner(p) for p in partners]
         names = [REPORTING_USER, COORDINATOR_USER,
                  *(f"{p}/{u}" for p in self.partners for u in PARTNER_USERS),
-                 *(f"leaf-{p}" for p in self.partners)]
+                 *(f"leaf-{p}" for p in self.partners), *(f"admin-{p}" for p in self.partners)]
         self._passwords = {name: _password() for name in names}
 
     def __repr__(self) -> str:
@@ -100,12 +105,15 @@ class LocalSecurity:
     def hub_users(self) -> list[User]:
         return [reporting_user(Secret.from_env(_env_name(REPORTING_USER))),
                 coordinator_user(Secret.from_env(_env_name(COORDINATOR_USER))),
-                *(leaf_user(p, Secret.from_env(_env_name(f"leaf-{p}"))) for p in self.partners)]
+                *(leaf_user(p, Secret.from_env(_env_name(f"leaf-{p}"))) for p in self.partners),
+                *(partner_admin_user(p, Secret.from_env(_env_name(f"admin-{p}")))
+                  for p in self.partners)]
 
     def hub_server_options(self) -> dict[str, object]:
         """Options of the hub's ManagedNatsServer."""
         users = self.hub_users()
-        names = [REPORTING_USER, COORDINATOR_USER, *(f"leaf-{p}" for p in self.partners)]
+        names = [REPORTING_USER, COORDINATOR_USER, *(f"leaf-{p}" for p in self.partners),
+                 *(f"admin-{p}" for p in self.partners)]
         return {"tls": self.server_tls(), "leaf_tls": self.server_tls(verify=True),
                 "authorization": authorization_lines(users),
                 "env": {_env_name(n): self._passwords[n] for n in names},
@@ -138,8 +146,8 @@ class LocalSecurity:
         return self._auth(f"{partner}/{user}", user)
 
     def services(self, partner: str) -> dict[str, NatsAuth]:
-        """Each service's own user: intake, booking, trajectory, sharing."""
-        return {u: self.user(partner, u) for u in (*SERVICE_CONTEXTS, SHARING_USER)}
+        """Each service's own user: intake, booking, trajectory, sharing, figures."""
+        return {u: self.user(partner, u) for u in (*SERVICE_CONTEXTS, SHARING_USER, FIGURES_USER)}
 
     def partner(self, partner: str) -> NatsAuth:
         """The staff tools' user: commands and queries only."""
@@ -157,6 +165,11 @@ class LocalSecurity:
 
     def coordinator(self) -> NatsAuth:
         return self._auth(COORDINATOR_USER, COORDINATOR_USER)
+
+    def admin(self, partner: str) -> NatsAuth:
+        """A partner admin at the hub (`admin-<partner>`): submits its own quarters only."""
+        name = f"admin-{subjects.check_partner(partner)}"
+        return self._auth(name, name)
 
     def leaf_password(self, partner: str) -> str:
         return self._passwords[f"leaf-{partner}"]

@@ -17,7 +17,10 @@ targets of the period (services.reporting.targets) stand beside its figures, as 
 It runs on the one shell (pace.service) as the partner's `figures` context: a durable
 consumer on the partner's PACE_SHARED stream keeps each copy once in its own store
 (services.reporting.views, the table the hub uses), a worker folds them, and the questions
-`figures` and `trends` are answered on `pace.<partner>.qry.figures.*`.
+`figures` and `trends` are answered on `pace.<partner>.qry.figures.*`. Deployed, it runs as
+its own NATS user `figures` (pace.network.permissions.figures_permissions: PACE_SHARED_<P>
+only, never PACE_EVENTS), in its own process (`pace partner up --only figures`) and store
+(migrations in services/reporting/figures_migrations).
 """
 
 from __future__ import annotations

@@ -18,6 +18,7 @@ from pace.network.configs import (
     ConfigError,
     Tls,
     TlsFiles,
+    admin_password_env,
     env_references,
     generated,
     hub_cluster_configs,
@@ -172,16 +173,18 @@ def test_the_hub_nodes_know_reporting_the_coordinator_and_every_partners_leaf_li
     delivery = [p.id for p in load_registry().delivery]
     expected = {"reporting": f"${REPORTING_PASSWORD_ENV}",
                 "coordinator": f"${COORDINATOR_PASSWORD_ENV}",
-                **{f"leaf-{p}": f"${leaf_password_env(p)}" for p in delivery}}
+                **{f"leaf-{p}": f"${leaf_password_env(p)}" for p in delivery},
+                **{f"admin-{p}": f"${admin_password_env(p)}" for p in delivery}}
     for path in [DEFAULT_OUT / "hub.conf", *sorted((DEFAULT_OUT / "hub-cluster").glob("*"))]:
         assert users(parse(path.read_text(encoding="utf-8"))) == expected, path.name
     assert leaf_password_env("saint-martin") == "PACE_LEAF_PASSWORD_SAINT_MARTIN"
+    assert admin_password_env("saint-martin") == "PACE_ADMIN_PASSWORD_SAINT_MARTIN"
 
 
 def test_each_leaf_knows_a_user_per_service_and_role_and_no_password_is_written():
     expected = {user: f"${partner_password_env(user)}" for user in PARTNER_USERS}
-    assert set(expected) == {"intake", "booking", "trajectory", "sharing", "web", "staff",
-                             "ops"}
+    assert set(expected) == {"intake", "booking", "trajectory", "sharing", "figures", "web",
+                             "staff", "ops"}
     for partner in load_registry().delivery:
         text = (DEFAULT_OUT / "leaf" / f"{partner.id}.conf").read_text(encoding="utf-8")
         assert users(parse(text)) == expected

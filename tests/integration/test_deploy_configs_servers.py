@@ -23,6 +23,7 @@ from pace.network.configs import (
     REPORTING_PASSWORD_ENV,
     HubNode,
     TlsFiles,
+    admin_password_env,
     env_references,
     hub_cluster_configs,
     hub_config,
@@ -217,7 +218,8 @@ async def test_the_secure_hub_cluster_serves_a_leaf_that_logs_in_and_is_sourced(
     leaf_client = ports[9]
     partner = "mechelen"
     hub_env = {REPORTING_PASSWORD_ENV: password(), COORDINATOR_PASSWORD_ENV: password(),
-               **{leaf_password_env(p.id): password() for p in load_registry().delivery}}
+               **{leaf_password_env(p.id): password() for p in load_registry().delivery},
+               **{admin_password_env(p.id): password() for p in load_registry().delivery}}
     leaf_login = f"leaf-{partner}:{hub_env[leaf_password_env(partner)]}"
     leaf_env = {**{partner_password_env(u): password() for u in PARTNER_USERS},
                 **{name: url.replace("://", f"://{leaf_login}@", 1)

@@ -266,7 +266,7 @@ def test_a_partner_compose_runs_its_own_leaf_config_and_every_service():
     assert "../nats/leaf/gent.conf:/etc/nats/nats-server.conf:ro" in services["nats"]["volumes"]
     up = {n: s for n, s in services.items() if s.get("command", [""])[:2] == ["partner", "up"]}
     assert {s["command"][-1] for s in up.values()} == {"intake", "booking", "trajectory",
-                                                        "sharing"}
+                                                        "sharing", "figures"}
     assert services["streams"]["command"] == ["partner", "streams", "--partner", "gent"]
     for name, service in up.items():  # as their own users they may not make the streams
         assert service["depends_on"]["streams"] == {

@@ -79,7 +79,7 @@ def test_the_partner_release_runs_each_service_and_the_hub_release_reporting():
     hub = rendered(HELM_CASES["hub"])
 
     assert sorted(d["metadata"]["name"] for d in partner if d["kind"] == "Deployment") == [
-        "pace-booking", "pace-intake", "pace-sharing", "pace-trajectory"]
+        "pace-booking", "pace-figures", "pace-intake", "pace-sharing", "pace-trajectory"]
     assert [d["metadata"]["name"] for d in hub if d["kind"] == "Deployment"] == [
         "pace-reporting"]
     jobs = {role: sorted(d["metadata"]["name"] for d in documents if d["kind"] == "Job")

@@ -15,7 +15,7 @@ from contracts import subjects
 from contracts.booking import Daypart
 from contracts.commands import SetDaypartCapacity
 from pace.client import PartnerClient
-from pace.doctor import PARTNER_CONSUMERS, Finding, diagnose, failed
+from pace.doctor import PARTNER_CONSUMERS, SHARED_CONSUMERS, Finding, diagnose, failed
 from pace.nats_server import free_ports
 from pace.network.hub import ensure_hub_streams
 from pace.store import EventStore
@@ -48,7 +48,7 @@ async def linked(tmp_path, nats_servers):
     hub = await nats_servers("hub", domain=subjects.HUB_DOMAIN, leaf_listen=True)
     leaf = await nats_servers("mechelen", domain="mechelen", leaf_remotes=[hub.leaf_url],
                               monitor=True)
-    partner = await Partner("mechelen", tmp_path / "mechelen", leaf.url).start()
+    partner = await Partner("mechelen", tmp_path / "mechelen", leaf.url, figures=True).start()
     nc = await nats.connect(hub.url)
     await ensure_hub_streams(nc.jetstream(), ["mechelen"])
     await nc.close()
@@ -71,8 +71,10 @@ async def test_a_healthy_partner_linked_to_its_hub_is_all_ok(linked) -> None:
         return findings if all(f.level == "ok" for f in findings) else None
     findings = await eventually(all_ok)
 
-    assert set(partner.runner.consumers) == set(PARTNER_CONSUMERS)
-    assert {f"consumer {d}" for d in PARTNER_CONSUMERS} <= set(by_what(findings))
+    assert set(partner.runner.consumers) == {*PARTNER_CONSUMERS, *SHARED_CONSUMERS}
+    assert {f"consumer {d}" for d in (*PARTNER_CONSUMERS, *SHARED_CONSUMERS)} <= set(
+        by_what(findings))
+    assert "being fetched by the figures service" in by_what(findings)["consumer figures"].advice
     assert {"mechelen's NATS", "JetStream", "stream PACE_EVENTS", "stream PACE_SHARED_MECHELEN",
             "stream PACE_DEAD_LETTERS", "dead letters", "link to the hub", "hub",
             "hub reporting", "release of places"} <= set(by_what(findings))
@@ -124,6 +126,16 @@ async def test_a_stopped_consumer_is_named_with_its_lag_and_service(partner, nat
     assert "the booking service is probably down" in stopped.advice
     assert by_what(findings)["consumer booking-families"].level == "ok"
     assert failed(findings)
+
+
+async def test_a_partner_without_its_figures_service_gets_a_warning_not_a_failure(
+        partner, nats_url) -> None:
+    findings = await diagnose("mechelen", nats_url, samples=1)
+
+    missing = by_what(findings)["consumer figures"]
+    assert missing.level == "warn"
+    assert f"does not exist on {subjects.shared_stream('mechelen')}" in missing.advice
+    assert "the figures service has never started" in missing.advice
 
 
 async def test_an_unreachable_hub_is_a_failure_in_plain_words(partner, nats_url) -> None:

@@ -38,6 +38,7 @@ HEADS = {  # what databases migrated before the revisions moved beside their ser
     "trajectory": "0012_trajectory_follow_ups",
     "sharing": "0007_sharing_consent",
     "reporting": "0005_reporting",
+    "figures": "0011_figures",
 }
 
 

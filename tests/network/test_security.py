@@ -176,7 +176,8 @@ async def test_the_coordinator_reads_figures_but_not_the_network_stream(secured)
 async def test_no_password_is_written_to_a_file_or_a_log(secured):
     network, logs = secured
     secrets = network.security.secrets()
-    assert len(secrets) == 2 + (len(PARTNER_USERS) + 1) * len(PARTNERS)
+    # reporting, coordinator; per partner its leaf users, its leaf link and its admin
+    assert len(secrets) == 2 + (len(PARTNER_USERS) + 2) * len(PARTNERS)
     text = logs.getvalue()
     assert '"nats_user": "intake"' in text and '"tls": true' in text, \
         "the services did not log how they connected"

@@ -17,6 +17,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import orjson
 import pytest
 
 from contracts import commands as wire
@@ -111,9 +112,29 @@ async def test_partner_up_refuses_anonymous_and_plain_connections(tmp_path):
     data = tmp_path / "var" / "gent"
     assert mode(staff_file) == 0o600 and mode(data / "web.env") == 0o600
     databases = sorted(data.glob("*.db*"))
-    assert len([p for p in databases if p.suffix == ".db"]) == 4
+    assert len([p for p in databases if p.suffix == ".db"]) == 5  # and the figures' store
     assert {p.name: mode(p) for p in databases} == {p.name: 0o600 for p in databases}
     assert mode(data) == 0o700
+
+
+async def test_partner_up_serves_the_web_apps_figures_as_their_own_user(tmp_path):
+    process, output, _ = start(tmp_path)
+    try:
+        assert "intake, booking, trajectory, sharing and figures" in output
+        web = settings_file(tmp_path / "var" / "gent" / "web.env")
+        auth = NatsAuth(user=web["PACE_NATS_USER"], password=web["PACE_NATS_PASSWORD"],
+                        ca_file=web["PACE_NATS_CA_FILE"],
+                        inbox_prefix=web["PACE_NATS_INBOX_PREFIX"])
+        nc = await connect(web["NATS_URL"], auth)
+        try:
+            reply = orjson.loads((await nc.request("pace.gent.qry.figures.figures", b"{}",
+                                                   timeout=10)).data)
+        finally:
+            await nc.close()
+        assert reply["ok"], reply
+        assert reply["report"]["partners"].get("gent", {}).get("families_referred", 0) == 0
+    finally:
+        stop(process)
 
 
 def test_no_secure_says_loudly_what_it_turns_off(tmp_path):

@@ -69,7 +69,7 @@ def test_each_store_gets_its_own_database_with_the_password_put_in(tmp_path):
                         database_password_file=password_file)
 
     assert settings.database_url_for("intake") == "postgresql://pace:p%40ss@db:5432/pace_intake"
-    assert settings.stores == ("intake", "booking", "trajectory", "sharing")
+    assert settings.stores == ("intake", "booking", "trajectory", "sharing", "figures")
 
 
 def test_without_a_database_url_stores_are_sqlite_files_in_the_data_dir(tmp_path):
@@ -114,3 +114,10 @@ def test_the_table_in_deploy_readme_is_current():
     text = settings_module.README.read_text(encoding="utf-8")
 
     assert with_table(text) == text, "stale: run python -m pace.settings --write"
+
+
+def test_the_partners_figures_run_alone_with_their_own_store(tmp_path):
+    settings = Settings(partner="gent", only="figures", data_dir=tmp_path)
+
+    assert settings.stores == ("figures",)
+    assert settings.database_url_for("figures") == str(tmp_path / "gent" / "gent-figures.db")

@@ -3,3 +3,4 @@ CREATE DATABASE pace_intake;
 CREATE DATABASE pace_booking;
 CREATE DATABASE pace_trajectory;
 CREATE DATABASE pace_sharing;
+CREATE DATABASE pace_figures;
