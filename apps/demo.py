@@ -99,7 +99,7 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
                   f"({', '.join(chosen)}), data in {data_dir if keep else 'a temporary folder'}")
     started = time.monotonic()
     network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=True,
-                           secure=secure, figures=True)
+                           secure=secure)  # no partner figures: nobody looks at them here
     try:
         with console.status("Starting the hub and the partners' nats-servers and services"):
             await network.start()
