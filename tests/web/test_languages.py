@@ -202,7 +202,7 @@ async def english_on_pages(clients: list[httpx.AsyncClient], paths: list[str],
 
 
 async def test_no_english_shows_on_a_dutch_or_french_page(tmp_path, sessions):
-    async with LocalNetwork(tmp_path / "net", ["mechelen"]) as network:
+    async with LocalNetwork(tmp_path / "net", ["mechelen"], figures=True) as network:
         staff = PartnerClient(await connect(network.partner_url("mechelen"),
                                             network.partner_auth("mechelen")), "mechelen")
         try:
