@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from apps.demo import DemoTimes, run_demo  # noqa: E402
 from bench.common import aim_row, print_aims, rss_mb  # noqa: E402
+from pace.logging import configure_logging  # noqa: E402
 
 AIM_SECONDS = 90.0
 HUB_DB = Path("hub") / "hub-reporting.db"
@@ -84,6 +85,7 @@ def main() -> None:
     if sys.argv[1:2] == ["--fold-hub"]:  # the hub's fold in a fresh process
         print(json.dumps(asyncio.run(fold_hub(Path(sys.argv[2])))))
         return
+    configure_logging("WARNING", stream=sys.stderr)  # as `pace demo` does
     scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
     with tempfile.TemporaryDirectory(prefix="pace-bench-demo-") as tmp:
         data_dir = Path(tmp)
