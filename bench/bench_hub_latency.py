@@ -35,13 +35,17 @@ from contracts.commands import (  # noqa: E402
     ReferFamily,
 )
 from contracts.intake import ConsentPurpose, Gender, ReferralSource  # noqa: E402
+from contracts.periods import PROGRAMME_START  # noqa: E402
 from pace.client import PartnerClient  # noqa: E402
 from pace.connection import connect  # noqa: E402
 from pace.logging import configure_logging  # noqa: E402
 from pace.network.registry import load_registry  # noqa: E402
+from services.reporting import disclosure  # noqa: E402
+from services.reporting.app import PUBLISH_SHARE, figures_events  # noqa: E402
+from services.reporting.periods import closed_periods  # noqa: E402
 
 RATE = 50.0  # commands per second across the network
-DRAIN = 300.0  # at most this long, after the load, for the figures to catch up
+DRAIN = 600.0  # at most this long, after the load, for the figures to count every family
 ROUND_TRIPS = 300
 TODAY = datetime.now(UTC).date()
 BIRTH = (TODAY - timedelta(days=400)).strftime("%Y-%m")
@@ -56,6 +60,16 @@ def referral(n: int) -> ReferFamily:
                                national_number="85.07.30-033.61"),),
         children=(ChildDetails(child_id=f"chi-{n:05d}", first_name="Lotte",
                                birth_month=BIRTH),))
+
+
+def publication_seconds(network: LocalNetwork) -> tuple[int, float]:
+    """What one publication computes (the reporting service's publish, without storing)."""
+    reporting, started = network.reporting, time.perf_counter()
+    today = datetime.now(UTC).date()
+    reports = [reporting.report(today)] + [reporting.report(period.end, str(period)) for period
+                                           in closed_periods(PROGRAMME_START, today)]
+    events = sum(len(figures_events(disclosure.protect(report))) for report in reports)
+    return events, time.perf_counter() - started
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -133,6 +147,9 @@ async def measure(tmp: Path, duration: float) -> tuple[list[float], list[float],
             while time.perf_counter() < deadline and not all(
                     seen[p] and seen[p][-1][1] >= len(replied[p]) for p in partners):
                 await asyncio.sleep(0.2)
+            # after the measurement: it holds the event loop as the publisher does
+            await network.reporting.catch_up()
+            events, publishing = publication_seconds(network)
         finally:
             for nc in connections.values():
                 await nc.close()
@@ -148,7 +165,9 @@ async def measure(tmp: Path, duration: float) -> tuple[list[float], list[float],
                 latencies.append(max(0.0, covered - reply))
     moments = sorted({round(at, 1) for figures in seen.values() for at, _ in figures})
     gaps = [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
-    facts = {"families": n, "commands/s": 2 * n / load_seconds, "refused": refused,
+    facts = {"families": n, "publishing": publishing, "figure events": events,
+             "counted": {p: (seen[p][-1][1] if seen[p] else 0, len(replied[p]))
+                         for p in partners}, "commands/s": 2 * n / load_seconds, "refused": refused,
              "publications": len(moments), "gaps": gaps, "missing": missing}
     return latencies, floor, n, facts
 
@@ -163,6 +182,11 @@ def main() -> None:
           f"{facts['commands/s']:.0f} commands/s ({facts['families']:,} families, "
           f"{len(facts['refused'])} refused, {facts['missing']} consents never seen in a "
           f"figure within {DRAIN:.0f} s)")
+    print(f"  one publication computes {facts['figure events']:,} figure events in "
+          f"{facts['publishing']:.1f} s (measured after the load), so publications come at "
+          f"most every {max(2.0, PUBLISH_SHARE * facts['publishing']):.0f} s")
+    print("  last families_referred published / consents replied, per partner: "
+          + ", ".join(f"{p} {a}/{b}" for p, (a, b) in facts["counted"].items()))
     print(f"  the hub published figures {facts['publications']} times, "
           + ("seconds between: " + ", ".join(f"{gap:.1f}" for gap in facts["gaps"])
              if facts["gaps"] else "no gap to measure"))
