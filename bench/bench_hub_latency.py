@@ -163,7 +163,11 @@ async def measure(tmp: Path, duration: float) -> tuple[list[float], list[float],
                 missing += 1
             else:
                 latencies.append(max(0.0, covered - reply))
-    moments = sorted({round(at, 1) for figures in seen.values() for at, _ in figures})
+    # one publication's figure sets arrive over a moment; publications are >= 2 s apart
+    moments: list[float] = []
+    for at in sorted(at for figures in seen.values() for at, _ in figures):
+        if not moments or at - moments[-1] > 1.5:
+            moments.append(at)
     gaps = [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
     facts = {"families": n, "publishing": publishing, "figure events": events,
              "counted": {p: (seen[p][-1][1] if seen[p] else 0, len(replied[p]))
