@@ -1,0 +1,246 @@
+"""From a partner command's reply to the hub's published figure that includes it, ten partners.
+
+A LocalNetwork of the ten delivery partners (plain loopback, no TLS) runs in this process with
+the hub. After a warm-up (two families per partner, until the hub's first two publications
+count them: the first stores every closed period's figures), for DURATION seconds (argv[1],
+default 30) a new family starts every 40 ms, the partners in turn: its referral, then its
+cross-border statistics consent (which lets the sharing service share the referral), so 50
+commands/s across the network. A subscriber on the hub reads `pace.network.figures.*`; a
+consent's latency runs from its reply to the first
+to-date figures of its partner whose families_referred counts it.
+Baseline (same run): a raw nats-py request from a partner's leaf node to a responder on the
+hub, the network's own round trip. What bounds ours is printed with it: the reporting
+service publishes figures at most every max(2 s, 10x its last publication's time).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import orjson
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from apps.local import LocalNetwork  # noqa: E402
+from bench.common import aim_row, print_aims  # noqa: E402
+from contracts import subjects  # noqa: E402
+from contracts.commands import (  # noqa: E402
+    ChildDetails,
+    ParentDetails,
+    RecordConsent,
+    ReferFamily,
+)
+from contracts.intake import ConsentPurpose, Gender, ReferralSource  # noqa: E402
+from contracts.periods import PROGRAMME_START  # noqa: E402
+from pace.client import PartnerClient  # noqa: E402
+from pace.connection import connect  # noqa: E402
+from pace.logging import configure_logging  # noqa: E402
+from pace.network.registry import load_registry  # noqa: E402
+from services.reporting import disclosure  # noqa: E402
+from services.reporting.app import PUBLISH_SHARE, figures_events  # noqa: E402
+from services.reporting.periods import closed_periods  # noqa: E402
+
+RATE = 50.0  # commands per second across the network
+DRAIN = 600.0  # at most this long, after the load, for the figures to count every family
+ROUND_TRIPS = 300
+WARM_UP = 2  # families per partner before the measurement
+TODAY = datetime.now(UTC).date()
+BIRTH = (TODAY - timedelta(days=400)).strftime("%Y-%m")
+
+
+def referral(n: int) -> ReferFamily:
+    return ReferFamily(
+        family_id=f"fam-{n:05d}", referral_source=ReferralSource.PUBLIC_EMPLOYMENT_SERVICE,
+        referred_on=TODAY,
+        parents=(ParentDetails(parent_id=f"par-{n:05d}", gender=Gender.FEMALE,
+                               full_name=f"Parent {n}", phone="+32 470 12 34 56",
+                               national_number="85.07.30-033.61"),),
+        children=(ChildDetails(child_id=f"chi-{n:05d}", first_name="Lotte",
+                               birth_month=BIRTH),))
+
+
+def publication_seconds(network: LocalNetwork) -> tuple[int, float]:
+    """What one publication computes (the reporting service's publish, without storing)."""
+    reporting, started = network.reporting, time.perf_counter()
+    today = datetime.now(UTC).date()
+    reports = [reporting.report(today)] + [reporting.report(period.end, str(period)) for period
+                                           in closed_periods(PROGRAMME_START, today)]
+    events = sum(len(figures_events(disclosure.protect(report))) for report in reports)
+    return events, time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+async def raw_round_trips(network: LocalNetwork, partner: str) -> list[float]:
+    """A nats-py request from the partner's leaf node to a trivial responder on the hub."""
+    hub = await connect(network.hub_url)
+    leaf = await connect(network.partner_url(partner))
+    try:
+        async def pong(msg) -> None:  # type: ignore[no-untyped-def]
+            await msg.respond(msg.data)
+
+        await hub.subscribe("bench.latency.ping", cb=pong)
+        await hub.flush()
+        for _ in range(50):  # until the interest has crossed the leaf link
+            try:
+                await leaf.request("bench.latency.ping", b"x", timeout=0.5)
+                break
+            except Exception:  # noqa: BLE001 - no responders yet
+                await asyncio.sleep(0.1)
+        took = []
+        for _ in range(ROUND_TRIPS):
+            started = time.perf_counter()
+            await leaf.request("bench.latency.ping", b"x", timeout=5)
+            took.append(time.perf_counter() - started)
+        return took
+    finally:
+        await leaf.close()
+        await hub.close()
+
+
+async def measure(tmp: Path, duration: float) -> tuple[list[float], list[float], int, dict]:
+    partners = [p.id for p in load_registry().delivery]
+    async with LocalNetwork(tmp, partners) as network:
+        floor = await raw_round_trips(network, partners[0])
+        load_started = time.perf_counter()
+        seen: dict[str, list[tuple[float, int]]] = {p: [] for p in partners}
+        hub = await connect(network.hub_url)
+
+        async def figures(msg) -> None:  # type: ignore[no-untyped-def]
+            payload = orjson.loads(msg.data)["payload"]
+            if payload.get("period") == "to-date" and payload.get("partner_id") in seen:
+                seen[payload["partner_id"]].append(
+                    (time.perf_counter(), int(payload["figures"].get("families_referred", 0))))
+
+        await hub.subscribe(subjects.figures_subjects(), cb=figures)
+        connections = {p: await connect(network.partner_url(p)) for p in partners}
+        clients = {p: PartnerClient(nc, p, actor="bench") for p, nc in connections.items()}
+        replied: dict[str, list[float]] = {p: [] for p in partners}
+        refused: list[str] = []
+
+        async def family(n: int, partner: str) -> None:
+            try:
+                await clients[partner].do("intake", referral(n))
+                await clients[partner].do("intake", RecordConsent(
+                    family_id=f"fam-{n:05d}", purpose=ConsentPurpose.CROSS_BORDER_STATISTICS,
+                    given_on=TODAY))
+                replied[partner].append(time.perf_counter())
+            except Exception as error:  # noqa: BLE001 - counted and printed
+                refused.append(f"{partner} fam-{n:05d}: {error!r}")
+
+        async def published(count: int) -> None:
+            """Until every partner's published figures count this many families."""
+            deadline = time.perf_counter() + DRAIN
+            while time.perf_counter() < deadline and not all(
+                    seen[p] and seen[p][-1][1] >= count for p in partners):
+                await asyncio.sleep(0.2)
+
+        try:
+            # Warm-up, not measured: the hub's first publication stores every closed period's
+            # figures (hundreds of events) and the next waits ten times as long; the second
+            # stores only what changed. The measurement starts after both.
+            n = 0
+            for round_ in range(1, WARM_UP + 1):
+                await asyncio.gather(*(family(n + i, p) for i, p in enumerate(partners)))
+                n += len(partners)
+                await published(round_)
+            warm = time.perf_counter()
+            tasks, started = [], time.perf_counter()
+            first = n
+            while (now := time.perf_counter()) - started < duration:
+                due = started + (n - first) * 2 / RATE  # two commands per family
+                if now < due:
+                    await asyncio.sleep(due - now)
+                tasks.append(asyncio.create_task(family(n, partners[n % len(partners)])))
+                n += 1
+            await asyncio.gather(*tasks)
+            load_seconds = time.perf_counter() - started
+            deadline = time.perf_counter() + DRAIN
+            while time.perf_counter() < deadline and not all(
+                    seen[p] and seen[p][-1][1] >= len(replied[p]) for p in partners):
+                await asyncio.sleep(0.2)
+            # after the measurement: it holds the event loop as the publisher does
+            await network.reporting.catch_up()
+            events, publishing = publication_seconds(network)
+        finally:
+            for nc in connections.values():
+                await nc.close()
+            await hub.close()
+    latencies, missing = [], 0
+    for partner in partners:
+        # the k-th consent's family is counted by the first figures with families_referred >= k
+        for k, reply in enumerate(sorted(replied[partner]), start=1):
+            if k <= WARM_UP:
+                continue
+            covered = next((at for at, count in seen[partner] if count >= k), None)
+            if covered is None:
+                missing += 1
+            else:
+                latencies.append(max(0.0, covered - reply))
+    # one publication's figure sets arrive over a moment; publications are >= 2 s apart
+    moments: list[float] = []
+    for at in sorted(at for figures in seen.values() for at, _ in figures if at >= warm):
+        if not moments or at - moments[-1] > 1.5:
+            moments.append(at)
+    gaps = [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
+    facts = {"families": n - first, "warm-up": warm - load_started,
+             "commands/s": 2 * (n - first) / load_seconds, "refused": refused,
+             "publishing": publishing, "figure events": events,
+             "counted": {p: (seen[p][-1][1] if seen[p] else 0, len(replied[p]))
+                         for p in partners},
+             "publications": len(moments), "gaps": gaps, "missing": missing}
+    return latencies, floor, n, facts
+
+
+def main() -> None:
+    configure_logging("WARNING", stream=sys.stderr)
+    duration = float(sys.argv[1]) if len(sys.argv) > 1 else 30.0
+    with tempfile.TemporaryDirectory(prefix="pace-bench-latency-") as tmp:
+        latencies, floor, _, facts = asyncio.run(measure(Path(tmp), duration))
+    floor_p50, floor_p99 = percentile(floor, 0.5), percentile(floor, 0.99)
+    print(f"\nPartner command reply -> hub figures, ten partners, {duration:.0f} s at "
+          f"{facts['commands/s']:.0f} commands/s ({facts['families']:,} families, "
+          f"{len(facts['refused'])} without an answer in 10 s or refused, "
+          f"{facts['missing']} consents never seen in a figure within {DRAIN:.0f} s)")
+    print(f"  warm-up (two families per partner, the hub's first two publications): "
+          f"{facts['warm-up']:.0f} s")
+    print(f"  one publication computes {facts['figure events']:,} figure events in "
+          f"{facts['publishing']:.1f} s (measured after the load), so publications come at "
+          f"most every {max(2.0, PUBLISH_SHARE * facts['publishing']):.0f} s")
+    print("  last families_referred published / consents replied, per partner: "
+          + ", ".join(f"{p} {a}/{b}" for p, (a, b) in facts["counted"].items()))
+    print(f"  from the load on, the hub published figures {facts['publications']} times, "
+          + ("seconds between: " + ", ".join(f"{gap:.1f}" for gap in facts["gaps"])
+             if facts["gaps"] else "no gap to measure"))
+    for line in facts["refused"][:5]:
+        print(f"  refused: {line}")
+    if not latencies:
+        print("  no latency measured")
+        return
+    p50, p99 = percentile(latencies, 0.5), percentile(latencies, 0.99)
+    print(f"  ours: p50 {p50 * 1000:,.0f} ms, p99 {p99 * 1000:,.0f} ms, max "
+          f"{max(latencies) * 1000:,.0f} ms (mean {statistics.fmean(latencies) * 1000:,.0f} ms)")
+    print(f"  raw leaf -> hub request/reply: p50 {floor_p50 * 1000:.2f} ms, p99 "
+          f"{floor_p99 * 1000:.2f} ms")
+    longest = max(facts["gaps"], default=0.0)
+    print("  bound: the reporting service publishes at most every max(2 s, 10x its last "
+          f"publication's time, storing each new figure event); the longest wait between "
+          f"publications here was {longest:.0f} s")
+    print_aims("Aims (ratios from this run)", [
+        aim_row("hub-p99", f"p50 {p50 * 1000:,.0f} ms, p99 {p99 * 1000:,.0f} ms",
+                f"raw leaf->hub round trip p50 {floor_p50 * 1000:.2f} ms, p99 "
+                f"{floor_p99 * 1000:.2f} ms", p99 / floor_p99, p99 < 0.25),
+    ])
+
+
+if __name__ == "__main__":
+    main()
