@@ -236,45 +236,72 @@ class ReportingService:
     # -- publishing -----------------------------------------------------------------------
 
     async def _publish_loop(self, stop: asyncio.Event) -> None:
-        took = 0.0  # the last publication's time: publishing takes at most a tenth of ours
+        """Publish after each change: the to-date figures soon, every closed period's seldom.
+
+        Each kind waits at least ten times its own last publication's time (PUBLISH_SHARE):
+        on the whole history every closed period's figures take seconds to compute, the
+        to-date ones a small part of that, and the fold keeps up with the network either way.
+        """
+        took = {"latest": 0.0, "closed": 0.0}
+        done = {"latest": 0.0, "closed": 0.0}
+        closed_behind = False  # a change the closed periods' figures have not had yet
         while not stop.is_set():
-            if not self._changed.is_set():
+            now = time.monotonic()
+            closed_due = closed_behind and now - done["closed"] >= max(
+                self.publish_delay, PUBLISH_SHARE * took["closed"])
+            if not self._changed.is_set() and not closed_due:
                 await sleep_unless(stop, 0.2)
                 continue
-            # Let a burst settle; on a long history, computing every closed period's figures
-            # takes seconds, so wait ten times that: the fold keeps up with the network.
-            await sleep_unless(stop, max(self.publish_delay, PUBLISH_SHARE * took))
-            if stop.is_set():
-                return
-            self._changed.clear()
+            if self._changed.is_set():  # let a burst settle
+                rest = PUBLISH_SHARE * took["latest"] - (now - done["latest"])
+                await sleep_unless(stop, max(self.publish_delay, rest))
+                if stop.is_set():
+                    return
+                self._changed.clear()
+                closed_behind = True
+            kind = "closed" if closed_due else "latest"
             started = time.monotonic()
             try:
-                await self.publish()
+                await self.publish(closed=closed_due)
             except Exception:  # noqa: BLE001 - try again on the next change
                 log.exception("reporting.publish_failed")
-            took = time.monotonic() - started
+                continue
+            done[kind] = time.monotonic()
+            took[kind] = done[kind] - started
+            if closed_due:
+                closed_behind = False
 
-    async def publish(self) -> int:
-        """Publish the to-date figures and every closed period's; returns new events."""
+    async def publish(self, closed: bool = True) -> int:
+        """Publish the to-date figures and, unless `closed` is off, every closed period's;
+        returns how many events were new. Each figures stream's new events are one append,
+        and the streams' appends share a transaction (the store's group commit)."""
         today = self.clock().date()
         reports = [self.report(today)]
-        for period in closed_periods(PROGRAMME_START, today):
+        for period in closed_periods(PROGRAMME_START, today) if closed else ():
             reports.append(self.report(period.end, str(period)))
-        new = []
+        now = self.clock()
+        new: dict[str, list[NewEvent]] = {}
+        seen: set[uuid.UUID] = set()
         for report in reports:
             for event in figures_events(disclosure.protect(report)):
                 event_id = figures_event_id(event)
-                if event_id not in self._published:
-                    new.append((f"figures-{getattr(event, 'partner_id', 'network')}",
-                                event, event_id))
-        now = self.clock()
-        for stream_id, event, event_id in new:
-            await self.store.append(stream_id, [NewEvent(event, event_id, now, event_id,
-                                                         None, "reporting")])
-            self._published.add(event_id)
-        if new:
-            log.info("reporting.published", events=len(new))
-        return len(new)
+                if event_id not in self._published and event_id not in seen:
+                    seen.add(event_id)
+                    new.setdefault(f"figures-{getattr(event, 'partner_id', 'network')}", []).append(
+                        NewEvent(event, event_id, now, event_id, None, "reporting"))
+        appended = await asyncio.gather(*(self.store.append(stream_id, events)
+                                          for stream_id, events in new.items()),
+                                        return_exceptions=True)
+        for events, result in zip(new.values(), appended, strict=True):
+            if not isinstance(result, BaseException):
+                self._published.update(e.event_id for e in events)
+        failed = [r for r in appended if isinstance(r, BaseException)]
+        if failed:
+            raise failed[0]
+        count = sum(len(events) for events in new.values())
+        if count:
+            log.info("reporting.published", events=count, closed_periods=closed)
+        return count
 
     # -- questions ------------------------------------------------------------------------
 

@@ -131,3 +131,19 @@ async def test_published_figures_reach_the_figures_stream_through_the_shell_rela
     assert message.subject == subjects.figures_subject(subjects.NETWORK_SCOPE)
     assert message.headers["Nats-Msg-Id"]
     assert await running.reporting.publish() == 0  # the same figures again: nothing new
+
+
+@pytest.mark.nats
+async def test_the_latest_figures_go_out_alone_and_the_closed_periods_follow(hub):
+    running, _ = hub
+    store = running.reporting.store
+
+    latest = await running.reporting.publish(closed=False)
+    periods_after_latest = {r.envelope.payload["period"] for r in await store.read_all()}
+    everything = await running.reporting.publish()
+    periods = {r.envelope.payload["period"] for r in await store.read_all()
+               if r.event_type.endswith("FiguresPublished")}
+
+    assert latest > 0 and periods_after_latest == {"to-date"}
+    assert everything > 0 and "to-date" in periods and len(periods) > 1  # years, quarters
+    assert await running.reporting.publish() == 0
