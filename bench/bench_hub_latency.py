@@ -10,7 +10,8 @@ consent's latency runs from its reply to the first
 to-date figures of its partner whose families_referred counts it.
 Baseline (same run): a raw nats-py request from a partner's leaf node to a responder on the
 hub, the network's own round trip. What bounds ours is printed with it: the reporting
-service publishes figures at most every max(2 s, 10x its last publication's time).
+service publishes the to-date figures after each change, at most every max(2 s, 10x that
+publication's time), and every closed period's figures less often.
 """
 
 from __future__ import annotations
@@ -232,9 +233,9 @@ def main() -> None:
     print(f"  raw leaf -> hub request/reply: p50 {floor_p50 * 1000:.2f} ms, p99 "
           f"{floor_p99 * 1000:.2f} ms")
     longest = max(facts["gaps"], default=0.0)
-    print("  bound: the reporting service publishes at most every max(2 s, 10x its last "
-          f"publication's time, storing each new figure event); the longest wait between "
-          f"publications here was {longest:.0f} s")
+    print("  bound: the reporting service publishes the to-date figures at most every "
+          "max(2 s, 10x that publication's time), the closed periods' less often; the longest "
+          f"wait between publications here was {longest:.0f} s")
     print_aims("Aims (ratios from this run)", [
         aim_row("hub-p99", f"p50 {p50 * 1000:,.0f} ms, p99 {p99 * 1000:,.0f} ms",
                 f"raw leaf->hub round trip p50 {floor_p50 * 1000:.2f} ms, p99 "
