@@ -24,6 +24,7 @@ from pace.network.configs import (
     HubNode,
     Tls,
     TlsFiles,
+    admin_password_env,
     hub_cluster_configs,
     hub_security,
     leaf_password_env,
@@ -89,6 +90,7 @@ def test_a_network_ca_certificate_cannot_join_the_hub_cluster_as_a_route(tmp_pat
         REPORTING_PASSWORD_ENV: "pwr",
         COORDINATOR_PASSWORD_ENV: "pwc",
         **{leaf_password_env(p.id): "pwl" for p in load_registry().delivery},
+        **{admin_password_env(p.id): "pwa" for p in load_registry().delivery},
     }
     # a partner's valid certificate from the network CA, offered on the route port
     partner = tls_files(network_ca, "partner-leaf")
