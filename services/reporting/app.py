@@ -263,13 +263,13 @@ class ReportingService:
             started = time.monotonic()
             try:
                 await self.publish(closed=closed_due)
-            except Exception:  # noqa: BLE001 - try again on the next change
+            except Exception:  # noqa: BLE001 - tried again later, at the same pace
                 log.exception("reporting.publish_failed")
-                continue
+                self._changed.set()  # the to-date figures too, after the settling wait
+            else:
+                closed_behind = closed_behind and not closed_due
             done[kind] = time.monotonic()
             took[kind] = done[kind] - started
-            if closed_due:
-                closed_behind = False
 
     async def publish(self, closed: bool = True) -> int:
         """Publish the to-date figures and, unless `closed` is off, every closed period's;
