@@ -40,7 +40,7 @@ from contracts.commands import (  # noqa: E402
 from contracts.intake import ConsentPurpose, Gender, ReferralSource  # noqa: E402
 from contracts.periods import PROGRAMME_START  # noqa: E402
 from pace.client import PartnerClient  # noqa: E402
-from pace.connection import connect  # noqa: E402
+from pace.connection import connect, settle  # noqa: E402
 from pace.logging import configure_logging  # noqa: E402
 from pace.network.registry import load_registry  # noqa: E402
 from services.reporting import disclosure  # noqa: E402
@@ -90,7 +90,7 @@ async def raw_round_trips(network: LocalNetwork, partner: str) -> list[float]:
             await msg.respond(msg.data)
 
         await hub.subscribe("bench.latency.ping", cb=pong)
-        await hub.flush()
+        await settle(hub)
         for _ in range(50):  # until the interest has crossed the leaf link
             try:
                 await leaf.request("bench.latency.ping", b"x", timeout=0.5)

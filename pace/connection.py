@@ -19,6 +19,7 @@ an environment dump, and a NatsAuth never prints its password.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import ssl
 from collections.abc import Mapping
@@ -164,3 +165,19 @@ async def connect(url: str, auth: NatsAuth | None = None, **options: Any) -> nat
     """`nats.connect` with the auth's options (given options win)."""
     return await nats.connect(url, **{"error_cb": _report,
                                       **(auth or NatsAuth()).connect_options(), **options})
+
+
+async def settle(nc: nats.NATS, timeout: float = 10.0) -> None:
+    """Return once the server has handled everything written on `nc` so far.
+
+    After a subscribe, a request from another connection must find the subscriber. nats-py
+    2.16's `flush()` alone does not promise that: it writes its PING straight to the socket,
+    ahead of the commands still queued for its flusher task (the SUB just made), so the PONG
+    can come back before the server has seen the SUB (a first request then gets "no
+    responders"; seen in one start in four under load). So first wait until the flusher has
+    written the queue, then ping: the server answers a connection's commands in order.
+    """
+    async with asyncio.timeout(timeout):
+        while nc.pending_data_size:
+            await asyncio.sleep(0.001)
+    await nc.flush(timeout=max(1, round(timeout)))

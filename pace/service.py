@@ -21,7 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from contracts import subjects
 from contracts.commands import command_name
 from pace.commands import CommandMeta, execute
-from pace.connection import NatsAuth, connect
+from pace.connection import NatsAuth, connect, settle
 from pace.consumer import ConsumerRunner, Handler, Screen
 from pace.domain import Decider, DomainError
 from pace.logging import get_logger
@@ -295,7 +295,7 @@ class ServiceRunner:
         await self.broker.start()
         # the command subscriptions reach the server before start returns: a request sent
         # right after it must find a responder
-        await self.broker.connection.flush()
+        await settle(self.broker.connection)
 
     @property
     def tasks(self) -> list[asyncio.Task[None]]:

@@ -19,6 +19,7 @@ from nats.js.api import ConsumerConfig, StreamConfig
 from nats.js.errors import NotFoundError
 
 from contracts import subjects
+from pace.connection import settle
 from pace.nats_server import ManagedNatsServer, validate_config
 from pace.network.configs import hub_config, leaf_config
 from pace.network.permissions import (
@@ -157,7 +158,7 @@ async def test_a_partner_reaches_only_its_own_subjects_and_streams(tmp_path, pas
         responder = await a.subscribe("pace.mechelen.cmd.intake.*",
                                       cb=answer(b"ok"))
         assert (await a.request("pace.mechelen.cmd.intake.Refer", b"", timeout=2)).data == b"ok"
-        await a.flush()
+        await settle(a)
 
         # B: publishing into A's subjects is refused and reported
         await b.publish(mechelen_event, b"forged")
@@ -167,7 +168,7 @@ async def test_a_partner_reaches_only_its_own_subjects_and_streams(tmp_path, pas
         spy = await b.subscribe("pace.mechelen.>")
         await b_client.violation('Subscription to "pace.mechelen.>"')
         await a.publish("pace.mechelen.evt.intake.Live", b"private")
-        await a.flush()
+        await settle(a)
         await refused(lambda: spy.next_msg(timeout=REFUSED))
         assert (await live.next_msg(timeout=2)).data == b"private"  # A itself sees it
         # B: A's stream cannot be read: info, consumer, message get, direct get, fetch
@@ -199,7 +200,7 @@ async def test_the_coordinator_reads_figures_and_cannot_command_a_partner(tmp_pa
         await rjs.add_stream(StreamConfig(name=subjects.NETWORK_STREAM,
                                           subjects=["pace.test.network"]))
         live = await coordinator.subscribe("pace.network.figures.>")
-        await coordinator.flush()
+        await settle(coordinator)
         assert (await rjs.publish(figure, b"86")).stream == subjects.FIGURES_STREAM
         answers = await reporting.subscribe("pace.network.qry.*",
                                             cb=answer(b"answer"))

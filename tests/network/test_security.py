@@ -21,7 +21,7 @@ from apps.local import LocalNetwork
 from contracts import commands as wire
 from contracts import subjects
 from pace.client import PartnerClient
-from pace.connection import NatsAuth, connect
+from pace.connection import NatsAuth, connect, settle
 from pace.logging import configure_logging
 from pace.nats_server import ManagedNatsServer
 from pace.network.permissions import PARTNER_USERS
@@ -134,7 +134,7 @@ async def test_partner_b_leaf_link_cannot_reach_partner_a_or_the_hub(secured, tm
             finally:
                 await staff_nc.close()
             await network.wait_for_hub(timeout=60)
-            await nc.flush()
+            await settle(nc)
             heard = [m.subject for m in _drain(overheard)]
             assert not [s for s in heard if not s.startswith("_INBOX.")], heard
         finally:

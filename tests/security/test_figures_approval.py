@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from contracts import subjects
+from pace.connection import settle
 from pace.network.permissions import (
     Secret,
     authorization_block,
@@ -56,7 +57,7 @@ async def test_a_partner_admin_submits_its_quarter_and_cannot_approve(tmp_path, 
             login(nats_server.url, "reporting") as (reporting, _), \
             login(nats_server.url, ADMIN) as (admin, admin_client):
         await reporting.subscribe(subjects.hub_command_subject("*", "*"), cb=answer(b"done"))
-        await reporting.flush()
+        await settle(reporting)
 
         assert (await admin.request(SUBMIT, b"{}", timeout=2)).data == b"done"
 
@@ -74,7 +75,7 @@ async def test_the_coordinator_approves_and_reopens_but_cannot_submit(tmp_path, 
             login(nats_server.url, "reporting") as (reporting, _), \
             login(nats_server.url, "coordinator") as (coordinator, c_client):
         await reporting.subscribe(subjects.hub_command_subject("*", "*"), cb=answer(b"done"))
-        await reporting.flush()
+        await settle(reporting)
 
         assert (await coordinator.request(APPROVE, b"{}", timeout=2)).data == b"done"
         assert (await coordinator.request(REOPEN, b"{}", timeout=2)).data == b"done"

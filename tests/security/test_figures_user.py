@@ -21,7 +21,7 @@ from apps.local import LocalNetwork
 from contracts import commands as wire
 from contracts import subjects
 from pace.client import PartnerClient
-from pace.connection import connect
+from pace.connection import connect, settle
 from pace.doctor import diagnose
 from pace.network.permissions import FIGURES_USER
 from tests.eventually import eventually
@@ -108,11 +108,11 @@ async def test_the_figures_user_sends_no_command_and_publishes_nothing_of_others
     try:
         for subject in forbidden:
             await nc.publish(subject, b"{}")
-            await nc.flush()
+            await settle(nc)
             assert await refusals.saw(f'Publish to "{subject}"'), (subject, refusals.errors)
         for subject in (f"pace.{P}.qry.intake.*", "_INBOX.>", "_INBOX.web.>"):
             await nc.subscribe(subject)
-            await nc.flush()
+            await settle(nc)
             assert await refusals.saw(f'Subscription to "{subject}"'), (subject,
                                                                        refusals.errors)
     finally:
@@ -131,7 +131,7 @@ async def test_the_partner_admin_logs_in_to_the_hub_and_only_submits_its_quarter
                         subjects.hub_command_subject("gent", "submit_figures"),
                         subjects.network_query_subject("figures")):
             await nc.publish(subject, b"{}")
-            await nc.flush()
+            await settle(nc)
             assert await refusals.saw(f'Publish to "{subject}"'), (subject, refusals.errors)
     finally:
         await nc.close()

@@ -18,7 +18,7 @@ from apps.local import LocalNetwork
 from contracts import commands as wire
 from contracts import subjects
 from pace.client import PartnerClient
-from pace.connection import connect
+from pace.connection import connect, settle
 from tests.security.conftest import watched
 
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(180)]
@@ -60,7 +60,7 @@ async def test_no_one_but_sharing_can_publish_a_shared_event(network):
         nc, refusals = await watched(network.partner_url(P), auth)
         try:
             await nc.publish(SHARED, b'{"forged": true}', headers={"Nats-Msg-Id": name})
-            await nc.flush()
+            await settle(nc)
             assert await refusals.saw(f'Publish to "{SHARED}"'), (name, refusals.errors)
         finally:
             await nc.close()
@@ -74,7 +74,7 @@ async def test_web_and_booking_cannot_read_other_users_replies(network):
         try:
             overheard = await nc.subscribe("_INBOX.>")
             await nc.subscribe("_INBOX.staff.>")
-            await nc.flush()
+            await settle(nc)
             assert await refusals.saw('Subscription to "_INBOX.>"'), refusals.errors
             assert await refusals.saw('Subscription to "_INBOX.staff.>"'), refusals.errors
             staff = await connect(network.partner_url(P), network.partner_auth(P))
@@ -123,14 +123,14 @@ async def test_web_and_booking_cannot_answer_another_services_commands(network):
         try:
             await nc.subscribe(intake_commands, queue=f"{P}-intake")
             await nc.subscribe(f"pace.{P}.qry.intake.*")
-            await nc.flush()
+            await settle(nc)
             assert await refusals.saw(f'Subscription to "{intake_commands}"'), refusals.errors
         finally:
             await nc.close()
     booking, refusals = await watched(network.partner_url(P), auths(network)["booking"])
     try:  # booking publishes its own events only
         await booking.publish(subjects.event_subject(P, "FamilyReferred"), b"{}")
-        await booking.flush()
+        await settle(booking)
         assert await refusals.saw("pace.mechelen.evt.intake.FamilyReferred"), refusals.errors
     finally:
         await booking.close()
