@@ -268,13 +268,20 @@ def collector_paused() -> Iterator[None]:
     A replay keeps millions of small containers (the fold's facts, then their joined rows)
     and makes no reference cycles; the collector would walk all of them again and again as
     they grow (a third of a replay's time in the profile) and free nothing. Reference
-    counting still frees everything as usual; the collector is restored as it was.
+    counting still frees everything as usual; the collector is restored as it was. The
+    objects made meanwhile are then handed to its oldest generation, as if they had outlived
+    its collections, so that its first collection after the pause does not walk them all
+    once more (unless something else froze objects: those stay frozen, so this hand-over,
+    which goes through `gc.freeze`, is skipped).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()  # every tracked object to the permanent generation ...
+            gc.unfreeze()  # ... and from there to the oldest one
         if enabled:
             gc.enable()
 
