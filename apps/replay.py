@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
-from apps.audit import LogReport, checked_entries, replay
+from apps.audit import LogReport, checked_entries, collector_paused, replay
 from pace.network.registry import load_registry
 
 console = Console()
@@ -65,19 +65,21 @@ def run_replay(log: Path, *, as_of: str, period: str, partner: str | None, fmt: 
         raise typer.BadParameter("--diff needs --hub-url (or PACE_HUB_URL)")
 
     checked = LogReport()
-    with Progress(transient=True, console=Console(stderr=True)) as bar:
-        task = bar.add_task("Replaying", total=log.stat().st_size)
-        fold = replay(checked_entries(log, checked, lambda n: bar.advance(task, n)),
-                      partner=partner)
-    if not checked.ok:
-        for problem in checked.problems[:20]:
-            typer.echo(f"PROBLEM {problem}", err=True)
-        typer.echo(f"{log} is broken: no figures from it (see `pace log verify`).", err=True)
-        return 1
-    registry = load_registry()
-    countries = {p: registry.country_of(p) if p in registry else "??"
-                 for p in fold.partners()}
-    report = fold.figures(day, period, countries)
+    with collector_paused():
+        with Progress(transient=True, console=Console(stderr=True)) as bar:
+            task = bar.add_task("Replaying", total=log.stat().st_size)
+            fold = replay(checked_entries(log, checked, lambda n: bar.advance(task, n)),
+                          partner=partner)
+        if not checked.ok:
+            for problem in checked.problems[:20]:
+                typer.echo(f"PROBLEM {problem}", err=True)
+            typer.echo(f"{log} is broken: no figures from it (see `pace log verify`).",
+                       err=True)
+            return 1
+        registry = load_registry()
+        countries = {p: registry.country_of(p) if p in registry else "??"
+                     for p in fold.partners()}
+        report = fold.figures(day, period, countries)
 
     if diff:
         from apps.reports import HubUnavailableError, ask_hub
@@ -141,7 +143,8 @@ def run_replay_approved(log: Path, *, approvals: Path | None, hub_url: str | Non
             return 2
         approved = approvals_in(answer["approvals"])
     checked = LogReport()
-    found = approved_differences(checked_entries(log, checked), approved)
+    with collector_paused():
+        found = approved_differences(checked_entries(log, checked), approved)
     if not checked.ok:
         typer.echo(f"{log} is broken: no figures from it (see `pace log verify`).", err=True)
         return 1

@@ -32,7 +32,7 @@ from pydantic_core import to_jsonable_python
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from apps.audit import LogReport, LogWriter, checked_entries, replay  # noqa: E402
+from apps.audit import LogReport, LogWriter, checked_entries, collector_paused, replay  # noqa: E402
 from bench.common import Figure, Stopwatch, aim_row, print_aims, print_pairs  # noqa: E402
 from contracts.envelope import Envelope  # noqa: E402
 from contracts.indicators import INDICATOR_NAMES  # noqa: E402
@@ -335,7 +335,7 @@ def raw_orjson(path: Path) -> Figure:
 
 def replay_with_figures(path: Path, countries: dict[str, str]) -> tuple[Figure, Report]:
     """What `pace replay` does: verify + decode + fold, then the to-date figures."""
-    with Stopwatch() as watch:
+    with Stopwatch() as watch, collector_paused():
         checked = LogReport()
         fold = replay(checked_entries(path, checked))
         report = fold.figures(AS_OF, TO_DATE_PERIOD, countries)

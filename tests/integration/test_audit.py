@@ -238,3 +238,31 @@ def test_replay_upcasts_old_versions_and_folds_as_the_reporting_service_does(tmp
     assert ours.network["childcare_sessions"] == 4
     only_kent = replay(checked_entries(path, LogReport()), partner="kent")
     assert only_kent.partners() == ["kent"]
+
+
+def test_the_collector_pause_restores_the_collector_and_keeps_what_others_froze():
+    import gc
+
+    from apps.audit import collector_paused
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        kept = [[i] for i in range(1000)]  # containers made during the pause
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert all(gc.is_tracked(each) for each in kept)  # handed on, not frozen
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # left off, as it was
+    finally:
+        gc.enable()
+    gc.freeze()  # someone else's frozen objects stay frozen
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            kept.append([0])
+        assert gc.get_freeze_count() == frozen and gc.isenabled()
+    finally:
+        gc.unfreeze()
