@@ -39,6 +39,8 @@ class Delivery:
     envelope: Envelope | None = None
     event: DomainEvent | None = None
     problem: str | None = None
+    event_id: str = ""
+    """The envelope's event id as the inbox stores it (computed once, when decoded)."""
 
     @property
     def attempts(self) -> int:
@@ -56,7 +58,7 @@ def decode_delivery(msg: Msg) -> Delivery:
     if len(tokens) < 3 or tokens[1] != envelope.partner or tokens[-1] != envelope.event_type:
         return Delivery(msg, problem=f"SubjectMismatch: a {envelope.event_type} of partner "
                                      f"{envelope.partner} arrived on {msg.subject}")
-    return Delivery(msg, envelope, event)
+    return Delivery(msg, envelope, event, event_id=str(envelope.event_id))
 
 
 def reason_kind(reason: str) -> str:
@@ -188,12 +190,11 @@ class ConsumerRunner:
 
     def _apply_in(self, tx: StoreTransaction, deliveries: list[Delivery]) -> None:
         """Inside the transaction: skip what this consumer already handled, handle, mark."""
-        ids = [str(d.envelope.event_id) for d in deliveries if d.envelope]
-        done = tx.processed_among(self.durable, ids)
+        done = tx.processed_among(self.durable, [d.event_id for d in deliveries])
         fresh: list[str] = []
         for delivery in deliveries:
             assert delivery.envelope is not None and delivery.event is not None
-            event_id = str(delivery.envelope.event_id)
+            event_id = delivery.event_id
             if event_id in done:
                 continue
             done.add(event_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -59,7 +60,27 @@ EVENTS_INSERT = insert(tables.events)
 SQLITE_EVENTS_INSERT = (f"INSERT INTO events ({', '.join(tables.EVENT_COLUMNS)}) "
                         f"VALUES ({', '.join('?' * len(tables.EVENT_COLUMNS))})")
 SQLITE_HEAD_MOVE = "UPDATE chain_head SET position = ?, hash = ? WHERE id = 1 AND position = ?"
-SQLITE_MARK_PROCESSED = "INSERT INTO processed_events (consumer, event_id) VALUES (?, ?)"
+SQLITE_MARKS_PER_STATEMENT = 256
+
+
+@functools.lru_cache(maxsize=16)
+def _sqlite_mark_processed(count: int) -> str:
+    """One INSERT of `count` inbox markers: a single step, so the writer thread releases and
+    retakes the GIL once per statement instead of once per row (as executemany would)."""
+    return ("INSERT INTO processed_events (consumer, event_id) VALUES "
+            + ", ".join(["(?, ?)"] * count))
+
+
+def _marker_chunks(count: int) -> list[tuple[int, int]]:
+    """(start, size) chunks of powers of two, at most SQLITE_MARKS_PER_STATEMENT: few
+    statements per batch and at most nine statement texts in the driver's cache."""
+    chunks: list[tuple[int, int]] = []
+    start = 0
+    while start < count:
+        size = min(SQLITE_MARKS_PER_STATEMENT, 1 << ((count - start).bit_length() - 1))
+        chunks.append((start, size))
+        start += size
+    return chunks
 
 
 class StreamVersions:
@@ -232,8 +253,10 @@ class StoreTransaction(Staging):
     def mark_processed(self, consumer: str, event_ids: Sequence[str]) -> None:
         """Record that the consumer handled these events (in the same transaction)."""
         if event_ids and self._sqlite:
-            self.connection.exec_driver_sql(SQLITE_MARK_PROCESSED,
-                                            [(consumer, event_id) for event_id in event_ids])
+            for start, size in _marker_chunks(len(event_ids)):
+                self.connection.exec_driver_sql(_sqlite_mark_processed(size), tuple(
+                    value for event_id in event_ids[start:start + size]
+                    for value in (consumer, event_id)))
         elif event_ids:
             self.connection.execute(insert(tables.processed), [
                 {"consumer": consumer, "event_id": event_id} for event_id in event_ids])

@@ -336,6 +336,16 @@ async def test_a_consumer_marks_an_event_processed_once(store: EventStore) -> No
     assert other == set()
 
 
+@pytest.mark.parametrize("count", [1, 3, 256, 500, 513])
+async def test_a_batch_of_inbox_markers_is_recorded_whole(store: EventStore, count: int) -> None:
+    ids = [f"evt-{n}" for n in range(count)]
+    await store.in_transaction(lambda tx: tx.mark_processed("trajectory", ids))
+
+    seen = await store.in_transaction(
+        lambda tx: tx.processed_among("trajectory", [*ids, "evt-unseen"]))
+    assert seen == set(ids)
+
+
 async def test_a_handlers_refused_sql_write_is_a_store_error_and_leaves_nothing(
     store: EventStore,
 ) -> None:
