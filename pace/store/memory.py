@@ -111,6 +111,7 @@ class InMemoryTransaction(Staging):
         self._staged = StagedRows()
         self._marked: set[tuple[str, str]] = set()
         self.last_position = 0
+        self.recorded: list[RecordedEvent] = []
 
     def version(self, stream_id: str) -> int:
         """The stream's current version inside this transaction (0 when it has no events)."""
@@ -190,6 +191,7 @@ class InMemoryEventStore:
         self.log = log if log is not None else MemoryLog()
         self.db = db if db is not None else InMemoryDatabase()
         self._listeners: list[Callable[[int], None]] = []
+        self._committed: list[Callable[[list[RecordedEvent]], None]] = []
 
     @classmethod
     async def open(cls, partner: str, **kwargs: Any) -> InMemoryEventStore:
@@ -205,6 +207,10 @@ class InMemoryEventStore:
     def on_append(self, listener: Callable[[int], None]) -> None:
         """Call listener(last_position) after each commit that stored events (wakes the relay)."""
         self._listeners.append(listener)
+
+    def on_commit(self, listener: Callable[[list[RecordedEvent]], None]) -> None:
+        """Call listener(records) after each commit that stored events, with those records."""
+        self._committed.append(listener)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -236,6 +242,8 @@ class InMemoryEventStore:
         if tx.last_position:
             for listener in self._listeners:
                 listener(tx.last_position)
+            for committed in self._committed:
+                committed(tx.recorded)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -105,6 +105,7 @@ class Staging:
     position: int
     hash: str
     last_position: int
+    recorded: list[RecordedEvent]  # what this transaction stored, in position order
     _rows: list[dict[str, Any]]
     _versions: dict[str, int]
     _staged: StagedRows
@@ -128,7 +129,9 @@ class Staging:
             row["prev_hash"] = self.hash
             row["hash"] = self.hash = record_hash(self.hash, row)
             self._rows.append(row)
-            request.result.append(RecordedEvent.from_row(row))
+            record = RecordedEvent.from_row(row)
+            request.result.append(record)
+            self.recorded.append(record)
         self._versions[request.stream_id] = current + len(request.events)
         self.last_position = self.position
 
@@ -160,6 +163,7 @@ class StoreTransaction(Staging):
         self._rows: list[dict[str, Any]] = []
         self._staged = StagedRows()
         self.last_position = 0
+        self.recorded: list[RecordedEvent] = []
         self._sqlite = conn.dialect.name == "sqlite"
 
     def version(self, stream_id: str) -> int:
