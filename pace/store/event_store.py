@@ -18,7 +18,14 @@ from pace.store.chain import GENESIS, ChainReport, ChainVerifier
 from pace.store.engine import Database
 from pace.store.errors import StoreError, StoreUnavailableError
 from pace.store.records import NewEvent, RecordedEvent
-from pace.store.writing import Append, StaleHeadError, StoreTransaction, StreamVersions, Written
+from pace.store.writing import (
+    Append,
+    Decide,
+    StaleHeadError,
+    StoreTransaction,
+    StreamVersions,
+    Written,
+)
 
 T = TypeVar("T")
 _WRITE_ATTEMPTS = 4
@@ -78,7 +85,20 @@ class EventStore:
         """Append events to a stream; concurrent callers share one transaction (group commit)."""
         if not events:
             return []
-        waiting = _Waiting(Append(stream_id, list(events), expected_version))
+        return await self._queued(Append(stream_id, list(events), expected_version))
+
+    async def decide_and_append(self, stream_id: str, decide: Decide) -> list[RecordedEvent]:
+        """Read the stream, decide and append in one write transaction (one thread hop).
+
+        decide(records) returns (what the command already appended, what it appends now);
+        it runs in the store's writer, grouped with concurrent appends into one commit, on
+        the stream as that transaction sees it: no other writer can come in between.
+        Whatever decide raises (a refusal) is raised here, and nothing is appended.
+        """
+        return await self._queued(Append(stream_id, [], None, decide=decide))
+
+    async def _queued(self, append: Append) -> list[RecordedEvent]:
+        waiting = _Waiting(append)
         self._queue.append(waiting)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
@@ -128,7 +148,8 @@ class EventStore:
         tx = StoreTransaction(self, conn, recorded_at)
         for append in appends:
             append.reset()
-            tx.write(append, check_ids=check_ids)
+            if append.decide is None or tx.decided(append):
+                tx.write(append, check_ids=check_ids)
         return tx.finish(), tx.recorded
 
     def _settle(self, batch: list[_Waiting], recorded: list[RecordedEvent]) -> None:

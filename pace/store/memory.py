@@ -25,7 +25,7 @@ from pace.store.errors import ConcurrencyError, DuplicateEventError
 from pace.store.event_store import as_store_error
 from pace.store.records import NewEvent, RecordedEvent
 from pace.store.rows import StagedRows
-from pace.store.writing import Append, Staging
+from pace.store.writing import Append, Decide, Staging
 
 T = TypeVar("T")
 ANY_VERSION = None
@@ -223,6 +223,17 @@ class InMemoryEventStore:
         recorded = tx.append(stream_id, events, expected_version)
         self._commit(tx)
         return recorded
+
+    async def decide_and_append(self, stream_id: str, decide: Decide) -> list[RecordedEvent]:
+        """Read the stream, decide and append in one transaction (what decide raises: raised)."""
+        tx = InMemoryTransaction(self, None, utc_iso(self.clock()))  # no view is written
+        request = Append(stream_id, [], None, decide=decide)
+        if tx.decided(request):
+            tx.write(request)
+        if request.error is not None:
+            raise request.error
+        self._commit(tx)
+        return request.result
 
     async def in_transaction(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(tx, *args) in one transaction: appends, inbox markers, projections."""
