@@ -12,7 +12,8 @@ from typing import Any
 
 import nats
 import orjson
-from faststream.nats import NatsBroker, NatsMessage
+from faststream.message import StreamMessage
+from faststream.nats import NatsBroker
 from nats.js.client import JetStreamContext
 from pydantic import BaseModel, ValidationError
 from sqlalchemy import MetaData
@@ -174,6 +175,11 @@ class Service:
         return {route.name: route for route in self.routes}
 
 
+async def _raw_message(message: StreamMessage[Any]) -> Any:
+    """FastStream's decoder for the command and query handlers: the nats-py message as is."""
+    return message.raw_message
+
+
 class ServiceRunner:
     """Runs services on one NATS connection: FastStream for commands, nats-py for the hot paths."""
 
@@ -182,7 +188,11 @@ class ServiceRunner:
         self.url = url
         self.auth = auth or NatsAuth()
         self.services = list(services)
-        self.broker = NatsBroker(url, logger=None, **self.auth.broker_options())
+        # FastStream routes the commands and queries and documents them (AsyncAPI); their
+        # handlers take the raw message and validate its body once themselves, so FastStream
+        # neither decodes the body nor resolves dependencies on this hot path.
+        self.broker = NatsBroker(url, logger=None, apply_types=False,
+                                 **self.auth.broker_options())
         self.stop_event = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
         self._nc: nats.NATS | None = None
@@ -202,9 +212,8 @@ class ServiceRunner:
 
         # Commands on different sessions run concurrently; the store serialises what must be.
         @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}",
-                                max_workers=COMMAND_WORKERS)
-        async def on_command(_body: Any, msg: NatsMessage) -> bytes:
-            raw = msg.raw_message
+                                max_workers=COMMAND_WORKERS, decoder=_raw_message)
+        async def on_command(raw: Any) -> bytes:
             name = raw.subject.rsplit(".", 1)[-1]
             started = time.perf_counter()
             headers = {**(raw.headers or {}), SUBJECT_HEADER: raw.subject}
@@ -232,10 +241,10 @@ class ServiceRunner:
                    or f"pace.{service.partner}.qry.{service.context}.*")
 
         @self.broker.subscriber(subject, queue=f"{service.partner}-{service.context}-queries",
-                                max_workers=QUERY_WORKERS)
-        async def on_query(_body: Any, msg: NatsMessage) -> bytes:
-            body = msg.raw_message.data
-            name = msg.raw_message.subject.rsplit(".", 1)[-1]
+                                max_workers=QUERY_WORKERS, decoder=_raw_message)
+        async def on_query(raw: Any) -> bytes:
+            body = raw.data
+            name = raw.subject.rsplit(".", 1)[-1]
             query = service.queries.get(name)
             if query is None:
                 return orjson.dumps(error_reply("invalid_input", f"unknown query {name!r}; "

@@ -18,7 +18,14 @@ from pace.store.chain import GENESIS, ChainReport, ChainVerifier
 from pace.store.engine import Database
 from pace.store.errors import StoreError, StoreUnavailableError
 from pace.store.records import NewEvent, RecordedEvent
-from pace.store.writing import Append, StaleHeadError, StoreTransaction, StreamVersions
+from pace.store.writing import (
+    Append,
+    Decide,
+    StaleHeadError,
+    StoreTransaction,
+    StreamVersions,
+    Written,
+)
 
 T = TypeVar("T")
 _WRITE_ATTEMPTS = 4
@@ -45,6 +52,7 @@ class EventStore:
         self._queue: list[_Waiting] = []
         self._flusher: asyncio.Task[None] | None = None
         self._listeners: list[Callable[[int], None]] = []
+        self._committed: list[Callable[[list[RecordedEvent]], None]] = []
 
     @classmethod
     async def open(cls, url: str | Path, partner: str, **kwargs: Any) -> EventStore:
@@ -62,6 +70,14 @@ class EventStore:
         """Call listener(last_position) after each commit that stored events (wakes the relay)."""
         self._listeners.append(listener)
 
+    def on_commit(self, listener: Callable[[list[RecordedEvent]], None]) -> None:
+        """Call listener(records) after each commit that stored events, with those records.
+
+        Records committed by this process only, in position order within a commit; the
+        relay publishes them without reading them back (and reads the store for the rest).
+        """
+        self._committed.append(listener)
+
     # -- writing ---------------------------------------------------------------------------
 
     async def append(self, stream_id: str, events: Sequence[NewEvent],
@@ -69,7 +85,20 @@ class EventStore:
         """Append events to a stream; concurrent callers share one transaction (group commit)."""
         if not events:
             return []
-        waiting = _Waiting(Append(stream_id, list(events), expected_version))
+        return await self._queued(Append(stream_id, list(events), expected_version))
+
+    async def decide_and_append(self, stream_id: str, decide: Decide) -> list[RecordedEvent]:
+        """Read the stream, decide and append in one write transaction (one thread hop).
+
+        decide(records) returns (what the command already appended, what it appends now);
+        it runs in the store's writer, grouped with concurrent appends into one commit, on
+        the stream as that transaction sees it: no other writer can come in between.
+        Whatever decide raises (a refusal) is raised here, and nothing is appended.
+        """
+        return await self._queued(Append(stream_id, [], None, decide=decide))
+
+    async def _queued(self, append: Append) -> list[RecordedEvent]:
+        waiting = _Waiting(append)
         self._queue.append(waiting)
         if self._flusher is None or self._flusher.done():
             self._flusher = asyncio.create_task(self._flush())
@@ -78,24 +107,29 @@ class EventStore:
     async def _flush(self) -> None:
         while self._queue:
             batch, self._queue = self._queue, []
+            recorded: list[RecordedEvent] = []
             try:
-                await self._commit([w.append for w in batch])
+                recorded = await self._commit([w.append for w in batch])
             except IntegrityError:
                 for waiting in batch:  # a racing writer or a re-sent id: settle one by one
                     waiting.append.reset()
                     try:
-                        await self._commit([waiting.append], check_ids=True)
+                        recorded += await self._commit([waiting.append], check_ids=True)
                     except Exception as error:  # noqa: BLE001 - handed to the caller
                         waiting.append.error = as_store_error(error)
             except Exception as error:  # noqa: BLE001 - every waiting caller must hear of it
                 for waiting in batch:
                     waiting.append.error = waiting.append.error or as_store_error(error)
-            self._settle(batch)
+            self._settle(batch, recorded)
 
-    async def _commit(self, appends: list[Append], check_ids: bool = False) -> None:
+    async def _commit(self, appends: list[Append], check_ids: bool = False
+                      ) -> list[RecordedEvent]:
+        """Write the appends in one transaction; the records it stored."""
         recorded_at = utc_iso(self.clock())
-        await self._retrying(self._write, appends, recorded_at, check_ids,
-                             on_commit=self.versions.commit)
+        _written, recorded = await self._retrying(
+            self._write, appends, recorded_at, check_ids,
+            on_commit=lambda outcome: self.versions.commit(outcome[0]))
+        return recorded
 
     async def _retrying(self, fn: Callable[..., T], *args: Any,
                         on_commit: Callable[[T], None] | None = None) -> T:
@@ -110,45 +144,45 @@ class EventStore:
         raise AssertionError("unreachable")
 
     def _write(self, conn: Connection, appends: list[Append], recorded_at: str,
-               check_ids: bool) -> Any:
+               check_ids: bool) -> tuple[Written | None, list[RecordedEvent]]:
         tx = StoreTransaction(self, conn, recorded_at)
         for append in appends:
             append.reset()
-            tx.write(append, check_ids=check_ids)
-        return tx.finish()
+            if append.decide is None or tx.decided(append):
+                tx.write(append, check_ids=check_ids)
+        return tx.finish(), tx.recorded
 
-    def _settle(self, batch: list[_Waiting]) -> None:
-        last = 0
+    def _settle(self, batch: list[_Waiting], recorded: list[RecordedEvent]) -> None:
         for waiting in batch:
             append = waiting.append
             if append.error is not None:
                 waiting.done.set_exception(append.error)
             else:
                 waiting.done.set_result(append.result)
-                if append.result:
-                    last = max(last, append.result[-1].position)
-        self._notify(last)
+        self._notify(recorded)
 
-    def _notify(self, last_position: int) -> None:
-        if last_position:
+    def _notify(self, recorded: list[RecordedEvent]) -> None:
+        if recorded:
             for listener in self._listeners:
-                listener(last_position)
+                listener(recorded[-1].position)
+            for committed in self._committed:
+                committed(recorded)
 
     async def in_transaction(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(tx, *args) in one write transaction: appends, inbox markers, projections."""
         recorded_at = utc_iso(self.clock())
 
-        def run(conn: Connection) -> tuple[T, Any, int]:
+        def run(conn: Connection) -> tuple[T, Written | None, list[RecordedEvent]]:
             tx = StoreTransaction(self, conn, recorded_at)
             result = fn(tx, *args)
-            return result, tx.finish(), tx.last_position
+            return result, tx.finish(), tx.recorded
 
         try:
-            result, _written, last = await self._retrying(
+            result, _written, recorded = await self._retrying(
                 run, on_commit=lambda outcome: self.versions.commit(outcome[1]))
         except DBAPIError as error:
             raise as_store_error(error) from error
-        self._notify(last)
+        self._notify(recorded)
         return result
 
     # -- reading ---------------------------------------------------------------------------

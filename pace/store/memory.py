@@ -25,7 +25,7 @@ from pace.store.errors import ConcurrencyError, DuplicateEventError
 from pace.store.event_store import as_store_error
 from pace.store.records import NewEvent, RecordedEvent
 from pace.store.rows import StagedRows
-from pace.store.writing import Append, Staging
+from pace.store.writing import Append, Decide, Staging
 
 T = TypeVar("T")
 ANY_VERSION = None
@@ -111,6 +111,7 @@ class InMemoryTransaction(Staging):
         self._staged = StagedRows()
         self._marked: set[tuple[str, str]] = set()
         self.last_position = 0
+        self.recorded: list[RecordedEvent] = []
 
     def version(self, stream_id: str) -> int:
         """The stream's current version inside this transaction (0 when it has no events)."""
@@ -190,6 +191,7 @@ class InMemoryEventStore:
         self.log = log if log is not None else MemoryLog()
         self.db = db if db is not None else InMemoryDatabase()
         self._listeners: list[Callable[[int], None]] = []
+        self._committed: list[Callable[[list[RecordedEvent]], None]] = []
 
     @classmethod
     async def open(cls, partner: str, **kwargs: Any) -> InMemoryEventStore:
@@ -206,6 +208,10 @@ class InMemoryEventStore:
         """Call listener(last_position) after each commit that stored events (wakes the relay)."""
         self._listeners.append(listener)
 
+    def on_commit(self, listener: Callable[[list[RecordedEvent]], None]) -> None:
+        """Call listener(records) after each commit that stored events, with those records."""
+        self._committed.append(listener)
+
     # -- writing ---------------------------------------------------------------------------
 
     async def append(self, stream_id: str, events: Sequence[NewEvent],
@@ -217,6 +223,17 @@ class InMemoryEventStore:
         recorded = tx.append(stream_id, events, expected_version)
         self._commit(tx)
         return recorded
+
+    async def decide_and_append(self, stream_id: str, decide: Decide) -> list[RecordedEvent]:
+        """Read the stream, decide and append in one transaction (what decide raises: raised)."""
+        tx = InMemoryTransaction(self, None, utc_iso(self.clock()))  # no view is written
+        request = Append(stream_id, [], None, decide=decide)
+        if tx.decided(request):
+            tx.write(request)
+        if request.error is not None:
+            raise request.error
+        self._commit(tx)
+        return request.result
 
     async def in_transaction(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(tx, *args) in one transaction: appends, inbox markers, projections."""
@@ -236,6 +253,8 @@ class InMemoryEventStore:
         if tx.last_position:
             for listener in self._listeners:
                 listener(tx.last_position)
+            for committed in self._committed:
+                committed(tx.recorded)
 
     # -- reading ---------------------------------------------------------------------------
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +19,10 @@ if TYPE_CHECKING:
     from pace.store.event_store import EventStore
 
 
+Decide = Callable[[list[RecordedEvent]], tuple[list[RecordedEvent], list[NewEvent]]]
+"""A command's decision on its stream's records: (what it already appended, what to append)."""
+
+
 @dataclass(slots=True)
 class Append:
     """One caller's request to append events to a stream, and its outcome."""
@@ -28,6 +32,7 @@ class Append:
     expected_version: int | None
     result: list[RecordedEvent] = field(default_factory=list)
     error: BaseException | None = None
+    decide: Decide | None = None  # decided inside the write transaction, on what it reads
 
     def reset(self) -> None:
         self.result, self.error = [], None
@@ -126,10 +131,15 @@ class Staging:
     position: int
     hash: str
     last_position: int
+    recorded: list[RecordedEvent]  # what this transaction stored, in position order
     _rows: list[dict[str, Any]]
     _versions: dict[str, int]
     _staged: StagedRows
     connection: Any  # the transaction's SQL connection (None in a store without views)
+
+    def read_stream(self, stream_id: str) -> list[RecordedEvent]:
+        """A stream's records as this transaction sees them (its staged ones included)."""
+        raise NotImplementedError
 
     def insert_later(self, table: Table, row: dict[str, Any]) -> None:
         """Stage a row nothing reads back in this transaction; inserted in one batch at commit."""
@@ -149,9 +159,27 @@ class Staging:
             row["prev_hash"] = self.hash
             row["hash"] = self.hash = record_hash(self.hash, row)
             self._rows.append(row)
-            request.result.append(RecordedEvent.from_row(row))
+            record = RecordedEvent.from_row(row)
+            request.result.append(record)
+            self.recorded.append(record)
         self._versions[request.stream_id] = current + len(request.events)
         self.last_position = self.position
+
+    def decided(self, request: Append) -> bool:
+        """Run the request's decision on its stream as this transaction sees it (earlier
+        appends of the same group commit included); whether it has events to write."""
+        assert request.decide is not None
+        records = self.read_stream(request.stream_id)
+        try:
+            already, new = request.decide(records)
+        except Exception as error:  # noqa: BLE001 - a refusal is handed to its caller
+            request.error = error
+            return False
+        if not new:
+            request.result = already
+            return False
+        request.events, request.expected_version = new, len(records)
+        return True
 
     @staticmethod
     def resent(request: Append, ids: list[str], found: dict[str, Any]) -> bool:
@@ -181,6 +209,7 @@ class StoreTransaction(Staging):
         self._rows: list[dict[str, Any]] = []
         self._staged = StagedRows()
         self.last_position = 0
+        self.recorded: list[RecordedEvent] = []
         self._sqlite = conn.dialect.name == "sqlite"
 
     def version(self, stream_id: str) -> int:
