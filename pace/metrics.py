@@ -17,7 +17,7 @@ from prometheus_client import Counter, Gauge, Histogram
 
 if TYPE_CHECKING:
     from pace.consumer import ConsumerRunner
-    from pace.store import EventStore
+    from pace.store import EventStore, RecordedEvent
 
 EVENTS_APPENDED = Counter(
     "pace_events_appended", "Events committed to a service's event store.",
@@ -61,13 +61,14 @@ def count_appends(store: EventStore, context: str, start: int) -> None:
     child = EVENTS_APPENDED.labels(store.partner, context)
     seen = start
 
-    def on_append(last_position: int) -> None:
+    def on_commit(records: list[RecordedEvent]) -> None:
         nonlocal seen
+        last_position = records[-1].position
         if last_position > seen:
             child.inc(last_position - seen)
             seen = last_position
 
-    store.on_append(on_append)
+    store.on_commit(on_commit)
 
 
 async def refresh_lag(consumers: Iterable[ConsumerRunner], timeout: float = 2.0) -> list[str]:

@@ -51,7 +51,6 @@ class EventStore:
         self.versions = StreamVersions()
         self._queue: list[_Waiting] = []
         self._flusher: asyncio.Task[None] | None = None
-        self._listeners: list[Callable[[int], None]] = []
         self._committed: list[Callable[[list[RecordedEvent]], None]] = []
 
     @classmethod
@@ -66,15 +65,12 @@ class EventStore:
             await asyncio.shield(self._flusher)
         await self.db.dispose()
 
-    def on_append(self, listener: Callable[[int], None]) -> None:
-        """Call listener(last_position) after each commit that stored events (wakes the relay)."""
-        self._listeners.append(listener)
-
     def on_commit(self, listener: Callable[[list[RecordedEvent]], None]) -> None:
         """Call listener(records) after each commit that stored events, with those records.
 
-        Records committed by this process only, in position order within a commit; the
-        relay publishes them without reading them back (and reads the store for the rest).
+        Records committed by this process only, in position order within a commit: the relay
+        publishes them without reading them back (it reads the store for the rest), the
+        metrics count them.
         """
         self._committed.append(listener)
 
@@ -163,8 +159,6 @@ class EventStore:
 
     def _notify(self, recorded: list[RecordedEvent]) -> None:
         if recorded:
-            for listener in self._listeners:
-                listener(recorded[-1].position)
             for committed in self._committed:
                 committed(recorded)
 

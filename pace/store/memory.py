@@ -190,7 +190,6 @@ class InMemoryEventStore:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.log = log if log is not None else MemoryLog()
         self.db = db if db is not None else InMemoryDatabase()
-        self._listeners: list[Callable[[int], None]] = []
         self._committed: list[Callable[[list[RecordedEvent]], None]] = []
 
     @classmethod
@@ -203,10 +202,6 @@ class InMemoryEventStore:
 
     async def close(self) -> None:
         """Nothing to release; the data stays readable through other handles on the log."""
-
-    def on_append(self, listener: Callable[[int], None]) -> None:
-        """Call listener(last_position) after each commit that stored events (wakes the relay)."""
-        self._listeners.append(listener)
 
     def on_commit(self, listener: Callable[[list[RecordedEvent]], None]) -> None:
         """Call listener(records) after each commit that stored events, with those records."""
@@ -251,8 +246,6 @@ class InMemoryEventStore:
     def _commit(self, tx: InMemoryTransaction) -> None:
         tx.finish()
         if tx.last_position:
-            for listener in self._listeners:
-                listener(tx.last_position)
             for committed in self._committed:
                 committed(tx.recorded)
 

@@ -316,7 +316,7 @@ async def test_a_handlers_own_writes_commit_and_roll_back_with_its_appends(
 
 async def test_listeners_hear_the_last_position_of_each_commit(store: EventStore) -> None:
     heard: list[int] = []
-    store.on_append(heard.append)
+    store.on_commit(lambda records: heard.append(records[-1].position))
 
     await store.append("family-1", [new(1), new(2)])
     await store.in_transaction(lambda tx: tx.append("family-2", [new(3)]))
