@@ -58,6 +58,14 @@ def context_event_subjects(partner: str, context: str) -> str:
     return f"pace.{check_partner(partner)}.evt.{_token(context, 'context')}.*"
 
 
+def is_context_wildcard(subject: str) -> bool:
+    """Whether a subject is `context_event_subjects` of some partner and context."""
+    tokens = subject.split(".")
+    if len(tokens) != 5 or tokens[0] != "pace" or tokens[2] != "evt" or tokens[4] != "*":
+        return False
+    return tokens[1] not in ("*", ">") and tokens[3] not in ("*", ">")
+
+
 def shareable_subjects(partner: str) -> list[str]:
     """The exact subjects of every event type that may cross to the hub, sorted."""
     return sorted(event_subject(partner, model.event_type) for model in shareable_types())

@@ -81,7 +81,7 @@ class ConsumerRunner:
                  stream: str, durable: str, filter_subjects: Sequence[str],
                  dead_letter_subject: str, batch: int = 200, max_attempts: int = 6,
                  ack_wait: float = 10.0, retry_delay: float = 1.0,
-                 screen: Screen | None = None) -> None:
+                 screen: Screen | None = None, in_order: bool = False) -> None:
         self.js = js
         self.screen = screen
         self.store = store
@@ -94,6 +94,10 @@ class ConsumerRunner:
         self.max_attempts = max_attempts
         self.ack_wait = ack_wait
         self.retry_delay = retry_delay
+        self.in_order = in_order
+        """Apply each stream's events in version order: one arriving before the version it
+        follows (that event still with another process, or published again after a failed
+        publish) waits, with backoff, until that version is applied."""
         self.handled = 0
         self.dead_lettered = 0
         self._consumed = EVENTS_CONSUMED.labels(getattr(store, "partner", "unknown"), durable)
@@ -156,15 +160,16 @@ class ConsumerRunner:
         retry: list[Delivery]
         failed: list[tuple[Delivery, str]]
         try:
-            await self._apply(good)
+            early = await self._apply(good)
         except TRANSIENT as error:
             log.warning("consumer.store_unavailable", consumer=self.durable, error=str(error))
             retry, failed = good, []
         except Exception:  # noqa: BLE001 - some handler failed; find out which
             retry, failed = await self._apply_one_by_one(good)
         else:
-            retry, failed = [], []
-            await _ack_all(good)
+            waiting = {id(d) for d in early}
+            await _ack_all([d for d in good if id(d) not in waiting])
+            retry, failed = self._early(early)
         for delivery in poison:
             await self._dead_letter(delivery, delivery.problem or "unreadable message")
         for delivery, reason in failed:
@@ -182,25 +187,58 @@ class ConsumerRunner:
         """
         return min(self.retry_delay * 2 ** max(attempts - 1, 0), 60.0)
 
-    async def _apply(self, deliveries: list[Delivery]) -> None:
-        if deliveries:
-            await self.store.in_transaction(self._apply_in, deliveries)
-            self.handled += len(deliveries)
-            self._consumed.inc(len(deliveries))
+    def _early(self, early: list[Delivery]
+               ) -> tuple[list[Delivery], list[tuple[Delivery, str]]]:
+        """Events that came before the version they follow: again later, or parked at last."""
+        retry: list[Delivery] = []
+        failed: list[tuple[Delivery, str]] = []
+        for delivery in early:
+            assert delivery.envelope is not None
+            reason = (f"StreamGap: version {delivery.envelope.stream_version} of stream "
+                      f"{delivery.envelope.stream_id} came before the version it follows")
+            if delivery.attempts >= self.max_attempts:
+                failed.append((delivery, f"failed {delivery.attempts} times; last: {reason}"))
+            else:
+                log.info("consumer.early_event", consumer=self.durable, reason=reason,
+                         attempt=delivery.attempts)
+                retry.append(delivery)
+        return retry, failed
 
-    def _apply_in(self, tx: StoreTransaction, deliveries: list[Delivery]) -> None:
+    async def _apply(self, deliveries: list[Delivery]) -> list[Delivery]:
+        """Apply in one transaction; returns the deliveries that came too early (not applied)."""
+        if not deliveries:
+            return []
+        early = await self.store.in_transaction(self._apply_in, deliveries)
+        self.handled += len(deliveries) - len(early)
+        self._consumed.inc(len(deliveries) - len(early))
+        return early
+
+    def _apply_in(self, tx: StoreTransaction, deliveries: list[Delivery]) -> list[Delivery]:
         """Inside the transaction: skip what this consumer already handled, handle, mark."""
         done = tx.processed_among(self.durable, [d.event_id for d in deliveries])
+        order = StreamOrder(tx, self.durable, deliveries) if self.in_order else None
         fresh: list[str] = []
+        early: list[Delivery] = []
         for delivery in deliveries:
-            assert delivery.envelope is not None and delivery.event is not None
+            envelope = delivery.envelope
+            assert envelope is not None and delivery.event is not None
             event_id = delivery.event_id
             if event_id in done:
                 continue
+            if order is not None:
+                if order.applied(envelope):  # the inbox is the usual guard; this one too
+                    continue
+                if order.early(envelope):
+                    early.append(delivery)
+                    continue
+                order.advance(envelope)
             done.add(event_id)
-            self.handler(tx, delivery.envelope, delivery.event)
+            self.handler(tx, envelope, delivery.event)
             fresh.append(event_id)
         tx.mark_processed(self.durable, fresh)
+        if order is not None:
+            order.save()
+        return early
 
     async def _apply_one_by_one(self, deliveries: list[Delivery]
                                 ) -> tuple[list[Delivery], list[tuple[Delivery, str]]]:
@@ -208,7 +246,7 @@ class ConsumerRunner:
         failed: list[tuple[Delivery, str]] = []
         for delivery in deliveries:
             try:
-                await self._apply([delivery])
+                early = await self._apply([delivery])
             except TRANSIENT:
                 retry.append(delivery)
             except Exception as error:  # noqa: BLE001 - retried, then dead-lettered with reason
@@ -220,7 +258,12 @@ class ConsumerRunner:
                 else:
                     retry.append(delivery)
             else:
-                await delivery.msg.ack()
+                if early:
+                    late, parked = self._early(early)
+                    retry += late
+                    failed += parked
+                else:
+                    await delivery.msg.ack()
         return retry, failed
 
     async def _dead_letter(self, delivery: Delivery, reason: str) -> None:
@@ -252,6 +295,34 @@ class ConsumerRunner:
                     await asyncio.sleep(self.retry_delay)
         finally:
             await self.stop()
+
+
+class StreamOrder:
+    """Where an in-order consumer stands in each stream of a batch, inside its transaction."""
+
+    def __init__(self, tx: StoreTransaction, consumer: str, deliveries: list[Delivery]) -> None:
+        self.tx = tx
+        self.consumer = consumer
+        streams = sorted({d.envelope.stream_id for d in deliveries if d.envelope is not None})
+        self.stored = tx.positions_among(consumer, streams)
+        self.moved: dict[str, int] = {}
+
+    def _at(self, envelope: Envelope) -> int:
+        return self.moved.get(envelope.stream_id, self.stored.get(envelope.stream_id, 0))
+
+    def applied(self, envelope: Envelope) -> bool:
+        return envelope.stream_version <= self._at(envelope)
+
+    def early(self, envelope: Envelope) -> bool:
+        """The version before this one is not applied yet."""
+        return envelope.stream_version > self._at(envelope) + 1
+
+    def advance(self, envelope: Envelope) -> None:
+        self.moved[envelope.stream_id] = envelope.stream_version
+
+    def save(self) -> None:
+        if self.moved:
+            self.tx.move_positions(self.consumer, self.moved, self.stored.keys())
 
 
 async def _ack_all(deliveries: list[Delivery]) -> None:

@@ -72,6 +72,12 @@ class Reaction:
     batch: int = 100
     screen: Screen | None = None  # checks each message before the handler sees it
 
+    @property
+    def in_order(self) -> bool:
+        """A reaction to whole contexts sees every event of each stream it follows, so it
+        applies them in version order, even when several processes share the consumer."""
+        return all(subjects.is_context_wildcard(s) for s in self.filter_subjects)
+
 
 def routes_for(store: EventStore, decider: Decider[Any, Any], models: Iterable[type[BaseModel]],
                stream_of: Callable[[Any], str],
@@ -288,7 +294,7 @@ class ServiceRunner:
                     durable=reaction.durable, filter_subjects=reaction.filter_subjects,
                     dead_letter_subject=reaction.dead_letter_subject
                     or subjects.dead_letter_subject(service.partner, reaction.durable),
-                    batch=reaction.batch, screen=reaction.screen)
+                    batch=reaction.batch, screen=reaction.screen, in_order=reaction.in_order)
                 await consumer.start()
                 self.consumers[reaction.durable] = consumer
                 self._tasks.append(asyncio.create_task(consumer.run(self.stop_event),

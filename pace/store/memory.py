@@ -9,7 +9,7 @@ and markers and applies them only after the views' SQL committed: both or neithe
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -88,6 +88,7 @@ class MemoryLog:
     by_id: dict[str, dict[str, Any]] = field(default_factory=dict)
     cursors: dict[str, int] = field(default_factory=dict)
     processed: set[tuple[str, str]] = field(default_factory=set)
+    positions: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def stream(self, stream_id: str) -> list[dict[str, Any]]:
         return list(self.streams.get(stream_id, ()))
@@ -110,6 +111,7 @@ class InMemoryTransaction(Staging):
         self._rows: list[dict[str, Any]] = []
         self._staged = StagedRows()
         self._marked: set[tuple[str, str]] = set()
+        self._moved: dict[tuple[str, str], int] = {}
         self.last_position = 0
         self.recorded: list[RecordedEvent] = []
 
@@ -164,6 +166,20 @@ class InMemoryTransaction(Staging):
                 raise DuplicateEventError(f"{consumer} already marked {event_id} as processed")
             self._marked.add((consumer, event_id))
 
+    def positions_among(self, consumer: str, stream_ids: Sequence[str]) -> dict[str, int]:
+        """How far an in-order consumer has applied these streams (absent: not begun)."""
+        found = {}
+        for stream_id in stream_ids:
+            key = (consumer, stream_id)
+            version = self._moved.get(key, self.store.log.positions.get(key))
+            if version is not None:
+                found[stream_id] = version
+        return found
+
+    def move_positions(self, consumer: str, moved: dict[str, int], known: Collection[str]) -> None:
+        """Record the consumer's new positions (`known`: the streams it already had one for)."""
+        self._moved.update({(consumer, s): v for s, v in moved.items()})
+
     def _done(self, consumer: str, event_id: str) -> bool:
         marker = (consumer, event_id)
         return marker in self._marked or marker in self.store.log.processed
@@ -177,6 +193,7 @@ class InMemoryTransaction(Staging):
             log.by_id[row["event_id"]] = row
         log.versions.update(self._versions)
         log.processed |= self._marked
+        log.positions.update(self._moved)
         if self._rows:
             log.head = (self.position, self.hash)
 

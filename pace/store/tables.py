@@ -1,4 +1,5 @@
-"""The store's tables: events with a hash chain, the chain's head, cursors and inbox markers."""
+"""The store's tables: events with a hash chain, the chain's head, cursors, inbox markers and
+in-order consumers' stream positions."""
 
 from sqlalchemy import (
     BigInteger,
@@ -55,6 +56,14 @@ processed = Table(
     metadata,
     Column("consumer", String(200), primary_key=True),
     Column("event_id", String(36), primary_key=True),
+)
+
+stream_positions = Table(  # how far an in-order consumer has applied each stream it follows
+    "stream_positions",
+    metadata,
+    Column("consumer", String(200), primary_key=True),
+    Column("stream_id", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
 )
 
 EVENT_COLUMNS = tuple(c.name for c in events.columns)

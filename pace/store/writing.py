@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -289,6 +289,29 @@ class StoreTransaction(Staging):
         elif event_ids:
             self.connection.execute(insert(tables.processed), [
                 {"consumer": consumer, "event_id": event_id} for event_id in event_ids])
+
+    def positions_among(self, consumer: str, stream_ids: Sequence[str]) -> dict[str, int]:
+        """How far an in-order consumer has applied these streams (absent: not begun)."""
+        if not stream_ids:
+            return {}
+        positions = tables.stream_positions
+        rows = self.connection.execute(select(positions.c.stream_id, positions.c.version).where(
+            positions.c.consumer == consumer, positions.c.stream_id.in_(list(stream_ids))))
+        return {row.stream_id: row.version for row in rows}
+
+    def move_positions(self, consumer: str, moved: dict[str, int], known: Collection[str]) -> None:
+        """Record the consumer's new positions (`known`: the streams it already had one for)."""
+        positions = tables.stream_positions
+        update_rows = [{"s": s, "v": v} for s, v in moved.items() if s in known]
+        insert_rows = [{"consumer": consumer, "stream_id": s, "version": v}
+                       for s, v in moved.items() if s not in known]
+        if update_rows:
+            self.connection.execute(
+                update(positions).where(positions.c.consumer == consumer,
+                                        positions.c.stream_id == bindparam("s"))
+                .values(version=bindparam("v")), update_rows)
+        if insert_rows:
+            self.connection.execute(insert(positions), insert_rows)
 
     def finish(self) -> Written | None:
         """Move the chain head (only if nobody else did), insert the rows; what the cache learns."""

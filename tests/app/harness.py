@@ -204,7 +204,7 @@ def _runner(store: InMemoryEventStore, reaction: Reaction) -> ConsumerRunner:
     return ConsumerRunner(None, store, reaction.handler,  # type: ignore[arg-type]
                           stream="in-process", durable=reaction.durable,
                           filter_subjects=reaction.filter_subjects,
-                          dead_letter_subject="in-process")
+                          dead_letter_subject="in-process", in_order=reaction.in_order)
 
 
 def _stream_of(event: DomainEvent) -> str:

@@ -11,7 +11,16 @@ import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, func, insert, select, update
 
 from contracts import subjects
-from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, ReferralSource
+from contracts.intake import (
+    ChildRef,
+    ConsentPurpose,
+    ConsentRecorded,
+    ConsentWithdrawn,
+    FamilyReferred,
+    Gender,
+    ParentRef,
+    ReferralSource,
+)
 from pace.consumer import REASON_HEADER, ConsumerRunner
 from pace.relay import Relay
 from pace.store import EventStore, InMemoryEventStore, NewEvent, StoreUnavailableError
@@ -227,3 +236,74 @@ def test_retries_outlast_the_ack_wait_so_an_earlier_event_held_by_a_crash_comes_
                               filter_subjects=[], dead_letter_subject="x")
     waited = sum(consumer.backoff(attempt) for attempt in range(1, consumer.max_attempts))
     assert waited > consumer.ack_wait * 2
+
+
+def consent(i: int, given_on: date, withdrawn: bool = False) -> NewEvent:
+    kind = ConsentWithdrawn if withdrawn else ConsentRecorded
+    event = kind(family_id=f"fam-{i:04d}", purpose=ConsentPurpose.CHILDCARE,
+                 **({"withdrawn_on": given_on} if withdrawn else {"given_on": given_on}))
+    return NewEvent(event, uuid.uuid4(), datetime(2020, 1, 6, 9, tzinfo=UTC), uuid.uuid4())
+
+
+async def publish_in(js, records, order: list[int]) -> None:
+    """Publish stored events in the given order, as a second process or a re-publish can."""
+    from pace.relay import envelope_bytes
+    for index in order:
+        envelope = records[index].envelope
+        await js.publish(subject_for(envelope), envelope_bytes(envelope),
+                         headers={"Nats-Msg-Id": str(envelope.event_id)})
+
+
+async def test_an_in_order_consumer_applies_a_stream_that_arrives_reversed_in_version_order(
+    store, js
+) -> None:
+    await store.append("family-1", [referral(1), consent(1, date(2020, 1, 7)),
+                                    consent(1, date(2020, 1, 8), withdrawn=True)])
+    await store.append("family-2", [referral(2)])
+    await publish_in(js, await store.read_all(), [2, 1, 3, 0])  # v3, v2, family-2, v1
+    applied: list[tuple[str, int]] = []
+
+    def note(tx, envelope, event) -> None:
+        applied.append((envelope.stream_id, envelope.stream_version))
+    consumer = runner(js, store, note, in_order=True, retry_delay=0.05)
+
+    await drain(consumer, 4)
+
+    assert [a for a in applied if a[0] == "family-1"] == [("family-1", v) for v in (1, 2, 3)]
+    assert ("family-2", 1) in applied
+    assert consumer.dead_lettered == 0
+    positions = await store.in_transaction(
+        lambda tx: tx.positions_among("referral-counter", ["family-1", "family-2", "family-3"]))
+    assert positions == {"family-1": 3, "family-2": 1}
+
+
+async def test_an_event_whose_predecessor_never_comes_is_dead_lettered_as_a_stream_gap(
+    store, js
+) -> None:
+    await store.append("family-1", [referral(1), consent(1, date(2020, 1, 7))])
+    await publish_in(js, await store.read_all(), [1])  # version 2 alone
+    applied: list[int] = []
+    consumer = runner(js, store, lambda tx, envelope, event: applied.append(1),
+                      in_order=True, max_attempts=3, retry_delay=0.05)
+
+    await drain(consumer, 1)
+
+    dead = await js.get_last_msg(subjects.DEAD_LETTER_STREAM,
+                                 subjects.dead_letter_subject(PARTNER, "referral-counter"))
+    assert "failed 3 times; last: StreamGap: version 2 of stream family-1" in \
+        dead.headers[REASON_HEADER]
+    assert applied == []
+
+
+async def test_a_consumer_not_in_order_applies_events_as_they_come(store, js) -> None:
+    await store.append("family-1", [referral(1), consent(1, date(2020, 1, 7))])
+    await publish_in(js, await store.read_all(), [1, 0])
+    applied: list[int] = []
+
+    def note(tx, envelope, event) -> None:
+        applied.append(envelope.stream_version)
+    consumer = runner(js, store, note)
+
+    await drain(consumer, 2)
+
+    assert applied == [2, 1]
