@@ -228,7 +228,7 @@ class ConsumerRunner:
             if order is not None:
                 if order.applied(envelope):  # the inbox is the usual guard; this one too
                     continue
-                if order.early(envelope):
+                if order.early(envelope, patient=delivery.attempts < self.max_attempts):
                     early.append(delivery)
                     continue
                 order.advance(envelope)
@@ -313,9 +313,22 @@ class StreamOrder:
     def applied(self, envelope: Envelope) -> bool:
         return envelope.stream_version <= self._at(envelope)
 
-    def early(self, envelope: Envelope) -> bool:
-        """The version before this one is not applied yet."""
-        return envelope.stream_version > self._at(envelope) + 1
+    def early(self, envelope: Envelope, patient: bool = True) -> bool:
+        """The version before this one is not applied yet.
+
+        A stream this consumer never kept a position for may begin here once patience is
+        over: a consumer that applied the stream's first versions before it kept positions
+        (a store from before revision 0013) would otherwise wait for them forever. A stream
+        with a position never skips a version.
+        """
+        if envelope.stream_version <= self._at(envelope) + 1:
+            return False
+        known = envelope.stream_id in self.stored or envelope.stream_id in self.moved
+        if patient or known:
+            return True
+        log.warning("consumer.stream_begun_midway", consumer=self.consumer,
+                    stream=envelope.stream_id, version=envelope.stream_version)
+        return False
 
     def advance(self, envelope: Envelope) -> None:
         self.moved[envelope.stream_id] = envelope.stream_version

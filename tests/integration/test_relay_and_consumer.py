@@ -280,19 +280,41 @@ async def test_an_in_order_consumer_applies_a_stream_that_arrives_reversed_in_ve
 async def test_an_event_whose_predecessor_never_comes_is_dead_lettered_as_a_stream_gap(
     store, js
 ) -> None:
-    await store.append("family-1", [referral(1), consent(1, date(2020, 1, 7))])
-    await publish_in(js, await store.read_all(), [1])  # version 2 alone
+    await store.append("family-1", [referral(1), consent(1, date(2020, 1, 7)),
+                                    consent(1, date(2020, 1, 8), withdrawn=True)])
+    await publish_in(js, await store.read_all(), [0, 2])  # version 2 never published
     applied: list[int] = []
-    consumer = runner(js, store, lambda tx, envelope, event: applied.append(1),
-                      in_order=True, max_attempts=3, retry_delay=0.05)
 
-    await drain(consumer, 1)
+    def note(tx, envelope, event) -> None:
+        applied.append(envelope.stream_version)
+    consumer = runner(js, store, note, in_order=True, max_attempts=3, retry_delay=0.05)
+
+    await drain(consumer, 2)
 
     dead = await js.get_last_msg(subjects.DEAD_LETTER_STREAM,
                                  subjects.dead_letter_subject(PARTNER, "referral-counter"))
-    assert "failed 3 times; last: StreamGap: version 2 of stream family-1" in \
+    assert "failed 3 times; last: StreamGap: version 3 of stream family-1" in \
         dead.headers[REASON_HEADER]
-    assert applied == []
+    assert applied == [1]
+
+
+async def test_a_stream_it_kept_no_position_for_may_begin_midway_once_patience_is_over(
+    store, js
+) -> None:
+    """A consumer that applied a stream's first events before it kept positions goes on."""
+    await store.append("family-1", [referral(1), consent(1, date(2020, 1, 7)),
+                                    consent(1, date(2020, 1, 8), withdrawn=True)])
+    await publish_in(js, await store.read_all(), [1, 2])  # as if version 1 was applied before
+    applied: list[int] = []
+
+    def note(tx, envelope, event) -> None:
+        applied.append(envelope.stream_version)
+    consumer = runner(js, store, note, in_order=True, max_attempts=3, retry_delay=0.05)
+
+    await drain(consumer, 2)
+
+    assert applied == [2, 3]
+    assert consumer.dead_lettered == 0
 
 
 async def test_a_consumer_not_in_order_applies_events_as_they_come(store, js) -> None:
