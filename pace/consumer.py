@@ -228,7 +228,8 @@ class ConsumerRunner:
             if order is not None:
                 if order.applied(envelope):  # the inbox is the usual guard; this one too
                     continue
-                if order.early(envelope, patient=delivery.attempts < self.max_attempts):
+                if order.early(envelope) and not (delivery.attempts >= self.max_attempts
+                                                  and order.begins_midway(envelope)):
                     early.append(delivery)
                     continue
                 order.advance(envelope)
@@ -313,22 +314,22 @@ class StreamOrder:
     def applied(self, envelope: Envelope) -> bool:
         return envelope.stream_version <= self._at(envelope)
 
-    def early(self, envelope: Envelope, patient: bool = True) -> bool:
-        """The version before this one is not applied yet.
+    def early(self, envelope: Envelope) -> bool:
+        """The version before this one is not applied yet."""
+        return envelope.stream_version > self._at(envelope) + 1
 
-        A stream this consumer never kept a position for may begin here once patience is
-        over: a consumer that applied the stream's first versions before it kept positions
-        (a store from before revision 0013) would otherwise wait for them forever. A stream
-        with a position never skips a version.
+    def begins_midway(self, envelope: Envelope) -> bool:
+        """Whether an early event, its patience over, may begin its stream here.
+
+        Only a stream this consumer never kept a position for: a consumer that applied the
+        stream's first versions before it kept positions (a store from before revision 0013)
+        would otherwise wait for them forever. A stream with a position never skips a version.
         """
-        if envelope.stream_version <= self._at(envelope) + 1:
+        if envelope.stream_id in self.stored or envelope.stream_id in self.moved:
             return False
-        known = envelope.stream_id in self.stored or envelope.stream_id in self.moved
-        if patient or known:
-            return True
         log.warning("consumer.stream_begun_midway", consumer=self.consumer,
                     stream=envelope.stream_id, version=envelope.stream_version)
-        return False
+        return True
 
     def advance(self, envelope: Envelope) -> None:
         self.moved[envelope.stream_id] = envelope.stream_version
