@@ -74,9 +74,13 @@ class Reaction:
 
     @property
     def in_order(self) -> bool:
-        """A reaction to whole contexts sees every event of each stream it follows, so it
-        applies them in version order, even when several processes share the consumer."""
-        return all(subjects.is_context_wildcard(s) for s in self.filter_subjects)
+        """A reaction to one whole context sees every event of each stream it follows, so it
+        applies them in version order, even when several processes share the consumer.
+
+        One context only: positions are kept by stream id, and two contexts' stores may
+        both have a stream of the same id (a family's), each with its own versions."""
+        return (len(self.filter_subjects) == 1
+                and subjects.is_context_wildcard(self.filter_subjects[0]))
 
 
 def routes_for(store: EventStore, decider: Decider[Any, Any], models: Iterable[type[BaseModel]],
