@@ -187,7 +187,7 @@ class Relay:
                 delay = min(delay * 2, max_delay)
                 continue
             delay = retry_delay
-            if not await _wait_any(stop, self._wake, min(self.idle_wait, save_in)):
+            if not await wait_any(stop, self._wake, min(self.idle_wait, save_in)):
                 self._behind = True  # nothing heard: look in the store (another process?)
         await self._save_on_stop()
 
@@ -206,7 +206,7 @@ async def sleep_unless(stop: asyncio.Event, seconds: float) -> None:
             await stop.wait()
 
 
-async def _wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> bool:
+async def wait_any(stop: asyncio.Event, wake: asyncio.Event, seconds: float) -> bool:
     """Wait until stop or wake is set, at most `seconds`; whether one of them was."""
     waiters = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
     try:

@@ -71,6 +71,7 @@ class Reaction:
     dead_letter_subject: str | None = None  # None: the partner's dead letters for `durable`
     batch: int = 100
     screen: Screen | None = None  # checks each message before the handler sees it
+    applied: Callable[[], None] | None = None  # told after each batch it applied is committed
 
     @property
     def in_order(self) -> bool:
@@ -298,7 +299,8 @@ class ServiceRunner:
                     durable=reaction.durable, filter_subjects=reaction.filter_subjects,
                     dead_letter_subject=reaction.dead_letter_subject
                     or subjects.dead_letter_subject(service.partner, reaction.durable),
-                    batch=reaction.batch, screen=reaction.screen, in_order=reaction.in_order)
+                    batch=reaction.batch, screen=reaction.screen, in_order=reaction.in_order,
+                    applied=reaction.applied)
                 await consumer.start()
                 self.consumers[reaction.durable] = consumer
                 self._tasks.append(asyncio.create_task(consumer.run(self.stop_event),

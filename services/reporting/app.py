@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import math
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -50,7 +51,7 @@ from pace.commands import CommandMeta, events_of
 from pace.connection import NatsAuth
 from pace.logging import get_logger
 from pace.network.hub import hub_dead_letter_subject, source_problem
-from pace.relay import sleep_unless
+from pace.relay import sleep_unless, wait_any
 from pace.service import Reaction, Service, ServiceRunner, routes_for
 from pace.store import EventStore, NewEvent, RecordedEvent
 from services.reporting import approval, disclosure
@@ -68,6 +69,7 @@ _APPROVAL_TYPES = {model.event_type for model in APPROVAL_EVENTS}
 CONSUMER = "reporting"
 _FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
 PUBLISH_SHARE = 10  # between publications, at least this many times the last one took
+LATEST_DELAY = 0.05  # seconds at least between two publications of the to-date figures
 
 
 def current_payload(event_type: str, schema_version: int, payload: dict[str, Any]
@@ -120,19 +122,23 @@ class ReportingService:
 
     def __init__(self, nats_url: str, store: EventStore, countries: Mapping[str, str], *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 publish_delay: float = 2.0, auth: NatsAuth | None = None,
+                 publish_delay: float = 2.0, latest_delay: float = LATEST_DELAY,
+                 auth: NatsAuth | None = None,
                  targets: Iterable[Target] = ()) -> None:
         self.store = store
         self.targets = list(targets)  # shown beside the actual figures (services.reporting.targets)
         self.countries = dict(countries)
         self.clock = clock
-        self.publish_delay = publish_delay
+        self.publish_delay = publish_delay  # closed periods' figures: at least this far apart
+        self.latest_delay = latest_delay  # the to-date figures: at least this far apart
         self.fold = Fold()
         self.position = 0  # of the network log, applied to the fold
         self.counted: dict[str, int] = {}  # network events folded, per partner
         self._changed = asyncio.Event()
+        self._received = asyncio.Event()  # the network consumer committed rows to the log
         self._catching_up = asyncio.Lock()  # one reader at a time, or rows would fold twice
         self._published: set[uuid.UUID] = set()
+        self.computing = 0.0  # seconds the last publication took to compute its figures
         self.service = self._service()
         self.runner = ServiceRunner(nats_url, [self.service], auth)
 
@@ -149,7 +155,7 @@ class ReportingService:
             command_subject=subjects.hub_command_subject("*", "*"),
             reactions=[Reaction(CONSUMER, ["pace.*.net.>"], keep, stream=subjects.NETWORK_STREAM,
                                 dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500,
-                                screen=source_problem)],
+                                screen=source_problem, applied=self._received.set)],
             tables=[network_log.metadata], clock=self.clock,
             queries={name: partial(self.answer, name) for name in QUERIES},
             query_subject=subjects.network_query_subject("*"),
@@ -185,9 +191,11 @@ class ReportingService:
         return applied
 
     async def _follow(self, stop: asyncio.Event) -> None:
+        """Fold what the network consumer stored as soon as it has committed it."""
         while not stop.is_set():
+            self._received.clear()
             await self.catch_up()
-            await sleep_unless(stop, 0.2)
+            await wait_any(stop, self._received, 1.0)
 
     def report(self, as_of: date, period: str = "to-date") -> Report:
         return self.fold.figures(as_of, Period.parse(period), self.countries)
@@ -236,45 +244,53 @@ class ReportingService:
     # -- publishing -----------------------------------------------------------------------
 
     async def _publish_loop(self, stop: asyncio.Event) -> None:
-        """Publish after each change: the to-date figures soon, every closed period's seldom.
+        """Publish after each change: the to-date figures at once, every closed period's seldom.
 
-        Each kind waits at least ten times its own last publication's time (PUBLISH_SHARE):
-        on the whole history every closed period's figures take seconds to compute, the
-        to-date ones a small part of that, and the fold keeps up with the network either way.
+        Each kind waits at least its own delay and ten times (PUBLISH_SHARE) the time its
+        last publication held the event loop computing figures, since it last went out: on
+        the whole history every closed period's figures take a second or more to compute,
+        the to-date ones a small part of that, and the fold keeps up with the network either
+        way. Storing them is not counted: the loop goes on meanwhile. A change after a quiet
+        time goes out at once.
         """
         took = {"latest": 0.0, "closed": 0.0}
-        done = {"latest": 0.0, "closed": 0.0}
+        done = {"latest": -math.inf, "closed": -math.inf}
         closed_behind = False  # a change the closed periods' figures have not had yet
         while not stop.is_set():
             now = time.monotonic()
             closed_due = closed_behind and now - done["closed"] >= max(
                 self.publish_delay, PUBLISH_SHARE * took["closed"])
             if not self._changed.is_set() and not closed_due:
-                await sleep_unless(stop, 0.2)
+                await wait_any(stop, self._changed, 0.2)
                 continue
-            if self._changed.is_set():  # let a burst settle
-                rest = PUBLISH_SHARE * took["latest"] - (now - done["latest"])
-                await sleep_unless(stop, max(self.publish_delay, rest))
-                if stop.is_set():
-                    return
+            if self._changed.is_set() and not closed_due:
+                rest = max(self.latest_delay, PUBLISH_SHARE * took["latest"]) - (
+                    now - done["latest"])
+                if rest > 0:  # a burst: its changes go out together
+                    await sleep_unless(stop, min(rest, 0.2))
+                    continue
+            if self._changed.is_set():
                 self._changed.clear()
                 closed_behind = True
             kind = "closed" if closed_due else "latest"
             started = time.monotonic()
             try:
-                await self.publish(closed=closed_due)
+                async with self._catching_up:  # figures of the fold as of one position
+                    await self.publish(closed=closed_due)
             except Exception:  # noqa: BLE001 - tried again later, at the same pace
                 log.exception("reporting.publish_failed")
                 self._changed.set()  # the to-date figures too, after the settling wait
             else:
                 closed_behind = closed_behind and not closed_due
             done[kind] = time.monotonic()
-            took[kind] = done[kind] - started
+            took[kind] = min(self.computing, done[kind] - started)
 
     async def publish(self, closed: bool = True) -> int:
         """Publish the to-date figures and, unless `closed` is off, every closed period's;
         returns how many events were new. Each figures stream's new events are one append,
-        and the streams' appends share a transaction (the store's group commit)."""
+        and the streams' appends share a transaction (the store's group commit). The time
+        spent computing them (the event loop held) is kept in `computing`."""
+        started = time.perf_counter()
         today = self.clock().date()
         reports = [self.report(today)]
         for period in closed_periods(PROGRAMME_START, today) if closed else ():
@@ -289,6 +305,7 @@ class ReportingService:
                     seen.add(event_id)
                     new.setdefault(f"figures-{getattr(event, 'partner_id', 'network')}", []).append(
                         NewEvent(event, event_id, now, event_id, None, "reporting"))
+        self.computing = time.perf_counter() - started
         appended = await asyncio.gather(*(self.store.append(stream_id, events)
                                           for stream_id, events in new.items()),
                                         return_exceptions=True)

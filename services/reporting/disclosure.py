@@ -54,9 +54,10 @@ def check_as_of(as_of: date, today: date) -> date:
     )
 
 
-def suppressed_cells(report: Report) -> set[Cell]:
-    """Every breakdown cell to hide: small partner cells and what protects them."""
-    values = _cells(report)
+def suppressed_cells(report: Report, values: dict[Cell, int] | None = None) -> set[Cell]:
+    """Every breakdown cell to hide: small partner cells and what protects them (`values`:
+    the report's cells, when the caller has them already)."""
+    values = _cells(report) if values is None else values
     hidden = {
         cell
         for cell, value in values.items()
@@ -80,7 +81,7 @@ def suppressed_cells(report: Report) -> set[Cell]:
 def protect(report: Report) -> Report:
     """The report with its breakdowns' small cells suppressed: what the coordinator sees."""
     values = _cells(report)
-    hidden = suppressed_cells(report)
+    hidden = suppressed_cells(report, values)
     breakdowns: dict[str, Any] = {}
     for (scope, dimension, category, indicator), value in values.items():
         if value == 0 and (scope, dimension, category, indicator) not in hidden:
@@ -124,18 +125,13 @@ def _cells(report: Report) -> dict[Cell, int]:
 
 def _sums(report: Report, values: dict[Cell, int]) -> Iterable[tuple[bool, list[Cell]]]:
     """(is the sum's total shown, the cells that add up to it): rows and columns."""
-    scopes = sorted(report.breakdowns)
-    for scope in scopes:  # a row adds up to the scope's total, which is always shown
+    rows: dict[tuple[str, str, str], list[Cell]] = {}
+    for cell in values:  # one pass, in the cells' order
+        rows.setdefault((cell[0], cell[1], cell[3]), []).append(cell)
+    for scope in sorted(report.breakdowns):  # a row adds up to the scope's total, always shown
         for dimension, names in DIMENSIONS.items():
             for indicator in names:
-                yield (
-                    True,
-                    [
-                        c
-                        for c in values
-                        if c[0] == scope and c[1] == dimension and c[3] == indicator
-                    ],
-                )
+                yield True, rows.get((scope, dimension, indicator), [])
     members: dict[str, list[str]] = {}
     for partner, country in report.country_of.items():
         members.setdefault(country, []).append(partner)

@@ -329,3 +329,26 @@ async def test_a_consumer_not_in_order_applies_events_as_they_come(store, js) ->
     await drain(consumer, 2)
 
     assert applied == [2, 1]
+
+
+async def test_an_idle_consumer_hands_over_one_message_without_waiting_for_a_full_batch(
+    store, js
+) -> None:
+    """A waiting fetch gives the first message that comes at once, not at the fetch's timeout
+    (every hop of a referral's way to the hub is such a fetch)."""
+    consumer = runner(js, store, batch=200)
+    await consumer.start()
+    try:
+        fetching = asyncio.ensure_future(consumer.run_once(timeout=60))
+        await asyncio.sleep(0.3)  # the consumer is waiting on an empty stream
+        await store.append("family-1", [referral(1)])
+        await publish_in(js, await store.read_all(), [0])
+        async with asyncio.timeout(20):  # a third of the fetch's timeout
+            assert await fetching == 1
+            # the next fetch is waiting already: it too ends with the next message
+            await store.append("family-2", [referral(2)])
+            await publish_in(js, await store.read_all(), [1])
+            await consumer.stop()  # lets that fetch end, hands its message back
+    finally:
+        await consumer.stop()
+    assert await store.db.read(lambda c: c.execute(select(referrals_seen.c.times)).all()) == [(1,)]
