@@ -131,7 +131,8 @@ class LocalNetwork:
             else:
                 await self.hub_server.stop()
 
-    async def start_partner(self, partner: str) -> Partner:
+    async def start_leaf(self, partner: str) -> ManagedNatsServer:
+        """The partner's leaf node (JetStream domain = partner), linked to the hub, started."""
         leaf = self.leaves.get(partner)
         if leaf is None:
             link = self.hub_links.get(partner, self.hub_server.leaf_url)
@@ -141,6 +142,10 @@ class LocalNetwork:
                 self.data_dir / partner / "nats", name=partner, domain=partner,
                 **options)  # type: ignore[arg-type]
         await leaf.start()
+        return leaf
+
+    async def start_partner(self, partner: str) -> Partner:
+        leaf = await self.start_leaf(partner)
         # each service as its own user; the ops user makes the streams
         auth = self.security.services(partner) if self.security else None
         running = self.partners[partner] = await Partner(

@@ -222,8 +222,11 @@ async def _serve_ops(target: object, settings: Settings) -> OpsServer:
         console.print(f"[yellow]Health and metrics endpoints are off[/]: {error} "
                       "(set PACE_HEALTH_PORT / PACE_METRICS_PORT, 0 for off)")
         return OpsServer(None, None)
-    console.print(f"Health: http://{settings.ops_host}:{ops.health_port}/readyz  metrics: "
-                  f"http://{settings.ops_host}:{ops.metrics_port}/metrics")
+    health = (f"http://{settings.ops_host}:{ops.health_port}/readyz" if ops.health_port
+              else "off (PACE_HEALTH_PORT=0)")
+    metrics = (f"http://{settings.ops_host}:{ops.metrics_port}/metrics" if ops.metrics_port
+               else "off (PACE_METRICS_PORT=0)")
+    console.print(f"Health: {health}  metrics: {metrics}")
     return ops
 
 
