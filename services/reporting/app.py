@@ -53,7 +53,7 @@ from pace.logging import get_logger
 from pace.network.hub import hub_dead_letter_subject, source_problem
 from pace.relay import sleep_unless, wait_any
 from pace.service import Reaction, Service, ServiceRunner, routes_for
-from pace.store import EventStore, NewEvent, RecordedEvent
+from pace.store import DuplicateEventError, EventStore, NewEvent, RecordedEvent
 from services.reporting import approval, disclosure
 from services.reporting import views as network_log
 from services.reporting.approved import is_quarter, with_approvals
@@ -138,7 +138,9 @@ class ReportingService:
         self._received = asyncio.Event()  # the network consumer committed rows to the log
         self._catching_up = asyncio.Lock()  # one reader at a time, or rows would fold twice
         self._published: set[uuid.UUID] = set()
-        self.computing = 0.0  # seconds the last publication took to compute its figures
+        # seconds the last publication held the event loop computing: to-date (True), closed
+        self.computing = {True: 0.0, False: 0.0}
+        self._closed_behind = asyncio.Event()  # a change the closed periods have not had yet
         self.service = self._service()
         self.runner = ServiceRunner(nats_url, [self.service], auth)
 
@@ -160,7 +162,8 @@ class ReportingService:
             queries={name: partial(self.answer, name) for name in QUERIES},
             query_subject=subjects.network_query_subject("*"),
             subject_for=figures_subject_of, relay_name="relay-figures",
-            workers={"fold": self._follow, "figures publisher": self._publish_loop})
+            workers={"fold": self._follow, "figures publisher": self._publish_latest,
+                     "closed periods' figures publisher": self._publish_closed})
 
     @property
     def broker(self) -> NatsBroker:
@@ -243,70 +246,72 @@ class ReportingService:
 
     # -- publishing -----------------------------------------------------------------------
 
-    async def _publish_loop(self, stop: asyncio.Event) -> None:
-        """Publish after each change: the to-date figures at once, every closed period's seldom.
+    async def _publish_latest(self, stop: asyncio.Event) -> None:
+        """Publish the to-date figures after each change: at once after a quiet time, in a
+        burst at most every max(latest_delay, PUBLISH_SHARE x the time the last one held the
+        event loop computing), so that the fold keeps up with the network either way.
+        Storing them is not counted: the loop goes on meanwhile."""
+        await self._publishing(stop, self._changed, self.latest_delay, latest=True)
 
-        Each kind waits at least its own delay and ten times (PUBLISH_SHARE) the time its
-        last publication held the event loop computing figures, since it last went out: on
-        the whole history every closed period's figures take a second or more to compute,
-        the to-date ones a small part of that, and the fold keeps up with the network either
-        way. Storing them is not counted: the loop goes on meanwhile. A change after a quiet
-        time goes out at once.
-        """
-        took = {"latest": 0.0, "closed": 0.0}
-        done = {"latest": -math.inf, "closed": -math.inf}
-        closed_behind = False  # a change the closed periods' figures have not had yet
+    async def _publish_closed(self, stop: asyncio.Event) -> None:
+        """Publish every closed period's figures after the to-date ones changed, at most
+        every max(publish_delay, PUBLISH_SHARE x their computing time): on the whole history
+        they take a second or more to compute, period by period, with the event loop free
+        in between (the fold and the to-date figures go on meanwhile)."""
+        await self._publishing(stop, self._closed_behind, self.publish_delay, latest=False)
+
+    async def _publishing(self, stop: asyncio.Event, due: asyncio.Event, delay: float, *,
+                          latest: bool) -> None:
+        took, done = 0.0, -math.inf
         while not stop.is_set():
-            now = time.monotonic()
-            closed_due = closed_behind and now - done["closed"] >= max(
-                self.publish_delay, PUBLISH_SHARE * took["closed"])
-            if not self._changed.is_set() and not closed_due:
-                await wait_any(stop, self._changed, 0.2)
+            if not due.is_set():
+                await wait_any(stop, due, 1.0)
                 continue
-            if self._changed.is_set() and not closed_due:
-                rest = max(self.latest_delay, PUBLISH_SHARE * took["latest"]) - (
-                    now - done["latest"])
-                if rest > 0:  # a burst: its changes go out together
-                    await sleep_unless(stop, min(rest, 0.2))
-                    continue
-            if self._changed.is_set():
-                self._changed.clear()
-                closed_behind = True
-            kind = "closed" if closed_due else "latest"
-            started = time.monotonic()
+            rest = max(delay, PUBLISH_SHARE * took) - (time.monotonic() - done)
+            if rest > 0:  # a burst: its changes go out together
+                await sleep_unless(stop, rest)
+                continue
+            due.clear()
             try:
-                async with self._catching_up:  # figures of the fold as of one position
-                    await self.publish(closed=closed_due)
+                await self.publish(latest=latest, closed=not latest)
             except Exception:  # noqa: BLE001 - tried again later, at the same pace
-                log.exception("reporting.publish_failed")
-                self._changed.set()  # the to-date figures too, after the settling wait
+                log.exception("reporting.publish_failed", closed_periods=not latest)
+                due.set()
             else:
-                closed_behind = closed_behind and not closed_due
-            done[kind] = time.monotonic()
-            took[kind] = min(self.computing, done[kind] - started)
+                if latest:
+                    self._closed_behind.set()
+            done, took = time.monotonic(), self.computing[latest]
 
-    async def publish(self, closed: bool = True) -> int:
-        """Publish the to-date figures and, unless `closed` is off, every closed period's;
-        returns how many events were new. Each figures stream's new events are one append,
-        and the streams' appends share a transaction (the store's group commit). The time
-        spent computing them (the event loop held) is kept in `computing`."""
-        started = time.perf_counter()
+    async def publish(self, closed: bool = True, *, latest: bool = True) -> int:
+        """Publish the to-date figures (unless `latest` is off) and, unless `closed` is off,
+        every closed period's; returns how many events were new. Each figures stream's new
+        events are one append, and the streams' appends share a transaction (the store's
+        group commit). Each period's figures are computed from the fold as of one position;
+        between periods the event loop is free. The time spent computing (the event loop
+        held) is kept in `computing[latest]`."""
         today = self.clock().date()
-        reports = [self.report(today)]
-        for period in closed_periods(PROGRAMME_START, today) if closed else ():
-            reports.append(self.report(period.end, str(period)))
+        periods = [(today, "to-date")] if latest else []
+        periods += [(period.end, str(period))
+                    for period in (closed_periods(PROGRAMME_START, today) if closed else ())]
         now = self.clock()
         new: dict[str, list[NewEvent]] = {}
         seen: set[uuid.UUID] = set()
-        for report in reports:
-            for event in figures_events(disclosure.protect(report)):
+        computing = 0.0
+        for index, (as_of, period) in enumerate(periods):
+            if index:
+                await asyncio.sleep(0)
+            async with self._catching_up:  # not while the fold is half way through a read
+                started = time.perf_counter()
+                events = figures_events(disclosure.protect(self.report(as_of, period)))
+                computing += time.perf_counter() - started
+            for event in events:
                 event_id = figures_event_id(event)
                 if event_id not in self._published and event_id not in seen:
                     seen.add(event_id)
                     new.setdefault(f"figures-{getattr(event, 'partner_id', 'network')}", []).append(
                         NewEvent(event, event_id, now, event_id, None, "reporting"))
-        self.computing = time.perf_counter() - started
-        appended = await asyncio.gather(*(self.store.append(stream_id, events)
+        self.computing[latest] = computing
+        appended = await asyncio.gather(*(self._append_figures(stream_id, events)
                                           for stream_id, events in new.items()),
                                         return_exceptions=True)
         for events, result in zip(new.values(), appended, strict=True):
@@ -319,6 +324,15 @@ class ReportingService:
         if count:
             log.info("reporting.published", events=count, closed_periods=closed)
         return count
+
+    async def _append_figures(self, stream_id: str, events: list[NewEvent]) -> None:
+        """Append; when another publication stored some of the same figures meanwhile (their
+        ids come from their content), the rest go in one by one (a stored one is a no-op)."""
+        try:
+            await self.store.append(stream_id, events)
+        except DuplicateEventError:
+            for event in events:
+                await self.store.append(stream_id, [event])
 
     # -- questions ------------------------------------------------------------------------
 
