@@ -74,10 +74,6 @@ def _short(error: Exception, limit: int = 500) -> str:
     return text if len(text) <= limit else text[:limit] + "..."
 
 
-GATHER = 0.02
-"""Seconds a fetch gathers what JetStream holds before the consumer waits for one message."""
-
-
 class ConsumerRunner:
     """Feeds a handler from a durable JetStream consumer; its writes and inbox commit together."""
 
@@ -86,7 +82,7 @@ class ConsumerRunner:
                  dead_letter_subject: str, batch: int = 200, max_attempts: int = 6,
                  ack_wait: float = 10.0, retry_delay: float = 1.0,
                  screen: Screen | None = None, in_order: bool = False,
-                 applied: Callable[[], None] | None = None) -> None:
+                 applied: Callable[[], None] | None = None, fetch_wait: float = 1.0) -> None:
         self.js = js
         self.screen = screen
         self.store = store
@@ -104,6 +100,7 @@ class ConsumerRunner:
         follows (that event still with another process, or published again after a failed
         publish) waits, with backoff, until that version is applied."""
         self.applied = applied
+        self.fetch_wait = fetch_wait  # seconds a fetch may wait (and hold what came)
         """Called after each commit that applied events: a reader of the handler's rows can
         look at once instead of polling."""
         self.handled = 0
@@ -138,19 +135,15 @@ class ConsumerRunner:
     async def _fetch(self, timeout: float) -> list[Delivery]:
         """Fetch and decode a batch (decoding overlaps the previous batch's commit).
 
-        What is waiting comes at once, up to a batch, gathered for at most GATHER seconds.
-        Only when nothing is does the fetch wait, for one message, handed over as soon as
-        it comes. (A fetch of a whole batch with the full timeout was seen to keep what had
-        come until the timeout ended, under a steady flow: about a second on every hop.)
+        An idle consumer mostly gets the first message that comes at once. Under a steady
+        flow a fetch was seen to keep what had come until its timeout was over (the hub's,
+        about a second every time): `fetch_wait` bounds that for a consumer others wait on.
         """
         assert self._subscription is not None
         try:
-            msgs = await self._subscription.fetch(self.batch, timeout=GATHER)
+            msgs = await self._subscription.fetch(self.batch, timeout=timeout)
         except (nats.errors.TimeoutError, TimeoutError):
-            try:
-                msgs = await self._subscription.fetch(1, timeout=timeout)
-            except (nats.errors.TimeoutError, TimeoutError):
-                return []
+            return []
         return [self._screened(decode_delivery(msg)) for msg in msgs]
 
     def _screened(self, delivery: Delivery) -> Delivery:
@@ -309,7 +302,7 @@ class ConsumerRunner:
         try:
             while not stop.is_set():
                 try:
-                    await self.run_once()
+                    await self.run_once(self.fetch_wait)
                 except (nats.errors.Error, OSError) as error:
                     log.warning("consumer.retry", consumer=self.durable, error=repr(error))
                     await asyncio.sleep(self.retry_delay)

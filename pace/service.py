@@ -72,6 +72,7 @@ class Reaction:
     batch: int = 100
     screen: Screen | None = None  # checks each message before the handler sees it
     applied: Callable[[], None] | None = None  # told after each batch it applied is committed
+    fetch_wait: float = 1.0  # the longest a fetch waits, and may hold what has come
 
     @property
     def in_order(self) -> bool:
@@ -300,7 +301,7 @@ class ServiceRunner:
                     dead_letter_subject=reaction.dead_letter_subject
                     or subjects.dead_letter_subject(service.partner, reaction.durable),
                     batch=reaction.batch, screen=reaction.screen, in_order=reaction.in_order,
-                    applied=reaction.applied)
+                    applied=reaction.applied, fetch_wait=reaction.fetch_wait)
                 await consumer.start()
                 self.consumers[reaction.durable] = consumer
                 self._tasks.append(asyncio.create_task(consumer.run(self.stop_event),

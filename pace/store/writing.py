@@ -76,6 +76,26 @@ def _sqlite_mark_processed(count: int) -> str:
             + ", ".join(["(?, ?)"] * count))
 
 
+@functools.lru_cache(maxsize=16)
+def _sqlite_processed_among(count: int) -> str:
+    return ("SELECT event_id FROM processed_events WHERE consumer = ? AND event_id IN ("
+            + ", ".join(["?"] * count) + ")")
+
+
+@functools.lru_cache(maxsize=16)
+def _sqlite_positions_among(count: int) -> str:
+    return ("SELECT stream_id, version FROM stream_positions WHERE consumer = ? AND "
+            "stream_id IN (" + ", ".join(["?"] * count) + ")")
+
+
+@functools.lru_cache(maxsize=16)
+def _sqlite_move_positions(count: int) -> str:
+    """One upsert of `count` positions (the primary key is consumer and stream)."""
+    return ("INSERT INTO stream_positions (consumer, stream_id, version) VALUES "
+            + ", ".join(["(?, ?, ?)"] * count)
+            + " ON CONFLICT (consumer, stream_id) DO UPDATE SET version = excluded.version")
+
+
 def _marker_chunks(count: int) -> list[tuple[int, int]]:
     """(start, size) chunks of powers of two, at most SQLITE_MARKS_PER_STATEMENT: few
     statements per batch and at most nine statement texts in the driver's cache."""
@@ -274,6 +294,13 @@ class StoreTransaction(Staging):
         """Which of these events the consumer already handled."""
         if not event_ids:
             return set()
+        if self._sqlite:  # driver-prepared: no SQLAlchemy compile on each batch
+            found: set[str] = set()
+            for start, size in _marker_chunks(len(event_ids)):
+                found.update(row[0] for row in self.connection.exec_driver_sql(
+                    _sqlite_processed_among(size),
+                    (consumer, *event_ids[start:start + size])))
+            return found
         rows = self.connection.execute(select(tables.processed.c.event_id).where(
             tables.processed.c.consumer == consumer,
             tables.processed.c.event_id.in_(list(event_ids))))
@@ -294,6 +321,12 @@ class StoreTransaction(Staging):
         """How far an in-order consumer has applied these streams (absent: not begun)."""
         if not stream_ids:
             return {}
+        if self._sqlite:
+            found: dict[str, int] = {}
+            for start, size in _marker_chunks(len(stream_ids)):
+                found.update((row[0], row[1]) for row in self.connection.exec_driver_sql(
+                    _sqlite_positions_among(size), (consumer, *stream_ids[start:start + size])))
+            return found
         positions = tables.stream_positions
         rows = self.connection.execute(select(positions.c.stream_id, positions.c.version).where(
             positions.c.consumer == consumer, positions.c.stream_id.in_(list(stream_ids))))
@@ -301,6 +334,13 @@ class StoreTransaction(Staging):
 
     def move_positions(self, consumer: str, moved: dict[str, int], known: Collection[str]) -> None:
         """Record the consumer's new positions (`known`: the streams it already had one for)."""
+        if self._sqlite:
+            items = list(moved.items())
+            for start, size in _marker_chunks(len(items)):
+                self.connection.exec_driver_sql(_sqlite_move_positions(size), tuple(
+                    value for stream_id, version in items[start:start + size]
+                    for value in (consumer, stream_id, version)))
+            return
         positions = tables.stream_positions
         update_rows = [{"s": s, "v": v} for s, v in moved.items() if s in known]
         insert_rows = [{"consumer": consumer, "stream_id": s, "version": v}

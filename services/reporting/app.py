@@ -69,6 +69,9 @@ _APPROVAL_TYPES = {model.event_type for model in APPROVAL_EVENTS}
 CONSUMER = "reporting"
 _FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
 PUBLISH_SHARE = 10  # between publications, at least this many times the last one took
+HUB_FETCH_WAIT = 0.1
+"""The network consumer's fetches end within this: under a steady flow a longer one kept
+what had come until it ended (one consumer, polling ten times a second when idle)."""
 LATEST_DELAY = 0.05  # seconds at least between two publications of the to-date figures
 
 
@@ -157,7 +160,8 @@ class ReportingService:
             command_subject=subjects.hub_command_subject("*", "*"),
             reactions=[Reaction(CONSUMER, ["pace.*.net.>"], keep, stream=subjects.NETWORK_STREAM,
                                 dead_letter_subject=hub_dead_letter_subject(CONSUMER), batch=500,
-                                screen=source_problem, applied=self._received.set)],
+                                screen=source_problem, applied=self._received.set,
+                                fetch_wait=HUB_FETCH_WAIT)],
             tables=[network_log.metadata], clock=self.clock,
             queries={name: partial(self.answer, name) for name in QUERIES},
             query_subject=subjects.network_query_subject("*"),
