@@ -122,14 +122,18 @@ class LocalNetwork:
     async def stop_hub(self, *, kill: bool = False) -> None:
         """Take the hub away (reporting first, then its server); partners keep working."""
         try:
-            if self.hub is not None:
-                hub, self.hub = self.hub, None
-                await hub.stop()
+            await self.stop_hub_services()
         finally:
             if kill:
                 self.hub_server.kill()
             else:
                 await self.hub_server.stop()
+
+    async def stop_hub_services(self) -> None:
+        """The hub's reporting service, without its server."""
+        if self.hub is not None:
+            hub, self.hub = self.hub, None
+            await hub.stop()
 
     async def start_leaf(self, partner: str) -> ManagedNatsServer:
         """The partner's leaf node (JetStream domain = partner), linked to the hub, started."""

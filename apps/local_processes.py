@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from apps.local import LocalNetwork
+from pace.nats_server import stop_child
 
 READY_SECONDS = 90.0
 STOP_SECONDS = 20.0
@@ -58,14 +58,7 @@ class ServiceProcess:
     async def stop(self) -> None:
         """SIGTERM (it stops its services in order), then SIGKILL if it has not ended."""
         process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.to_thread(process.wait, STOP_SECONDS)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            await asyncio.to_thread(process.wait)
+        await stop_child(process, STOP_SECONDS)
 
 
 class ProcessNetwork(LocalNetwork):
@@ -96,16 +89,10 @@ class ProcessNetwork(LocalNetwork):
             self.data_dir / "logs" / "hub.log")
         await process.start(ready="reporting service is up")
 
-    async def stop_hub(self, *, kill: bool = False) -> None:
+    async def stop_hub_services(self) -> None:
         hub = self.processes.pop("hub", None)
-        try:
-            if hub is not None:
-                await hub.stop()
-        finally:
-            if kill:
-                self.hub_server.kill()
-            else:
-                await self.hub_server.stop()
+        if hub is not None:
+            await hub.stop()
 
     async def stop(self) -> None:
         """The partners' processes, then the servers and the hub (LocalNetwork.stop)."""

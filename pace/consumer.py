@@ -100,9 +100,9 @@ class ConsumerRunner:
         follows (that event still with another process, or published again after a failed
         publish) waits, with backoff, until that version is applied."""
         self.applied = applied
-        self.fetch_wait = fetch_wait  # seconds a fetch may wait (and hold what came)
         """Called after each commit that applied events: a reader of the handler's rows can
         look at once instead of polling."""
+        self.fetch_wait = fetch_wait  # seconds a fetch may wait (and hold what came)
         self.handled = 0
         self.dead_lettered = 0
         self._consumed = EVENTS_CONSUMED.labels(getattr(store, "partner", "unknown"), durable)

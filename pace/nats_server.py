@@ -291,14 +291,7 @@ class ManagedNatsServer:
     async def stop(self, timeout: float = 10.0) -> None:
         """SIGTERM our process, then SIGKILL if it lingers."""
         process, self._process = self._process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            await asyncio.to_thread(process.wait, timeout)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            await asyncio.to_thread(process.wait, 5)
+        await stop_child(process, timeout)
 
     def kill(self) -> None:
         """SIGKILL our process, as a crash would."""
@@ -351,3 +344,15 @@ async def nats_url_or_managed(data_dir: Path, **options: Any) -> AsyncIterator[s
         return
     async with ManagedNatsServer(data_dir, **options) as server:
         yield server.url
+
+
+async def stop_child(process: subprocess.Popen[bytes] | None, timeout: float) -> None:
+    """Stop a child process this program started: SIGTERM, then SIGKILL if it lingers."""
+    if process is None or process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        await asyncio.to_thread(process.wait, timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        await asyncio.to_thread(process.wait, 5)

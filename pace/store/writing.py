@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -76,16 +76,11 @@ def _sqlite_mark_processed(count: int) -> str:
             + ", ".join(["(?, ?)"] * count))
 
 
-@functools.lru_cache(maxsize=16)
-def _sqlite_processed_among(count: int) -> str:
-    return ("SELECT event_id FROM processed_events WHERE consumer = ? AND event_id IN ("
+@functools.lru_cache(maxsize=32)
+def _sqlite_among(select: str, key: str, count: int) -> str:
+    """`select` (columns FROM table) of one consumer's rows whose `key` is one of `count`."""
+    return (f"SELECT {select} WHERE consumer = ? AND {key} IN ("
             + ", ".join(["?"] * count) + ")")
-
-
-@functools.lru_cache(maxsize=16)
-def _sqlite_positions_among(count: int) -> str:
-    return ("SELECT stream_id, version FROM stream_positions WHERE consumer = ? AND "
-            "stream_id IN (" + ", ".join(["?"] * count) + ")")
 
 
 @functools.lru_cache(maxsize=16)
@@ -290,17 +285,20 @@ class StoreTransaction(Staging):
             .order_by(tables.events.c.stream_version)).mappings()
         return [RecordedEvent.from_row(row) for row in rows]
 
+    def _sqlite_among(self, select: str, key: str, consumer: str, keys: Sequence[str]
+                      ) -> Iterator[Any]:
+        """The consumer's rows whose `key` is among `keys`, a few statements per batch."""
+        for start, size in _marker_chunks(len(keys)):
+            yield from self.connection.exec_driver_sql(
+                _sqlite_among(select, key, size), (consumer, *keys[start:start + size]))
+
     def processed_among(self, consumer: str, event_ids: Sequence[str]) -> set[str]:
         """Which of these events the consumer already handled."""
         if not event_ids:
             return set()
         if self._sqlite:  # driver-prepared: no SQLAlchemy compile on each batch
-            found: set[str] = set()
-            for start, size in _marker_chunks(len(event_ids)):
-                found.update(row[0] for row in self.connection.exec_driver_sql(
-                    _sqlite_processed_among(size),
-                    (consumer, *event_ids[start:start + size])))
-            return found
+            return {row[0] for row in self._sqlite_among(
+                "event_id FROM processed_events", "event_id", consumer, event_ids)}
         rows = self.connection.execute(select(tables.processed.c.event_id).where(
             tables.processed.c.consumer == consumer,
             tables.processed.c.event_id.in_(list(event_ids))))
@@ -322,11 +320,8 @@ class StoreTransaction(Staging):
         if not stream_ids:
             return {}
         if self._sqlite:
-            found: dict[str, int] = {}
-            for start, size in _marker_chunks(len(stream_ids)):
-                found.update((row[0], row[1]) for row in self.connection.exec_driver_sql(
-                    _sqlite_positions_among(size), (consumer, *stream_ids[start:start + size])))
-            return found
+            return {row[0]: row[1] for row in self._sqlite_among(
+                "stream_id, version FROM stream_positions", "stream_id", consumer, stream_ids)}
         positions = tables.stream_positions
         rows = self.connection.execute(select(positions.c.stream_id, positions.c.version).where(
             positions.c.consumer == consumer, positions.c.stream_id.in_(list(stream_ids))))
