@@ -26,7 +26,7 @@ from pace.topology import ensure_streams, partner_streams
 if TYPE_CHECKING:
     from pace.store.migrate import StoreSchema
     from services.intake.vault import VaultKey
-    from services.reporting.app import ReportingService
+    from services.reporting.app import PublishPace, ReportingService
     from services.sharing.app import PseudonymKey
 
 CONTEXTS = ("intake", "booking", "trajectory")
@@ -271,9 +271,12 @@ class Hub:
 
     def __init__(self, nats_url: str, database_url: str | Path, countries: Mapping[str, str], *,
                  auth: NatsAuth | None = None, replicas: int = 1,
-                 targets: Path | None = None) -> None:
-        """`targets`: a targets file (services.reporting.targets) shown beside the figures."""
+                 targets: Path | None = None,
+                 publish_pace: PublishPace | None = None) -> None:
+        """`targets`: a targets file (services.reporting.targets) shown beside the figures;
+        `publish_pace`: how often the figures go out at most (default: as deployed)."""
         self.targets = targets
+        self.publish_pace = publish_pace
         self.nats_url = nats_url
         self.database_url = database_url
         self.countries = dict(countries)  # partner -> country, for every partner sourced
@@ -295,8 +298,10 @@ class Hub:
             await make_hub_streams(self.nats_url, self.auth, self.countries, self.replicas)
             store = self.stores["reporting"] = await EventStore.open(self.database_url,
                                                                      subjects.HUB_DOMAIN)
+            pace = {} if self.publish_pace is None else {
+                "latest_delay": self.publish_pace.latest, "publish_delay": self.publish_pace.closed}
             self.reporting = ReportingService(self.nats_url, store, self.countries,
-                                              auth=self.auth, targets=targets)
+                                              auth=self.auth, targets=targets, **pace)
             await self.reporting.start()
         except BaseException:
             await self.stop()

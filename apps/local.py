@@ -24,7 +24,7 @@ from pace.network.registry import Registry, load_registry
 from pace.network.security import LocalSecurity
 
 if TYPE_CHECKING:
-    from services.reporting.app import ReportingService
+    from services.reporting.app import PublishPace, ReportingService
 
 
 class LocalNetwork:
@@ -34,11 +34,13 @@ class LocalNetwork:
                  registry: Registry | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
                  hub_links: dict[str, str] | None = None, secure: bool = False,
-                 figures: bool = False) -> None:
+                 figures: bool = False, publish_pace: PublishPace | None = None) -> None:
         """`secure`: TLS everywhere and a user with an allow-list for every connection
         (pace.network.security), as deployed; off, plain loopback connections. `figures`:
         each partner also runs its own figures (its web app's figures page), as its own
-        `figures` user when secure."""
+        `figures` user when secure. `publish_pace`: how often the hub's figures go out at
+        most (default: as deployed)."""
+        self.publish_pace = publish_pace
         self.data_dir = data_dir
         self.registry = registry or load_registry()
         for partner in partners:
@@ -109,7 +111,7 @@ class LocalNetwork:
             await self.hub_server.start()
         countries = {p: self.registry.country_of(p) for p in self.partner_ids}
         self.hub = await Hub(self.hub_url, self.data_dir / "hub" / "hub-reporting.db", countries,
-                             auth=self.reporting_auth).start()
+                             auth=self.reporting_auth, publish_pace=self.publish_pace).start()
 
     @property
     def reporting(self) -> ReportingService | None:

@@ -27,6 +27,7 @@ import math
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from typing import Any
@@ -73,6 +74,16 @@ HUB_FETCH_WAIT = 0.1
 """The network consumer's fetches end within this: under a steady flow a longer one kept
 what had come until it ended (one consumer, polling ten times a second when idle)."""
 LATEST_DELAY = 0.05  # seconds at least between two publications of the to-date figures
+CLOSED_DELAY = 2.0  # and between two of every closed period's
+
+
+@dataclass(frozen=True)
+class PublishPace:
+    """How far apart, at least, the hub's figures go out: the to-date ones, and every closed
+    period's (each also waits PUBLISH_SHARE times as long as computing it took)."""
+
+    latest: float = LATEST_DELAY
+    closed: float = CLOSED_DELAY
 
 
 def current_payload(event_type: str, schema_version: int, payload: dict[str, Any]
@@ -125,7 +136,7 @@ class ReportingService:
 
     def __init__(self, nats_url: str, store: EventStore, countries: Mapping[str, str], *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 publish_delay: float = 2.0, latest_delay: float = LATEST_DELAY,
+                 publish_delay: float = CLOSED_DELAY, latest_delay: float = LATEST_DELAY,
                  auth: NatsAuth | None = None,
                  targets: Iterable[Target] = ()) -> None:
         self.store = store
