@@ -1,19 +1,23 @@
-"""Where the store's SQL runs: SQLite in dedicated threads, PostgreSQL through asyncpg.
+"""Where the store's SQL runs: SQLite on the event loop's own thread, PostgreSQL through asyncpg.
 
 Store logic is written once as plain synchronous SQLAlchemy code over a `Connection`.
-On SQLite a whole transaction runs in one hop to a single writer thread (aiosqlite would
-cost a thread hop per statement); on PostgreSQL the same function runs through
-`AsyncConnection.run_sync`. Writers in other processes are detected by the store's
-conditional move of the chain head, not by locks held here.
+On SQLite a whole transaction runs at once on the event loop's thread: a local file's
+transaction takes about a millisecond (the fsync'd commit included), and running it there
+costs no thread hop and no contention for the interpreter. Transactions in threads (one
+writer thread per store, as before) made every process with many stores slow: the demo's
+forty stores' threads and the event loop passed the GIL back and forth, a commit's reply
+waited ~40 ms (p50) for the loop to take it up, and the process spent twice the CPU per
+command (py-spy and an instrumented demo, 2026-12-02: scale 0.1 drove in 40 s instead of
+65-70 s). The price: while another process holds the file's write lock (two processes
+sharing one SQLite store), this loop waits for it, up to the busy timeout. On PostgreSQL
+the same function runs through `AsyncConnection.run_sync`. Writers in other processes are
+detected by the store's conditional move of the chain head, not by locks held here.
 """
 
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -23,6 +27,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import QueuePool
 
 T = TypeVar("T")
+CHECKPOINT_ATTEMPTS = 20  # a purge's checkpoint, 50 ms apart, while another reader holds the WAL
 
 
 def normalise_url(url: str | Path) -> str:
@@ -40,7 +45,7 @@ def normalise_url(url: str | Path) -> str:
 
 
 class Database:
-    """Runs synchronous SQLAlchemy functions in a transaction without blocking the event loop."""
+    """Runs synchronous SQLAlchemy functions in a transaction (see the module's note)."""
 
     def __init__(self, url: str | Path, *, sqlite_synchronous: str = "FULL") -> None:
         self.url = normalise_url(url)
@@ -48,9 +53,7 @@ class Database:
         self._write_lock = asyncio.Lock()
         if self.is_sqlite:
             self._writer = _sqlite_engine(self.url, sqlite_synchronous, immediate=True, size=1)
-            self._reader = _sqlite_engine(self.url, sqlite_synchronous, immediate=False, size=3)
-            self._write_thread = ThreadPoolExecutor(1, thread_name_prefix="pace-db-write")
-            self._read_threads = ThreadPoolExecutor(3, thread_name_prefix="pace-db-read")
+            self._reader = _sqlite_engine(self.url, sqlite_synchronous, immediate=False, size=1)
         else:
             self._engine = create_async_engine(self.url, pool_size=5, max_overflow=5,
                                                pool_pre_ping=True)
@@ -59,9 +62,7 @@ class Database:
                     on_commit: Callable[[T], None] | None = None) -> T:
         """Run fn(connection, *args) in one write transaction; then on_commit(result), serially."""
         if self.is_sqlite:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._write_thread, partial(
-                _in_transaction, self._writer, fn, *args, on_commit=on_commit))
+            return _in_transaction(self._writer, fn, *args, on_commit=on_commit)
         async with self._write_lock:
             async with self._engine.begin() as conn:
                 result = await conn.run_sync(fn, *args)
@@ -72,9 +73,9 @@ class Database:
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(connection, *args) for reading."""
         if self.is_sqlite:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._read_threads, partial(
-                _in_transaction, self._reader, fn, *args))
+            result = _in_transaction(self._reader, fn, *args)
+            await asyncio.sleep(0)  # a loop paging through a log lets the others go on
+            return result
         async with self._engine.connect() as conn:
             return await conn.run_sync(fn, *args)
 
@@ -87,8 +88,11 @@ class Database:
         (False: another process kept the SQLite WAL busy; the next purge finishes it).
         """
         if self.is_sqlite:
-            loop = asyncio.get_running_loop()
-            return await loop.run_in_executor(self._write_thread, _checkpoint, self._writer)
+            for _ in range(CHECKPOINT_ATTEMPTS):
+                if _checkpoint(self._writer):
+                    return True
+                await asyncio.sleep(0.05)  # another process's reader: the loop goes on
+            return False
         async with self._write_lock, self._engine.connect() as conn:
             auto = await conn.execution_options(isolation_level="AUTOCOMMIT")
             for table in tables:
@@ -97,11 +101,8 @@ class Database:
 
     async def dispose(self) -> None:
         if self.is_sqlite:
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(self._write_thread, self._writer.dispose)
-            await loop.run_in_executor(self._read_threads, self._reader.dispose)
-            self._write_thread.shutdown(wait=True)
-            self._read_threads.shutdown(wait=True)
+            self._writer.dispose()
+            self._reader.dispose()
         else:
             await self._engine.dispose()
 
@@ -115,17 +116,13 @@ def _in_transaction(engine: Any, fn: Callable[..., T], *args: Any,
     return result
 
 
-def _checkpoint(engine: Any, attempts: int = 20) -> bool:
-    """Copy the WAL into the database file and truncate it to zero bytes."""
+def _checkpoint(engine: Any) -> bool:
+    """Copy the WAL into the database file and truncate it to zero bytes; False if busy."""
     connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
-        for _ in range(attempts):
-            busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-            if not busy:
-                return True
-            time.sleep(0.05)
-        return False
+        busy, _log, _done = connection.cursor().execute(
+            "PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return not busy
     finally:
         connection.close()
 
