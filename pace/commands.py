@@ -72,7 +72,7 @@ def _decision(records: Sequence[RecordedEvent], decider: Decider[Any, Any], stre
 
 async def _execute(store: EventStore, decider: Decider[Any, Any], stream_id: str, command: Any,
                    meta: CommandMeta) -> list[RecordedEvent]:
-    """Read, decide and append in one write transaction of the store (one thread hop).
+    """Read, decide and append in one write transaction of the store (one trip to it).
 
     When another process appended first, the store's writer decides again on what it then
     reads (counted as a conflict); a ConcurrencyError is retried here with a backoff.

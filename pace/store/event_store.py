@@ -84,7 +84,7 @@ class EventStore:
         return await self._queued(Append(stream_id, list(events), expected_version))
 
     async def decide_and_append(self, stream_id: str, decide: Decide) -> list[RecordedEvent]:
-        """Read the stream, decide and append in one write transaction (one thread hop).
+        """Read the stream, decide and append in one write transaction (one trip to the store).
 
         decide(records) returns (what the command already appended, what it appends now);
         it runs in the store's writer, grouped with concurrent appends into one commit, on

@@ -70,8 +70,8 @@ SQLITE_MARKS_PER_STATEMENT = 256
 
 @functools.lru_cache(maxsize=16)
 def _sqlite_mark_processed(count: int) -> str:
-    """One INSERT of `count` inbox markers: a single step, so the writer thread releases and
-    retakes the GIL once per statement instead of once per row (as executemany would)."""
+    """One INSERT of `count` inbox markers: a single step of the driver instead of one per
+    row (as executemany would)."""
     return ("INSERT INTO processed_events (consumer, event_id) VALUES "
             + ", ".join(["(?, ?)"] * count))
 
