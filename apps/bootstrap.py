@@ -298,10 +298,9 @@ class Hub:
             await make_hub_streams(self.nats_url, self.auth, self.countries, self.replicas)
             store = self.stores["reporting"] = await EventStore.open(self.database_url,
                                                                      subjects.HUB_DOMAIN)
-            pace = {} if self.publish_pace is None else {
-                "latest_delay": self.publish_pace.latest, "publish_delay": self.publish_pace.closed}
             self.reporting = ReportingService(self.nats_url, store, self.countries,
-                                              auth=self.auth, targets=targets, **pace)
+                                              auth=self.auth, targets=targets,
+                                              pace=self.publish_pace)
             await self.reporting.start()
         except BaseException:
             await self.stop()

@@ -136,15 +136,14 @@ class ReportingService:
 
     def __init__(self, nats_url: str, store: EventStore, countries: Mapping[str, str], *,
                  clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 publish_delay: float = CLOSED_DELAY, latest_delay: float = LATEST_DELAY,
+                 pace: PublishPace | None = None,
                  auth: NatsAuth | None = None,
                  targets: Iterable[Target] = ()) -> None:
         self.store = store
         self.targets = list(targets)  # shown beside the actual figures (services.reporting.targets)
         self.countries = dict(countries)
         self.clock = clock
-        self.publish_delay = publish_delay  # closed periods' figures: at least this far apart
-        self.latest_delay = latest_delay  # the to-date figures: at least this far apart
+        self.pace = pace or PublishPace()  # how far apart, at least, the figures go out
         self.fold = Fold()
         self.position = 0  # of the network log, applied to the fold
         self.counted: dict[str, int] = {}  # network events folded, per partner
@@ -263,17 +262,17 @@ class ReportingService:
 
     async def _publish_latest(self, stop: asyncio.Event) -> None:
         """Publish the to-date figures after each change: at once after a quiet time, in a
-        burst at most every max(latest_delay, PUBLISH_SHARE x the time the last one held the
+        burst at most every max(pace.latest, PUBLISH_SHARE x the time the last one held the
         event loop computing), so that the fold keeps up with the network either way.
         Storing them is not counted: the loop goes on meanwhile."""
-        await self._publishing(stop, self._changed, self.latest_delay, latest=True)
+        await self._publishing(stop, self._changed, self.pace.latest, latest=True)
 
     async def _publish_closed(self, stop: asyncio.Event) -> None:
         """Publish every closed period's figures after the to-date ones changed, at most
-        every max(publish_delay, PUBLISH_SHARE x their computing time): on the whole history
+        every max(pace.closed, PUBLISH_SHARE x their computing time): on the whole history
         they take a second or more to compute, period by period, with the event loop free
         in between (the fold and the to-date figures go on meanwhile)."""
-        await self._publishing(stop, self._closed_behind, self.publish_delay, latest=False)
+        await self._publishing(stop, self._closed_behind, self.pace.closed, latest=False)
 
     async def _publishing(self, stop: asyncio.Event, due: asyncio.Event, delay: float, *,
                           latest: bool) -> None:
