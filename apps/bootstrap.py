@@ -19,7 +19,7 @@ from pace.keys import default_key_dir, refuse_keys_in
 from pace.network.hub import ensure_hub_streams
 from pace.relay import Relay
 from pace.schedules import ScheduleRunner
-from pace.service import Service, ServiceRunner
+from pace.service import Service, ServiceRunner, stop_together
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 
@@ -104,8 +104,7 @@ class Runners:
         return self.runners[0].nc if self.runners else None
 
     async def stop(self) -> None:
-        for runner in self.runners:
-            await runner.stop()
+        await stop_together(runner.stop for runner in self.runners)
 
 
 def create_sqlite_files(urls: Mapping[str, str]) -> None:

@@ -22,6 +22,7 @@ from pace.connection import NatsAuth, connect
 from pace.nats_server import ManagedNatsServer
 from pace.network.registry import Registry, load_registry
 from pace.network.security import LocalSecurity
+from pace.service import stop_together
 
 if TYPE_CHECKING:
     from services.reporting.app import PublishPace, ReportingService
@@ -167,13 +168,12 @@ class LocalNetwork:
         A part that fails to stop does not keep the others running: every nats-server this
         network started is stopped, and the first error is raised afterwards.
         """
-        steps = [self.partners.pop(p).stop for p in list(self.partners)]
-        steps += [leaf.stop for leaf in self.leaves.values()]
-        steps.append(self.stop_hub)
+        groups = [[self.partners.pop(p).stop for p in list(self.partners)],
+                  [leaf.stop for leaf in self.leaves.values()], [self.stop_hub]]
         errors = []
-        for step in steps:
+        for group in groups:  # the partners side by side, then their servers, then the hub
             try:
-                await step()
+                await stop_together(group)
             except Exception as error:  # noqa: BLE001 - stop the rest, then report
                 errors.append(error)
         if errors:

@@ -329,9 +329,23 @@ class ServiceRunner:
         return self._nc
 
     async def stop(self) -> None:
+        """Stop taking commands, then let each relay and consumer finish what it holds."""
         self.stop_event.set()
         await self.broker.stop()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=10)
         if self._nc is not None:
             await self._nc.close()
+
+
+async def stop_together(stops: Iterable[Callable[[], Awaitable[None]]]) -> None:
+    """Run the stops side by side, each to its end; then raise the first error, if any.
+
+    A relay or consumer notices its stop only after its current wait for messages (about a
+    second): one stop after another, a partner of five runners took five seconds, the demo's
+    ten partners half a minute.
+    """
+    results = await asyncio.gather(*(stop() for stop in stops), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException):
+            raise result
