@@ -31,6 +31,10 @@ def demo(
     secure: bool = typer.Option(True, help="As deployed: TLS (a private CA made for the run) "
                                 "and a NATS user with an allow-list for every connection; "
                                 "--no-secure for plain loopback connections."),
+    workers: int | None = typer.Option(
+        None, min=0, help="Worker processes for the partners' services, so that every core "
+                          "works; 0 runs everything in the demo's own process. Default: one "
+                          "per core (none on a single core)."),
 ) -> None:
     """Run the PACE network on this machine and print the cross-border report.
 
@@ -47,7 +51,7 @@ def demo(
     configure_logging("WARNING", stream=sys.stderr)  # the demo's own output tells the story
     try:
         code = asyncio.run(run_demo(scale=scale, partners=partner or None, keep=keep,
-                                    html=html, secure=secure,
+                                    html=html, secure=secure, workers=workers,
                                     weekly_from=weekly_from.date() if weekly_from else None))
     except KeyboardInterrupt:
         typer.echo("Interrupted: everything the demo started has been stopped.", err=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import os
 import shutil
 import signal
 import tempfile
@@ -40,6 +41,12 @@ DEMO_PUBLISH_PACE = PublishPace(latest=5.0, closed=30.0)
 report is computed from the hub's fold at the end, so nobody follows them live, and all the
 partners share the demo's process with the hub: publishing as deployed took a third of its
 interpreter's time (py-spy, --gil, scale 0.1), every closed period recomputed every 2 s."""
+
+
+def default_workers() -> int:
+    """One worker process for the partners per core; none where there is a single core."""
+    cores = os.cpu_count() or 1
+    return cores if cores > 1 else 0
 
 
 @dataclass
@@ -111,11 +118,13 @@ async def load_history(network: LocalNetwork, *, scale: float = 1.0, seed: int =
 async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
                    keep: Path | None = None, html: Path = Path("pace-report.html"),
                    hub_timeout: float = 180.0, secure: bool = True,
-                   weekly_from: date | None = None, times: DemoTimes | None = None) -> int:
+                   weekly_from: date | None = None, times: DemoTimes | None = None,
+                   workers: int | None = None) -> int:
     """The whole demo; returns the exit code (0 when every command was accepted).
 
     `secure`: as deployed, TLS and a user with an allow-list on every connection; `times`:
-    filled in with the demo's wall times (for the benchmark).
+    filled in with the demo's wall times (for the benchmark); `workers`: worker processes
+    for the partners (apps.local_workers; default: one per core, none on a single core).
     """
     from apps.report_console import print_report
     from contracts.indicators import KEY_TRENDS
@@ -127,18 +136,21 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
     console.print(f"[bold]PACE demo[/]: a hub and {len(chosen)} partners "
                   f"({', '.join(chosen)}), data in {data_dir if keep else 'a temporary folder'}")
     times = times if times is not None else DemoTimes()
+    workers = default_workers() if workers is None else workers
     started = time.monotonic()
     network = LocalNetwork(data_dir, chosen, registry=registry, history_mode=True,
                            secure=secure,  # no partner figures: nobody looks at them here
-                           publish_pace=DEMO_PUBLISH_PACE)
+                           publish_pace=DEMO_PUBLISH_PACE, workers=workers)
     try:
         with console.status("Starting the hub and the partners' nats-servers and services"):
             await network.start()
         times.network_up = time.monotonic() - started
         how = ("TLS, a NATS user with an allow-list for every service and leaf link"
                if secure else "plain loopback connections")
+        where = (f"the partners' services in {network.workers} worker processes"
+                 if network.workers else "every service in this process")
         console.print(f"Network up in {times.network_up:.1f}s: hub on "
-                      f"{network.hub_url} ({how})")
+                      f"{network.hub_url} ({how}); {where}")
         driving = time.monotonic()
         drove = await load_history(network, scale=scale, weekly_from=weekly_from)
         times.drive = time.monotonic() - driving

@@ -25,6 +25,7 @@ from pace.network.security import LocalSecurity
 from pace.service import stop_together
 
 if TYPE_CHECKING:
+    from apps.local_workers import PartnerWorker
     from services.reporting.app import PublishPace, ReportingService
 
 
@@ -35,12 +36,22 @@ class LocalNetwork:
                  registry: Registry | None = None, grace_days: int = 14,
                  clock: Clock = wall_clock, history_mode: bool = False,
                  hub_links: dict[str, str] | None = None, secure: bool = False,
-                 figures: bool = False, publish_pace: PublishPace | None = None) -> None:
+                 figures: bool = False, publish_pace: PublishPace | None = None,
+                 workers: int = 0) -> None:
         """`secure`: TLS everywhere and a user with an allow-list for every connection
         (pace.network.security), as deployed; off, plain loopback connections. `figures`:
         each partner also runs its own figures (its web app's figures page), as its own
         `figures` user when secure. `publish_pace`: how often the hub's figures go out at
-        most (default: as deployed)."""
+        most (default: as deployed). `workers`: run the partners in that many worker
+        processes (apps.local_workers), so that every core works; 0 (default) runs them in this
+        process, where a test can reach into them (`partners`)."""
+        if workers < 0:
+            raise ValueError("workers: 0 (every partner in this process) or more")
+        if workers and clock is not wall_clock:
+            raise ValueError("partners in worker processes run on the wall clock: "
+                             "give no clock, or no workers")
+        self.workers = min(workers, len(partners))
+        self.running_workers: list[PartnerWorker] = []
         self.publish_pace = publish_pace
         self.data_dir = data_dir
         self.registry = registry or load_registry()
@@ -96,8 +107,11 @@ class LocalNetwork:
     async def start(self) -> LocalNetwork:
         try:
             await self.hub_server.start()
-            for partner in self.partner_ids:
-                await self.start_partner(partner)
+            if self.workers:
+                await self.start_workers()
+            else:
+                for partner in self.partner_ids:
+                    await self.start_partner(partner)
             # Sources are added once the partners' streams exist: a source that is missing
             # when the hub stream is made is retried with a backoff of up to ~40 s.
             await self.start_hub()
@@ -153,14 +167,33 @@ class LocalNetwork:
 
     async def start_partner(self, partner: str) -> Partner:
         leaf = await self.start_leaf(partner)
-        # each service as its own user; the ops user makes the streams
-        auth = self.security.services(partner) if self.security else None
         running = self.partners[partner] = await Partner(
-            partner, self.data_dir / partner, leaf.url, grace_days=self.grace_days,
-            clock=self.clock, history_mode=self.history_mode, auth=auth,
-            ops_auth=self.security.ops(partner) if self.security else None,
-            figures=self.figures).start()
+            partner, clock=self.clock, **self._partner_options(partner, leaf)).start()
         return running
+
+    async def start_workers(self) -> None:
+        """Every partner's leaf node, then the partners dealt out to the worker processes."""
+        from apps.local_workers import PartnerWorker
+
+        options = {p: self._partner_options(p, await self.start_leaf(p))
+                   for p in self.partner_ids}
+        shares = [self.partner_ids[i::self.workers] for i in range(self.workers)]
+        self.running_workers = [PartnerWorker(f"worker {i + 1}", {p: options[p] for p in share})
+                                for i, share in enumerate(shares)]
+        starts = await asyncio.gather(*(w.start() for w in self.running_workers),
+                                      return_exceptions=True)
+        for result in starts:
+            if isinstance(result, BaseException):
+                raise result
+
+    def _partner_options(self, partner: str, leaf: ManagedNatsServer) -> dict[str, Any]:
+        """apps.bootstrap.Partner's settings here, but its clock: each service as its own
+        user, the ops user making the streams."""
+        return {"data_dir": self.data_dir / partner, "nats_url": leaf.url,
+                "grace_days": self.grace_days, "history_mode": self.history_mode,
+                "auth": self.security.services(partner) if self.security else None,
+                "ops_auth": self.security.ops(partner) if self.security else None,
+                "figures": self.figures}
 
     async def stop(self) -> None:
         """Stop everything this network started, partners first, tolerating half-starts.
@@ -168,7 +201,9 @@ class LocalNetwork:
         A part that fails to stop does not keep the others running: every nats-server this
         network started is stopped, and the first error is raised afterwards.
         """
-        groups = [[self.partners.pop(p).stop for p in list(self.partners)],
+        workers, self.running_workers = self.running_workers, []
+        groups = [[self.partners.pop(p).stop for p in list(self.partners)]
+                  + [worker.stop for worker in workers],
                   [leaf.stop for leaf in self.leaves.values()], [self.stop_hub]]
         errors = []
         for group in groups:  # the partners side by side, then their servers, then the hub
@@ -237,7 +272,14 @@ class LocalNetwork:
 
     async def _settled_shared_counts(self) -> dict[str, int]:
         """Shared counts once every partner has relayed and applied all it holds."""
+        not_yet = {p: 10**12 for p in self.partner_ids}
         for running in self.partners.values():
             if not await running.idle():
-                return {p: 10**12 for p in self.partners}  # not settled yet
-        return await self.shared_counts()
+                return not_yet
+        counts = await self.shared_counts()
+        for worker in self.running_workers:
+            theirs = await worker.settled_shared_counts()
+            if theirs is None:
+                return not_yet
+            counts.update(theirs)
+        return counts
