@@ -3,8 +3,9 @@
 argv[1]: the history's scale, default 1.0, the full calibrated history (about 22,000
 commands): on a 2-core machine that takes several minutes, and `make bench` runs it.
 Ours: the demo's own wall times (network up, drive, hub catch-up, total), as it prints them;
-the aim is the full history in at most 90 s. The demo runs every partner and the hub in this
-one process: its RSS is sampled through the drive and printed at half the drive and at its end.
+the aim is the full history in at most 90 s. The demo runs the hub and the driver in this
+process and the partners in worker processes (one per core): the RSS of this process and of
+the workers together is sampled through the drive and printed at half the drive and at its end.
 The hub alone: a fresh process folds the hub's kept network log (what the reporting service
 holds in memory) and prints its RSS before the fold, at half the log and at its end, beside
 the store's size on disk: the growth shows whether memory follows the history.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import multiprocessing
 import subprocess
 import sys
 import tempfile
@@ -54,15 +56,20 @@ async def fold_hub(database: Path) -> dict[str, float]:
         await store.close()
 
 
-async def run(scale: float, data_dir: Path) -> tuple[int, DemoTimes, list[tuple[float, float]]]:
-    """The demo, keeping its data, with this process's RSS sampled every half second."""
+Sample = tuple[float, float, float]
+"""(when, this process's RSS, its worker processes' RSS together)"""
+
+
+async def run(scale: float, data_dir: Path) -> tuple[int, DemoTimes, list[Sample]]:
+    """The demo, keeping its data, with the RSS sampled every half second."""
     times = DemoTimes()
-    samples: list[tuple[float, float]] = []
+    samples: list[Sample] = []
     stop = asyncio.Event()
 
     async def sample() -> None:
         while not stop.is_set():
-            samples.append((time.monotonic(), rss_mb()))
+            workers = sum(rss_mb(child.pid) for child in multiprocessing.active_children())
+            samples.append((time.monotonic(), rss_mb(), workers))
             await asyncio.sleep(0.5)
 
     sampler = asyncio.create_task(sample())
@@ -75,10 +82,11 @@ async def run(scale: float, data_dir: Path) -> tuple[int, DemoTimes, list[tuple[
     return code, times, samples
 
 
-def rss_at(samples: list[tuple[float, float]], moment: float) -> float:
-    """The last RSS sample taken at or before the moment."""
-    before = [rss for at, rss in samples if at <= moment]
-    return before[-1] if before else samples[0][1]
+def rss_at(samples: list[Sample], moment: float) -> str:
+    """The last RSS sample taken at or before the moment: this process's, the workers'."""
+    before = [sample for sample in samples if sample[0] <= moment] or samples[:1]
+    _at, here, workers = before[-1]
+    return f"{here:,.0f} + {workers:,.0f} MB"
 
 
 def main() -> None:
@@ -96,18 +104,18 @@ def main() -> None:
         demo_rss = {"network up": rss_at(samples, drive_from),
                     "half the drive": rss_at(samples, drive_from + times.drive / 2),
                     "end of the drive": rss_at(samples, drive_end),
-                    "end": samples[-1][1]}
+                    "end": rss_at(samples, samples[-1][0])}
         hub_db = data_dir / HUB_DB
         store_mb = sum(p.stat().st_size for p in hub_db.parent.glob(hub_db.name + "*")) / 2**20
         hub = json.loads(subprocess.run(
             [sys.executable, __file__, "--fold-hub", str(hub_db)], check=True,
             capture_output=True, text=True).stdout.strip().splitlines()[-1])
-    print(f"\npace demo --scale {scale} (hub and every partner in one process, TLS on; "
-          f"exit code {code})")
+    print(f"\npace demo --scale {scale} (hub and driver in this process, the partners in "
+          f"worker processes, TLS on; exit code {code})")
     for line in times.lines():
         print(f"  {line}")
-    print("  RSS of the demo process: " + ", ".join(f"{what} {mb:,.0f} MB"
-                                                   for what, mb in demo_rss.items()))
+    print("  RSS of the demo process + its workers: " + ", ".join(
+        f"{what} {mb}" for what, mb in demo_rss.items()))
     print(f"  The hub alone, folding its network log of {hub['events']:,.0f} events "
           f"(store {store_mb:,.1f} MB on disk) in a fresh process: "
           + ", ".join(f"{what} {mb:,.0f} MB" for what, mb in hub.items() if what != "events"))

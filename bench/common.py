@@ -103,10 +103,11 @@ def not_measured(key: str) -> AimRow:
     return AimRow(key, NOT_MEASURED, "", "", None)
 
 
-def rss_mb() -> float:
-    """This process's resident set size in MB (Linux /proc; 0 when unavailable)."""
+def rss_mb(pid: int | None = None) -> float:
+    """A process's resident set size in MB, this one's by default (Linux /proc; 0 when
+    unavailable)."""
     try:
-        with open("/proc/self/status", encoding="ascii") as status:
+        with open(f"/proc/{pid or 'self'}/status", encoding="ascii") as status:
             for line in status:
                 if line.startswith("VmRSS:"):
                     return int(line.split()[1]) / 1024
