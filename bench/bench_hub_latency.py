@@ -53,6 +53,7 @@ from services.reporting.periods import closed_periods  # noqa: E402
 RATE = 50.0  # commands per second across the network
 DRAIN = 600.0  # at most this long, after the load, for the figures to count every family
 ROUND_TRIPS = 300
+PUBLICATION_MOMENT = 0.02  # seconds: one publication's figure sets arrive within it
 WARM_UP = 2  # families per partner before the measurement
 TODAY = datetime.now(UTC).date()
 BIRTH = (TODAY - timedelta(days=400)).strftime("%Y-%m")
@@ -199,7 +200,7 @@ async def measure(tmp: Path, duration: float, processes: bool
             for nc in connections.values():
                 await nc.close()
             await hub.close()
-    latencies, missing, to_hub = [], 0, []
+    latencies, missing, to_hub, at_hub = [], 0, [], []
     for partner in partners:
         # the k-th consent's family is counted by the first figures with families_referred >= k
         replies = sorted(replied[partner])
@@ -211,13 +212,19 @@ async def measure(tmp: Path, duration: float, processes: bool
                 missing += 1
             else:
                 latencies.append(max(0.0, covered - reply))
-        # arrivals in the network stream since the load began, in the partner's order
-        for reply, at in zip(replies[WARM_UP:], sorted(arrived[partner]), strict=False):
-            to_hub.append(max(0.0, at - reply))
-    # one publication's figure sets arrive over a moment; publications are >= 2 s apart
+        # arrivals in the network stream (watched from before the warm-up), in the
+        # partner's order: the k-th arrival is the k-th consented family's referral
+        arrivals = sorted(arrived[partner])
+        for k, (reply, at) in enumerate(zip(replies, arrivals, strict=False), start=1):
+            covered = next((c for c, count in seen[partner] if count >= k), None)
+            if k > WARM_UP:
+                to_hub.append(max(0.0, at - reply))
+                if covered is not None:
+                    at_hub.append(max(0.0, covered - at))
+    # one publication's figure sets arrive within a moment; publications are >= 50 ms apart
     moments: list[float] = []
     for at in sorted(at for figures in seen.values() for at, _ in figures if at >= warm):
-        if not moments or at - moments[-1] > 1.5:
+        if not moments or at - moments[-1] > PUBLICATION_MOMENT:
             moments.append(at)
     gaps = [later - earlier for earlier, later in zip(moments, moments[1:], strict=False)]
     facts = {"families": n - first, "warm-up": warm - load_started,
@@ -226,7 +233,7 @@ async def measure(tmp: Path, duration: float, processes: bool
              "counted": {p: (seen[p][-1][1] if seen[p] else 0, len(replied[p]))
                          for p in partners},
              "publications": len(moments), "gaps": gaps, "missing": missing,
-             "to hub": to_hub}
+             "to hub": to_hub, "at hub": at_hub}
     return latencies, floor, n, facts
 
 
@@ -254,10 +261,12 @@ def print_run(processes: bool, duration: float, latencies: list[float], floor: l
               f"load, in a quiet loop)")
     print("  last families_referred published / consents replied, per partner: "
           + ", ".join(f"{p} {a}/{b}" for p, (a, b) in facts["counted"].items()))
+    gaps = sorted(facts["gaps"])
     print(f"  from the load on, the hub published figures {facts['publications']} times "
-          "(those less than 1.5 s apart counted as one), "
-          + ("seconds between: " + ", ".join(f"{gap:.1f}" for gap in facts["gaps"])
-             if facts["gaps"] else "no gap to measure"))
+          f"(figure sets less than {PUBLICATION_MOMENT * 1000:.0f} ms apart counted as one), "
+          + (f"apart p50 {percentile(gaps, 0.5) * 1000:,.0f} ms, p99 "
+             f"{percentile(gaps, 0.99) * 1000:,.0f} ms, max {gaps[-1] * 1000:,.0f} ms"
+             if gaps else "no gap to measure"))
     for line in facts["refused"][:5]:
         print(f"  refused: {line}")
     if not latencies:
@@ -269,8 +278,9 @@ def print_run(processes: bool, duration: float, latencies: list[float], floor: l
     if facts["to hub"]:
         print(f"  of which the partner's side (consent reply -> shared referral in the hub's "
               f"network stream): p50 {percentile(facts['to hub'], 0.5) * 1000:,.0f} ms, p99 "
-              f"{percentile(facts['to hub'], 0.99) * 1000:,.0f} ms; the rest is the hub's "
-              f"ingestion, fold and publication")
+              f"{percentile(facts['to hub'], 0.99) * 1000:,.0f} ms; the hub's (ingestion, fold "
+              f"and publication): p50 {percentile(facts['at hub'], 0.5) * 1000:,.0f} ms, p99 "
+              f"{percentile(facts['at hub'], 0.99) * 1000:,.0f} ms")
     print(f"  raw leaf -> hub request/reply: p50 {floor_p50 * 1000:.2f} ms, p99 "
           f"{floor_p99 * 1000:.2f} ms")
     if not processes:

@@ -24,9 +24,11 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import math
+import statistics
 import time
 import uuid
-from collections.abc import Callable, Iterable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
@@ -69,7 +71,11 @@ APPROVAL_COMMANDS = (SubmitFigures, ApproveFigures, ReopenFigures)
 _APPROVAL_TYPES = {model.event_type for model in APPROVAL_EVENTS}
 CONSUMER = "reporting"
 _FIGURES = uuid.UUID("0f5d8a52-7c1b-4b9e-8f63-2a9e1d4c7b10")  # namespace of figures event ids
-PUBLISH_SHARE = 10  # between publications, at least this many times the last one took
+PUBLISH_SHARE = 10  # between publications, at least this many times computing them takes
+PACE_WINDOW = 5
+"""The pace follows the median of the last few publications' computing times: one slow one
+(a garbage collection of the whole process in the middle of it: 80-90 ms among 5 ms ones,
+seen in the latency bench) does not space the next ones out tenfold."""
 HUB_FETCH_WAIT = 0.1
 """The network consumer's fetches end within this: under a steady flow a longer one kept
 what had come until it ended (one consumer, polling ten times a second when idle)."""
@@ -84,6 +90,12 @@ class PublishPace:
 
     latest: float = LATEST_DELAY
     closed: float = CLOSED_DELAY
+
+
+def spacing(delay: float, computed: Sequence[float]) -> float:
+    """Seconds at least between two publications: `delay`, or PUBLISH_SHARE times the
+    median of the last computing times (`computed`, PACE_WINDOW of them), if longer."""
+    return max(delay, PUBLISH_SHARE * statistics.median(computed)) if computed else delay
 
 
 def current_payload(event_type: str, schema_version: int, payload: dict[str, Any]
@@ -153,6 +165,8 @@ class ReportingService:
         self._published: set[uuid.UUID] = set()
         # seconds the last publication held the event loop computing: to-date (True), closed
         self.computing = {True: 0.0, False: 0.0}
+        self._computed: dict[bool, deque[float]] = {True: deque(maxlen=PACE_WINDOW),
+                                                    False: deque(maxlen=PACE_WINDOW)}
         self._closed_behind = asyncio.Event()  # a change the closed periods have not had yet
         self.service = self._service()
         self.runner = ServiceRunner(nats_url, [self.service], auth)
@@ -262,9 +276,9 @@ class ReportingService:
 
     async def _publish_latest(self, stop: asyncio.Event) -> None:
         """Publish the to-date figures after each change: at once after a quiet time, in a
-        burst at most every max(pace.latest, PUBLISH_SHARE x the time the last one held the
-        event loop computing), so that the fold keeps up with the network either way.
-        Storing them is not counted: the loop goes on meanwhile."""
+        burst at most every max(pace.latest, PUBLISH_SHARE x the time they held the event loop
+        computing, the median of the last PACE_WINDOW), so that the fold keeps up with the
+        network either way. Storing them is not counted: the loop goes on meanwhile."""
         await self._publishing(stop, self._changed, self.pace.latest, latest=True)
 
     async def _publish_closed(self, stop: asyncio.Event) -> None:
@@ -276,12 +290,13 @@ class ReportingService:
 
     async def _publishing(self, stop: asyncio.Event, due: asyncio.Event, delay: float, *,
                           latest: bool) -> None:
-        took, done = 0.0, -math.inf
+        took: Sequence[float] = ()
+        done = -math.inf
         while not stop.is_set():
             if not due.is_set():
                 await wait_any(stop, due, 1.0)
                 continue
-            rest = max(delay, PUBLISH_SHARE * took) - (time.monotonic() - done)
+            rest = spacing(delay, took) - (time.monotonic() - done)
             if rest > 0:  # a burst: its changes go out together
                 await sleep_unless(stop, rest)
                 continue
@@ -294,7 +309,7 @@ class ReportingService:
             else:
                 if latest:
                     self._closed_behind.set()
-            done, took = time.monotonic(), self.computing[latest]
+            done, took = time.monotonic(), tuple(self._computed[latest])
 
     async def publish(self, closed: bool = True, *, latest: bool = True) -> int:
         """Publish the to-date figures (unless `latest` is off) and, unless `closed` is off,
@@ -326,6 +341,7 @@ class ReportingService:
                     new.setdefault(f"figures-{getattr(event, 'partner_id', 'network')}", []).append(
                         NewEvent(event, event_id, now, event_id, None, "reporting"))
         self.computing[latest] = computing
+        self._computed[latest].append(computing)
         appended = await asyncio.gather(*(self._append_figures(stream_id, events)
                                           for stream_id, events in new.items()),
                                         return_exceptions=True)
