@@ -104,7 +104,7 @@ def main() -> None:
         demo_rss = {"network up": rss_at(samples, drive_from),
                     "half the drive": rss_at(samples, drive_from + times.drive / 2),
                     "end of the drive": rss_at(samples, drive_end),
-                    "end": rss_at(samples, samples[-1][0])}
+                    "after stopping": rss_at(samples, samples[-1][0])}
         hub_db = data_dir / HUB_DB
         store_mb = sum(p.stat().st_size for p in hub_db.parent.glob(hub_db.name + "*")) / 2**20
         hub = json.loads(subprocess.run(
