@@ -11,7 +11,9 @@ given). Its partners' settings, NATS passwords included, reach it through its pi
 command line or a file. The pipe then carries three requests: whether the partners have
 settled (and what they shared), stop, and nothing more. If the network's process dies, the
 pipe closes and the worker stops its partners and ends; Ctrl-C is left to the network, which
-stops the workers in order.
+stops the workers in order. As with any `spawn`, the worker imports the program's main module
+again (as `__mp_main__`): a script that starts workers keeps its top level under
+`if __name__ == "__main__":`, or the worker refuses to start (multiprocessing's own error).
 """
 
 from __future__ import annotations
@@ -48,10 +50,13 @@ class PartnerWorker:
         """Start it and wait until its partners are up; their error if one cannot start."""
         context = multiprocessing.get_context("spawn")
         self._pipe, child_end = context.Pipe()
-        self.process = context.Process(target=_worker_main, name=f"pace {self.name}",
-                                       args=(self.partners, child_end, self.log_level))
-        self.process.start()
-        child_end.close()
+        process = context.Process(target=_worker_main, name=f"pace {self.name}",
+                                  args=(self.partners, child_end, self.log_level))
+        try:
+            process.start()
+        finally:
+            child_end.close()
+        self.process = process  # started: stop() may join it
         status, detail = await self._receive(START_SECONDS)
         if status != "up":
             await self.stop()
