@@ -40,7 +40,7 @@ DEMO_PUBLISH_PACE = PublishPace(latest=5.0, closed=30.0)
 """While the history is driven, the hub's figures go out less often than deployed. The demo's
 report is computed from the hub's fold at the end, so nobody follows them live. When all the
 partners shared the demo's process with the hub, publishing as deployed took a third of its
-interpreter's time (py-spy, --gil, scale 0.1), every closed period recomputed every 2 s; the
+interpreter's time (py-spy, --gil, scale 0.1), every closed period recomputed every 2 s then; the
 hub still shares its process with the driver, and the cores with the partners' workers."""
 
 

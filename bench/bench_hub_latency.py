@@ -12,7 +12,7 @@ Baseline (same run): a raw nats-py request from a partner's leaf node to a respo
 hub, the network's own round trip. What bounds ours is printed with it: the reporting
 service publishes the to-date figures after each change, at most every max(50 ms, 10x the
 time that publication held the event loop computing), and every closed period's figures at
-most every max(2 s, 10x theirs).
+most every max(10 s, 10x theirs).
 """
 
 from __future__ import annotations
