@@ -224,7 +224,7 @@ def _create_tables(conn: Connection) -> None:
 
 
 def _records(conn: Connection, query: Any) -> list[RecordedEvent]:
-    return [RecordedEvent.from_row(row) for row in conn.execute(query).mappings()]
+    return RecordedEvent.all_from(conn.execute(query))
 
 
 def _save_cursor(conn: Connection, name: str, position: int) -> None:

@@ -65,6 +65,14 @@ class RecordedEvent:
     def from_row(cls, row: Any) -> RecordedEvent:
         return cls(dict(row))
 
+    @classmethod
+    def all_from(cls, result: Any) -> list[RecordedEvent]:
+        """The rows of an events query (a SQLAlchemy result) as records, the column names
+        looked up once: dict() of each row's mapping built a key view per row, a sixth of
+        the relay's time when it reads the store (py-spy)."""
+        keys = tuple(result.keys())
+        return [cls(dict(zip(keys, row, strict=True))) for row in result]
+
     @property
     def envelope(self) -> Envelope:
         if self._envelope is None:

@@ -280,10 +280,9 @@ class StoreTransaction(Staging):
 
     def read_stream(self, stream_id: str) -> list[RecordedEvent]:
         self.flush()
-        rows = self.connection.execute(
+        return RecordedEvent.all_from(self.connection.execute(
             select(tables.events).where(tables.events.c.stream_id == stream_id)
-            .order_by(tables.events.c.stream_version)).mappings()
-        return [RecordedEvent.from_row(row) for row in rows]
+            .order_by(tables.events.c.stream_version)))
 
     def _sqlite_among(self, select: str, key: str, consumer: str, keys: Sequence[str]
                       ) -> Iterator[Any]:
