@@ -19,7 +19,7 @@ from pace.keys import default_key_dir, refuse_keys_in
 from pace.network.hub import ensure_hub_streams
 from pace.relay import Relay
 from pace.schedules import ScheduleRunner
-from pace.service import Service, ServiceRunner, stop_together
+from pace.service import Service, ServiceRunner, side_by_side
 from pace.store import EventStore
 from pace.topology import ensure_streams, partner_streams
 
@@ -104,7 +104,7 @@ class Runners:
         return self.runners[0].nc if self.runners else None
 
     async def stop(self) -> None:
-        await stop_together(runner.stop for runner in self.runners)
+        await side_by_side(runner.stop for runner in self.runners)
 
 
 def create_sqlite_files(urls: Mapping[str, str]) -> None:
@@ -263,6 +263,16 @@ class Partner:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.stop()
+
+
+async def settled_shared_counts(partners: Mapping[str, Partner]) -> dict[str, int] | None:
+    """How many events each partner has made ready for the hub (its sharing store), once
+    every one has relayed and applied all it holds; None while one has not."""
+    for running in partners.values():
+        if not await running.idle():
+            return None
+    return {partner: await running.stores["sharing"].last_position()
+            for partner, running in partners.items()}
 
 
 class Hub:

@@ -148,7 +148,8 @@ async def run_demo(*, scale: float = 1.0, partners: Sequence[str] | None = None,
         times.network_up = time.monotonic() - started
         how = ("TLS, a NATS user with an allow-list for every service and leaf link"
                if secure else "plain loopback connections")
-        where = (f"the partners' services in {network.workers} worker processes"
+        where = (f"the partners' services in {network.workers} worker process"
+                 f"{'es' if network.workers > 1 else ''}"
                  if network.workers else "every service in this process")
         console.print(f"Network up in {times.network_up:.1f}s: hub on "
                       f"{network.hub_url} ({how}); {where}")

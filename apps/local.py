@@ -15,14 +15,14 @@ from typing import TYPE_CHECKING, Any
 import nats
 import orjson
 
-from apps.bootstrap import Hub, Partner, make_hub_streams
+from apps.bootstrap import Hub, Partner, make_hub_streams, settled_shared_counts
 from contracts import subjects
 from pace.clock import Clock, wall_clock
 from pace.connection import NatsAuth, connect
 from pace.nats_server import ManagedNatsServer
 from pace.network.registry import Registry, load_registry
 from pace.network.security import LocalSecurity
-from pace.service import stop_together
+from pace.service import side_by_side
 
 if TYPE_CHECKING:
     from apps.local_workers import PartnerWorker
@@ -180,11 +180,7 @@ class LocalNetwork:
         shares = [self.partner_ids[i::self.workers] for i in range(self.workers)]
         self.running_workers = [PartnerWorker(f"worker {i + 1}", {p: options[p] for p in share})
                                 for i, share in enumerate(shares)]
-        starts = await asyncio.gather(*(w.start() for w in self.running_workers),
-                                      return_exceptions=True)
-        for result in starts:
-            if isinstance(result, BaseException):
-                raise result
+        await side_by_side(worker.start for worker in self.running_workers)
 
     def _partner_options(self, partner: str, leaf: ManagedNatsServer) -> dict[str, Any]:
         """apps.bootstrap.Partner's settings here, but its clock: each service as its own
@@ -208,7 +204,7 @@ class LocalNetwork:
         errors = []
         for group in groups:  # the partners side by side, then their servers, then the hub
             try:
-                await stop_together(group)
+                await side_by_side(group)
             except Exception as error:  # noqa: BLE001 - stop the rest, then report
                 errors.append(error)
         if errors:
@@ -221,13 +217,6 @@ class LocalNetwork:
         await self.stop()
 
     # -- waiting for the hub ----------------------------------------------------------------
-
-    async def shared_counts(self) -> dict[str, int]:
-        """How many events each partner has made ready for the hub (its sharing store)."""
-        counts = {}
-        for partner, running in self.partners.items():
-            counts[partner] = await running.stores["sharing"].last_position()
-        return counts
 
     async def hub_status(self, timeout: float = 5.0) -> dict[str, Any]:
         nc = await connect(self.hub_url, self.coordinator_auth)
@@ -272,14 +261,10 @@ class LocalNetwork:
 
     async def _settled_shared_counts(self) -> dict[str, int]:
         """Shared counts once every partner has relayed and applied all it holds."""
-        not_yet = {p: 10**12 for p in self.partner_ids}
-        for running in self.partners.values():
-            if not await running.idle():
-                return not_yet
-        counts = await self.shared_counts()
+        counts = await settled_shared_counts(self.partners)
         for worker in self.running_workers:
+            if counts is None:
+                break
             theirs = await worker.settled_shared_counts()
-            if theirs is None:
-                return not_yet
-            counts.update(theirs)
-        return counts
+            counts = None if theirs is None else {**counts, **theirs}
+        return {p: 10**12 for p in self.partner_ids} if counts is None else counts

@@ -18,7 +18,7 @@ from typing import Any
 
 from apps.local import LocalNetwork
 from pace.nats_server import stop_child
-from pace.service import stop_together
+from pace.service import side_by_side
 
 READY_SECONDS = 90.0
 STOP_SECONDS = 20.0
@@ -98,7 +98,7 @@ class ProcessNetwork(LocalNetwork):
     async def stop(self) -> None:
         """The partners' processes, then the servers and the hub (LocalNetwork.stop)."""
         try:
-            await stop_together([self.processes.pop(name).stop
+            await side_by_side([self.processes.pop(name).stop
                                  for name in [n for n in self.processes if n != "hub"]])
         finally:
             await super().stop()

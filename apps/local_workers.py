@@ -122,8 +122,8 @@ def _worker_main(partners: Mapping[str, dict[str, Any]], pipe: Connection,
 
 
 async def _serve(partners: Mapping[str, dict[str, Any]], pipe: Connection) -> None:
-    from apps.bootstrap import Partner
-    from pace.service import stop_together
+    from apps.bootstrap import Partner, settled_shared_counts
+    from pace.service import side_by_side
 
     running: dict[str, Partner] = {}
     try:
@@ -142,18 +142,11 @@ async def _serve(partners: Mapping[str, dict[str, Any]], pipe: Connection) -> No
             if request != SETTLED:
                 return
             try:
-                pipe.send(("ok", await _settled(running)))
+                pipe.send(("ok", await settled_shared_counts(running)))
             except Exception as error:  # noqa: BLE001 - an answer, not a dead worker
                 pipe.send(("error", f"{type(error).__name__}: {error}"))
     finally:
-        await stop_together(p.stop for p in running.values())
+        await side_by_side(p.stop for p in running.values())
         with contextlib.suppress(OSError):  # the network's process may be gone
             pipe.send(("stopped", None))
 
-
-async def _settled(running: Mapping[str, Any]) -> dict[str, int] | None:
-    for partner in running.values():
-        if not await partner.idle():
-            return None
-    return {p: await partner.stores["sharing"].last_position()
-            for p, partner in running.items()}

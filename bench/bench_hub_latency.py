@@ -204,23 +204,22 @@ async def measure(tmp: Path, duration: float, processes: bool
     for partner in partners:
         # the k-th consent's family is counted by the first figures with families_referred >= k
         replies = sorted(replied[partner])
+        # arrivals in the network stream (watched from before the warm-up), in the
+        # partner's order: the k-th arrival is the k-th consented family's referral
+        arrivals = sorted(arrived[partner])
         for k, reply in enumerate(replies, start=1):
             if k <= WARM_UP:
                 continue
             covered = next((at for at, count in seen[partner] if count >= k), None)
+            arrival = arrivals[k - 1] if k <= len(arrivals) else None
+            if arrival is not None:
+                to_hub.append(max(0.0, arrival - reply))
             if covered is None:
                 missing += 1
-            else:
-                latencies.append(max(0.0, covered - reply))
-        # arrivals in the network stream (watched from before the warm-up), in the
-        # partner's order: the k-th arrival is the k-th consented family's referral
-        arrivals = sorted(arrived[partner])
-        for k, (reply, at) in enumerate(zip(replies, arrivals, strict=False), start=1):
-            covered = next((c for c, count in seen[partner] if count >= k), None)
-            if k > WARM_UP:
-                to_hub.append(max(0.0, at - reply))
-                if covered is not None:
-                    at_hub.append(max(0.0, covered - at))
+                continue
+            latencies.append(max(0.0, covered - reply))
+            if arrival is not None:
+                at_hub.append(max(0.0, covered - arrival))
     # one publication's figure sets arrive within a moment; publications are >= 50 ms apart
     moments: list[float] = []
     for at in sorted(at for figures in seen.values() for at, _ in figures if at >= warm):

@@ -338,14 +338,15 @@ class ServiceRunner:
             await self._nc.close()
 
 
-async def stop_together(stops: Iterable[Callable[[], Awaitable[None]]]) -> None:
-    """Run the stops side by side, each to its end; then raise the first error, if any.
+async def side_by_side(calls: Iterable[Callable[[], Awaitable[object]]]) -> None:
+    """Run the calls (stops, starts) side by side, each to its end; then raise the first
+    error, if any.
 
     A relay or consumer notices its stop only after its current wait for messages (about a
     second): one stop after another, a partner of five runners took five seconds, the demo's
     ten partners half a minute.
     """
-    results = await asyncio.gather(*(stop() for stop in stops), return_exceptions=True)
+    results = await asyncio.gather(*(call() for call in calls), return_exceptions=True)
     for result in results:
         if isinstance(result, BaseException):
             raise result

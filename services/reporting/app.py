@@ -167,10 +167,9 @@ class ReportingService:
         self._received = asyncio.Event()  # the network consumer committed rows to the log
         self._catching_up = asyncio.Lock()  # one reader at a time, or rows would fold twice
         self._published: set[uuid.UUID] = set()
-        # seconds the last publication held the event loop computing: to-date (True), closed
-        self.computing = {True: 0.0, False: 0.0}
-        self._computed: dict[bool, deque[float]] = {True: deque(maxlen=PACE_WINDOW),
-                                                    False: deque(maxlen=PACE_WINDOW)}
+        # seconds the last publications held the event loop computing: to-date (True), closed
+        self.computed: dict[bool, deque[float]] = {True: deque(maxlen=PACE_WINDOW),
+                                                   False: deque(maxlen=PACE_WINDOW)}
         self._closed_behind = asyncio.Event()  # a change the closed periods have not had yet
         self.service = self._service()
         self.runner = ServiceRunner(nats_url, [self.service], auth)
@@ -313,7 +312,7 @@ class ReportingService:
             else:
                 if latest:
                     self._closed_behind.set()
-            done, took = time.monotonic(), tuple(self._computed[latest])
+            done, took = time.monotonic(), tuple(self.computed[latest])
 
     async def publish(self, closed: bool = True, *, latest: bool = True) -> int:
         """Publish the to-date figures (unless `latest` is off) and, unless `closed` is off,
@@ -321,7 +320,7 @@ class ReportingService:
         events are one append, and the streams' appends share a transaction (the store's
         group commit). Each period's figures are computed from the fold as of one position;
         between periods the event loop is free. The CPU time spent computing (the event loop
-        held) is kept in `computing[latest]`: on a busy machine the wall time also counts
+        held) is kept in `computed[latest]`: on a busy machine the wall time also counts
         the waits for a core, which would space publications out for nothing."""
         today = self.clock().date()
         periods = [(today, "to-date")] if latest else []
@@ -344,8 +343,7 @@ class ReportingService:
                     seen.add(event_id)
                     new.setdefault(f"figures-{getattr(event, 'partner_id', 'network')}", []).append(
                         NewEvent(event, event_id, now, event_id, None, "reporting"))
-        self.computing[latest] = computing
-        self._computed[latest].append(computing)
+        self.computed[latest].append(computing)
         appended = await asyncio.gather(*(self._append_figures(stream_id, events)
                                           for stream_id, events in new.items()),
                                         return_exceptions=True)

@@ -16,12 +16,14 @@ from tests.eventually import eventually
 pytestmark = [pytest.mark.nats, pytest.mark.timeout(240)]
 
 
-def test_the_demo_prints_its_wall_times_and_commands_per_second(tmp_path: Path) -> None:
+@pytest.mark.parametrize("workers", [[], ["--workers", "0"]], ids=["workers", "one-process"])
+def test_the_demo_prints_its_wall_times_and_commands_per_second(tmp_path: Path,
+                                                                 workers: list[str]) -> None:
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("NATS_URL", None)
     done = subprocess.run(
         [sys.executable, "-m", "apps.cli", "demo", "--scale", "0.01", "--partner", "mechelen",
-         "--no-secure", "--html", str(tmp_path / "report.html")],
+         "--no-secure", "--html", str(tmp_path / "report.html"), *workers],
         capture_output=True, text=True, env=env, timeout=220, cwd=tmp_path)
     out = done.stdout
     assert done.returncode == 0, out + done.stderr
@@ -32,6 +34,8 @@ def test_the_demo_prints_its_wall_times_and_commands_per_second(tmp_path: Path) 
     rates = [line for line in out.splitlines() if line.startswith("Commands per second:")]
     assert len(rates) == 1 and "while driving" in rates[0] and "end to end" in rates[0], out
     assert (tmp_path / "report.html").exists()
+    where = "every service in this process" if workers else "services in 1 worker process"
+    assert where in " ".join(out.split()), out
 
 
 def descendants(pid: int) -> set[int]:
@@ -69,7 +73,7 @@ async def test_ctrl_c_stops_the_demo_and_everything_it_started(tmp_path: Path) -
         seen = []
         for line in demo.stdout:  # up to the network's being up, then into the drive
             seen.append(line)
-            if "worker processes" in line:
+            if "worker process" in line:
                 break
         started = descendants(demo.pid)
         assert len(started) >= 5, seen  # three nats-servers, two workers (and their helper)

@@ -1,4 +1,4 @@
-"""Stopping several parts side by side: every part stops, the first error is raised after."""
+"""Parts stopped (or started) side by side: each runs to its end, the first error after."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from pace.service import stop_together
+from pace.service import side_by_side
 
 
 async def test_the_stops_run_side_by_side() -> None:
@@ -23,7 +23,7 @@ async def test_the_stops_run_side_by_side() -> None:
         second_began.set()
         ended.append("second")
 
-    await asyncio.wait_for(stop_together([first, second]), timeout=5)
+    await asyncio.wait_for(side_by_side([first, second]), timeout=5)
     assert sorted(ended) == ["first", "second"]
 
 
@@ -43,5 +43,5 @@ async def test_a_failing_stop_does_not_keep_the_others_running() -> None:
         ended.append("stops")
 
     with pytest.raises(RuntimeError, match="would not stop"):
-        await stop_together([fails, later_fails, stops])
+        await side_by_side([fails, later_fails, stops])
     assert sorted(ended) == ["later", "stops"]
