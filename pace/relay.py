@@ -18,6 +18,7 @@ from contracts import subjects
 from contracts.envelope import Envelope
 from pace.logging import get_logger
 from pace.metrics import EVENTS_RELAYED
+from pace.publish import BatchPublisher, PublishError
 from pace.store import EventStore, RecordedEvent, StoreError
 
 log = get_logger(__name__)
@@ -76,6 +77,7 @@ class Relay:
         self._fresh: list[RecordedEvent] = []  # committed here, not yet published
         self._behind = True  # the store may hold events after the cursor that _fresh lacks
         self._wake = asyncio.Event()
+        self._publisher: BatchPublisher | None = None
         store.on_commit(self._committed)
 
     def _committed(self, records: list[RecordedEvent]) -> None:
@@ -149,20 +151,18 @@ class Relay:
         return math.inf
 
     async def publish(self, records: Sequence[RecordedEvent]) -> None:
-        """Publish without awaiting each ack, then check them all (Msg-Id makes retries safe)."""
-        pending = []
-        publish, subject_for = self.js.publish_async, self.subject_for
-        for record in records:
-            pending.append(await publish(subject_for(record), record.wire_bytes(),
-                                         headers={"Nats-Msg-Id": record.event_id}))
+        """Publish a batch, then check every ack at once (Msg-Id makes retries safe)."""
+        if self._publisher is None:
+            publisher = BatchPublisher(self.js)
+            await publisher.start()
+            self._publisher = publisher
+        subject_for = self.subject_for
         try:
-            async with asyncio.timeout(self.ack_timeout):
-                acks = await asyncio.gather(*pending, return_exceptions=True)
-        except TimeoutError as error:
-            raise RelayError(f"JetStream did not confirm {len(pending)} events in time") from error
-        failed = [a for a in acks if isinstance(a, BaseException)]
-        if failed:
-            raise RelayError(f"{len(failed)} of {len(acks)} publishes failed: {failed[0]!r}")
+            await self._publisher.publish(
+                [(subject_for(record), record.wire_bytes(), record.event_id) for record in records],
+                self.ack_timeout)
+        except PublishError as error:
+            raise RelayError(str(error)) from error
 
     async def run(self, stop: asyncio.Event, retry_delay: float = 1.0,
                   max_delay: float = MAX_RETRY_DELAY) -> None:
@@ -192,6 +192,10 @@ class Relay:
         await self._save_on_stop()
 
     async def _save_on_stop(self) -> None:
+        if self._publisher is not None:
+            publisher, self._publisher = self._publisher, None
+            with contextlib.suppress(OSError, NatsError):
+                await publisher.stop()
         if self._cursor is not None and self._cursor != self._saved:
             try:
                 await self._save(self._cursor)
