@@ -7,11 +7,7 @@ not nats-py's `publish_async`; a second row sets it against the same bytes publi
 Consumer: durable pull, one transaction per batch with inbox markers, ack after commit
 vs raw `fetch(500)` + ack each; three interleaved pairs (fresh durables over the same
 stream), the pair with the median ratio reported, with each side's CPU time per message
-(steadier than the rates on a busy machine). The runner fetches with `pace.pull`, not with
-nats-py's `fetch` (25 us of CPU per message of its own); the aim stays against the raw
-nats-py loop, as the issue set it, and a second row sets the runner against the same loop
-with `pace.pull`'s fetch: what is left there is the runner's own work (decoding, the
-transaction, the inbox).
+(steadier than the rates on a busy machine).
 Hub ingestion: the hub's consumer (network_log.record on a FULL-synchronous store) reading
 shared envelopes from a stand-in for PACE_NETWORK (same subjects, no sourcing) vs raw
 `fetch(500)` + ack of the same stream.
@@ -28,7 +24,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import nats
-from nats.js.api import AckPolicy, ConsumerConfig, StreamConfig
+from nats.js.api import StreamConfig
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -38,7 +34,6 @@ from contracts.intake import ChildRef, FamilyReferred, Gender, ParentRef, Referr
 from pace.consumer import ConsumerRunner  # noqa: E402
 from pace.nats_server import ManagedNatsServer  # noqa: E402
 from pace.publish import BatchPublisher  # noqa: E402
-from pace.pull import Puller  # noqa: E402
 from pace.relay import Relay, envelope_bytes, event_subject_of  # noqa: E402
 from pace.store import EventStore, NewEvent  # noqa: E402
 from pace.topology import ensure_streams, partner_streams  # noqa: E402
@@ -89,23 +84,6 @@ async def raw_fetch(js, subject: str = "raw.>", stream: str = "RAW",
                 await msg.ack()
                 count += 1
     return Figure("raw fetch(500) + ack", count, watch.seconds)
-
-
-async def raw_pull(js, subject: str = "raw.>", stream: str = "RAW",
-                   durable: str = "raw-puller") -> Figure:
-    """The same loop with the runner's own fetch (`pace.pull`): what is left is the runner's."""
-    await js.add_consumer(stream, ConsumerConfig(durable_name=durable, filter_subject=subject,
-                                                 ack_policy=AckPolicy.EXPLICIT))
-    puller = Puller(js, stream, durable)
-    await puller.start()
-    count = 0
-    with Stopwatch() as watch:
-        while count < EVENTS:
-            for msg in await puller.fetch(500, timeout=5):
-                await msg.ack()
-                count += 1
-    await puller.stop()
-    return Figure("raw pull (pace.pull) + ack", count, watch.seconds)
 
 
 def noop(tx, envelope, event) -> None:
@@ -204,7 +182,6 @@ async def main() -> None:
             raw_batch = await raw_batch_publish(js, payloads)
 
             ours_consumer, raw_consume = await consumer_pairs(js, store)
-            raw_lean = await raw_pull(js)
             ours_ordered, raw_ordered = await consumer_pairs(js, store, in_order=True, rounds=1)
             ours_hub, raw_hub = await hub_ingestion(js, Path(tmp), shared)
             await store.close()
@@ -213,8 +190,6 @@ async def main() -> None:
                 [(ours_relay, raw_pub),
                  (Figure("  the same, against the same publisher", ours_relay.count,
                          ours_relay.seconds), raw_batch), (ours_consumer, raw_consume),
-                 (Figure("  the same, against the same fetch", ours_consumer.count,
-                         ours_consumer.seconds), raw_lean),
                  (ours_ordered, raw_ordered), (ours_hub, raw_hub)],
                 {ours_relay.name: 0.8, ours_consumer.name: 0.6, ours_hub.name: 0.5})
     rows = [aim_row(key, f"{ours.rate:,.0f}/s", f"{raw.name} {raw.rate:,.0f}/s",

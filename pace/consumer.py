@@ -18,7 +18,6 @@ from contracts.envelope import Envelope
 from contracts.registry import UnknownEventTypeError, decode
 from pace.logging import get_logger
 from pace.metrics import DEAD_LETTERS, EVENTS_CONSUMED
-from pace.pull import Puller
 from pace.store import EventStore, StoreTransaction, StoreUnavailableError
 
 log = get_logger(__name__)
@@ -103,11 +102,11 @@ class ConsumerRunner:
         self.applied = applied
         """Called after each commit that applied events: a reader of the handler's rows can
         look at once instead of polling."""
-        self.fetch_wait = fetch_wait  # the longest a fetch waits for a first message
+        self.fetch_wait = fetch_wait  # seconds a fetch may wait (and hold what came)
         self.handled = 0
         self.dead_lettered = 0
         self._consumed = EVENTS_CONSUMED.labels(getattr(store, "partner", "unknown"), durable)
-        self._puller: Puller | None = None
+        self._subscription: JetStreamContext.PullSubscription | None = None
         self._prefetch: asyncio.Future[list[Delivery]] | None = None
 
     async def start(self) -> None:
@@ -118,13 +117,11 @@ class ConsumerRunner:
             filter_subjects=self.filter_subjects, max_ack_pending=self.batch * 10,
         )
         await self.js.add_consumer(self.stream, config)
-        puller = Puller(self.js, self.stream, self.durable)
-        await puller.start()
-        self._puller = puller
+        self._subscription = await self.js.pull_subscribe_bind(self.durable, stream=self.stream)
 
     async def run_once(self, timeout: float = 1.0) -> int:
         """Settle one batch while the next is already being fetched; returns the batch size."""
-        if self._puller is None:
+        if self._subscription is None:
             await self.start()
         fetching = self._prefetch or asyncio.ensure_future(self._fetch(timeout))
         self._prefetch = None
@@ -138,12 +135,15 @@ class ConsumerRunner:
     async def _fetch(self, timeout: float) -> list[Delivery]:
         """Fetch and decode a batch (decoding overlaps the previous batch's commit).
 
-        A fetch returns what the server had at once, or else the first message to come
-        (with the rest of the batch that had come with it), or nothing after `timeout`
-        (`fetch_wait`); it never holds what has come (`pace.pull`).
+        An idle consumer mostly gets the first message that comes at once. Under a steady
+        flow a fetch was seen to keep what had come until its timeout was over (the hub's,
+        about a second every time): `fetch_wait` bounds that for a consumer others wait on.
         """
-        assert self._puller is not None
-        msgs = await self._puller.fetch(self.batch, timeout)
+        assert self._subscription is not None
+        try:
+            msgs = await self._subscription.fetch(self.batch, timeout=timeout)
+        except (nats.errors.TimeoutError, TimeoutError):
+            return []
         return [self._screened(decode_delivery(msg)) for msg in msgs]
 
     def _screened(self, delivery: Delivery) -> Delivery:
@@ -155,16 +155,13 @@ class ConsumerRunner:
     async def stop(self) -> None:
         """Let an outstanding fetch finish and hand its messages back for prompt redelivery."""
         fetching, self._prefetch = self._prefetch, None
+        if fetching is None:
+            return
         try:
-            if fetching is not None:
-                for delivery in await fetching:
-                    await delivery.msg.nak()
-            if self._puller is not None:
-                await self._puller.stop()
+            for delivery in await fetching:
+                await delivery.msg.nak()
         except (nats.errors.Error, OSError, asyncio.CancelledError):
             pass  # unacked messages come back after ack_wait
-        finally:
-            self._puller = None
 
     async def process(self, deliveries: list[Delivery]) -> None:
         """Apply a batch in one transaction; on failure, isolate the culprit one by one."""

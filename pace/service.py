@@ -72,7 +72,7 @@ class Reaction:
     batch: int = 100
     screen: Screen | None = None  # checks each message before the handler sees it
     applied: Callable[[], None] | None = None  # told after each batch it applied is committed
-    fetch_wait: float = 1.0  # the longest a fetch waits for a first message
+    fetch_wait: float = 1.0  # the longest a fetch waits, and may hold what has come
 
     @property
     def in_order(self) -> bool:
