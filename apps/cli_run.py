@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -43,12 +44,15 @@ def demo(
     sharing services on SQLite, and the hub's reporting service; drives the network's
     history (2016-2022) through the real commands; waits until the hub has every shared
     event; prints the report and writes the HTML report. Stops everything it started,
-    also on Ctrl-C.
+    also on Ctrl-C or SIGTERM.
     """
     from apps.demo import run_demo
     from pace.logging import configure_logging
 
     configure_logging("WARNING", stream=sys.stderr)  # the demo's own output tells the story
+    # SIGTERM (`kill`, a CI job's timeout) stops it as Ctrl-C does: its servers and workers too
+    previous = signal.signal(signal.SIGTERM,
+                             lambda _signum, _frame: signal.raise_signal(signal.SIGINT))
     try:
         code = asyncio.run(run_demo(scale=scale, partners=partner or None, keep=keep,
                                     html=html, secure=secure, workers=workers,
@@ -56,6 +60,8 @@ def demo(
     except KeyboardInterrupt:
         typer.echo("Interrupted: everything the demo started has been stopped.", err=True)
         raise typer.Exit(130) from None
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     raise typer.Exit(code)
 
 

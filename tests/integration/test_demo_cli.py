@@ -55,7 +55,10 @@ def descendants(pid: int) -> set[int]:
     return found
 
 
-async def test_ctrl_c_stops_the_demo_and_everything_it_started(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "sigterm"])
+async def test_ctrl_c_or_sigterm_stops_the_demo_and_everything_it_started(
+        tmp_path: Path, stop: signal.Signals) -> None:
+    """Ctrl-C at a terminal, or SIGTERM to the process group (`kill`, a CI job's timeout)."""
     env = {**os.environ, "COLUMNS": "200"}
     env.pop("NATS_URL", None)
 
@@ -77,7 +80,7 @@ async def test_ctrl_c_stops_the_demo_and_everything_it_started(tmp_path: Path) -
                 break
         started = descendants(demo.pid)
         assert len(started) >= 5, seen  # three nats-servers, two workers (and their helper)
-        os.killpg(demo.pid, signal.SIGINT)
+        os.killpg(demo.pid, stop)
         out = "".join(seen) + demo.communicate(timeout=90)[0]
     finally:
         if demo.poll() is None:
