@@ -4,9 +4,10 @@ nats-py's `publish_async` spends on each message a semaphore wait, a new NUID an
 token, a future with its callback, and on each ack the standard library's JSON parser and
 a `PubAck` object (the relay and consumer benchmark: its raw `publish_async` loop runs at
 about 25 us per message). The relay needs less: publish a batch, then know that JetStream
-stored every message of it, or that it did not. A `BatchPublisher` publishes on the
-connection with reply subjects numbered under one subscription of its own; its callback
-counts the acks of the batch in flight and keeps the first error; the batch waits once.
+stored every message of it, or that it did not. A `BatchPublisher` publishes a batch on the
+connection with one reply subject, numbered per batch under one subscription of its own
+(JetStream answers each message once); its callback counts the acks of the batch in flight
+and keeps the first error; the batch waits once. One batch at a time.
 Each message carries its Msg-Id, so a batch published again after an error or a timeout is
 stored once (JetStream's duplicate window).
 """
@@ -38,7 +39,8 @@ class BatchPublisher:
         self.nc: Client = js._nc  # noqa: SLF001 - nats-py keeps the connection on the context
         self._inbox = ""
         self._sub: Subscription | None = None
-        self._batch = 0  # the number of the batch in flight; its replies carry it
+        self._batch = 0  # the number of the last batch
+        self._reply = ""  # the reply subject of the batch in flight
         self._waiting = 0  # acks of that batch still to come
         self._problem: str | None = None  # the first error of that batch
         self._failed = 0  # how many of its messages were not stored
@@ -46,11 +48,10 @@ class BatchPublisher:
 
     async def start(self) -> None:
         self._inbox = self.nc.new_inbox()
-        self._sub = await self.nc.subscribe(f"{self._inbox}.*.*", cb=self._acked)
+        self._sub = await self.nc.subscribe(f"{self._inbox}.*", cb=self._acked)
 
     async def _acked(self, msg: Msg) -> None:
-        batch, _, _number = msg.subject[len(self._inbox) + 1:].partition(".")
-        if batch != str(self._batch) or self._done is None:
+        if self._done is None or msg.subject != self._reply:
             return  # a late ack of an earlier batch, already given up
         if msg.headers and msg.headers.get(STATUS) == NO_RESPONDERS:
             problem: str | None = "no stream takes the subject (no responders)"
@@ -74,16 +75,18 @@ class BatchPublisher:
         """
         if self._sub is None:
             raise RuntimeError("start() the publisher first")
+        if self._done is not None:
+            raise RuntimeError("one batch at a time: the last one is still waiting for its acks")
         if not messages:
             return
         self._batch += 1
+        reply = self._reply = f"{self._inbox}.{self._batch}"
         self._waiting, self._problem, self._failed = len(messages), None, 0
         done = self._done = asyncio.get_running_loop().create_future()
-        reply = f"{self._inbox}.{self._batch}."
         publish = self.nc.publish
         try:
-            for number, (subject, data, msg_id) in enumerate(messages):
-                await publish(subject, data, reply=f"{reply}{number}", headers={MSG_ID: msg_id})
+            for subject, data, msg_id in messages:
+                await publish(subject, data, reply=reply, headers={MSG_ID: msg_id})
             try:
                 async with asyncio.timeout(timeout):
                     await done

@@ -190,12 +190,12 @@ class Relay:
             if not await wait_any(stop, self._wake, min(self.idle_wait, save_in)):
                 self._behind = True  # nothing heard: look in the store (another process?)
         await self._save_on_stop()
-
-    async def _save_on_stop(self) -> None:
         if self._publisher is not None:
             publisher, self._publisher = self._publisher, None
             with contextlib.suppress(OSError, NatsError):
                 await publisher.stop()
+
+    async def _save_on_stop(self) -> None:
         if self._cursor is not None and self._cursor != self._saved:
             try:
                 await self._save(self._cursor)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import nats
 import pytest
 from nats.js.api import DiscardPolicy, StreamConfig
@@ -69,3 +71,16 @@ async def test_messages_the_stream_refuses_are_counted_in_the_error(js, publishe
 async def test_publishing_before_start_says_so(js) -> None:
     with pytest.raises(RuntimeError, match="start"):
         await BatchPublisher(js).publish(batch(range(1)), timeout=1)
+
+
+async def test_a_second_batch_while_one_waits_for_its_acks_is_refused(js, publisher) -> None:
+    await js.add_stream(StreamConfig(name=STREAM, subjects=["published.>"]))
+    try:
+        first = asyncio.ensure_future(publisher.publish(batch(range(100)), timeout=10))
+        await asyncio.sleep(0)  # the first is publishing, or waiting for its acks
+        with pytest.raises(RuntimeError, match="one batch at a time"):
+            await publisher.publish(batch(range(100, 101)), timeout=10)
+        await first
+        assert await stored(js) == list(range(100))
+    finally:
+        await js.delete_stream(STREAM)
