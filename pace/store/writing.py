@@ -65,6 +65,10 @@ EVENTS_INSERT = insert(tables.events)
 SQLITE_EVENTS_INSERT = (f"INSERT INTO events ({', '.join(tables.EVENT_COLUMNS)}) "
                         f"VALUES ({', '.join('?' * len(tables.EVENT_COLUMNS))})")
 SQLITE_HEAD_MOVE = "UPDATE chain_head SET position = ?, hash = ? WHERE id = 1 AND position = ?"
+SQLITE_STREAM_SELECT = (f"SELECT {', '.join(tables.EVENT_COLUMNS)} FROM events "
+                        "WHERE stream_id = ? ORDER BY stream_version")
+STREAM_SELECT = (select(tables.events).where(tables.events.c.stream_id == bindparam("stream_id"))
+                 .order_by(tables.events.c.stream_version))
 SQLITE_MARKS_PER_STATEMENT = 256
 
 
@@ -80,6 +84,13 @@ def _sqlite_mark_processed(count: int) -> str:
 def _sqlite_among(select: str, key: str, count: int) -> str:
     """`select` (columns FROM table) of one consumer's rows whose `key` is one of `count`."""
     return (f"SELECT {select} WHERE consumer = ? AND {key} IN ("
+            + ", ".join(["?"] * count) + ")")
+
+
+@functools.lru_cache(maxsize=16)
+def _sqlite_events_among(count: int) -> str:
+    """The stored events whose id is one of `count` (a re-sent append's check)."""
+    return (f"SELECT {', '.join(tables.EVENT_COLUMNS)} FROM events WHERE event_id IN ("
             + ", ".join(["?"] * count) + ")")
 
 
@@ -264,8 +275,17 @@ class StoreTransaction(Staging):
     def _already_stored(self, request: Append) -> bool:
         self.flush()
         ids = [str(e.event_id) for e in request.events]
-        found = {row["event_id"]: row for row in self.connection.execute(
-            select(tables.events).where(tables.events.c.event_id.in_(ids))).mappings()}
+        if self._sqlite:  # driver-prepared, as the inbox's reads: no compile per command
+            found: dict[str, Any] = {}
+            for start, size in _marker_chunks(len(ids)):
+                result = self.connection.exec_driver_sql(
+                    _sqlite_events_among(size), tuple(ids[start:start + size]))
+                keys = tuple(result.keys())
+                found.update((row[keys.index("event_id")], dict(zip(keys, row, strict=True)))
+                             for row in result)
+        else:
+            found = {row["event_id"]: row for row in self.connection.execute(
+                select(tables.events).where(tables.events.c.event_id.in_(ids))).mappings()}
         return self.resent(request, ids, found)
 
     def flush(self) -> None:
@@ -280,9 +300,11 @@ class StoreTransaction(Staging):
 
     def read_stream(self, stream_id: str) -> list[RecordedEvent]:
         self.flush()
+        if self._sqlite:
+            return RecordedEvent.all_from(self.connection.exec_driver_sql(
+                SQLITE_STREAM_SELECT, (stream_id,)))
         return RecordedEvent.all_from(self.connection.execute(
-            select(tables.events).where(tables.events.c.stream_id == stream_id)
-            .order_by(tables.events.c.stream_version)))
+            STREAM_SELECT, {"stream_id": stream_id}))
 
     def _sqlite_among(self, select: str, key: str, consumer: str, keys: Sequence[str]
                       ) -> Iterator[Any]:
