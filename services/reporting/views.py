@@ -14,6 +14,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    bindparam,
     func,
     select,
 )
@@ -48,13 +49,15 @@ def row_of(envelope: Any) -> dict[str, Any]:
             "envelope": orjson.dumps(envelope.model_dump(mode="json")).decode()}
 
 
+_AFTER = (select(network_events.c.position, network_events.c.envelope)
+          .where(network_events.c.position > bindparam("position"))
+          .order_by(network_events.c.position).limit(bindparam("limit")))
+
+
 def after(connection: Connection, position: int, limit: int = 5000) -> list[tuple[int, str]]:
-    """(position, envelope JSON) after a position, in order."""
-    rows = connection.execute(
-        select(network_events.c.position, network_events.c.envelope)
-        .where(network_events.c.position > position)
-        .order_by(network_events.c.position).limit(limit))
-    return [(row.position, row.envelope) for row in rows]
+    """(position, envelope JSON) after a position, in order (the hub follows its log with it)."""
+    return [(row[0], row[1]) for row in connection.execute(
+        _AFTER, {"position": position, "limit": limit})]
 
 
 def counts(connection: Connection) -> dict[str, int]:
