@@ -46,8 +46,8 @@ def build(
 
     async def request_for(command: Any, meta: CommandMeta) -> Request:
         """A session command with what the decider must know: the family, the waiting list."""
-        family = await facts(command.family_id) if hasattr(command, "family_id") else None
-        waiting = await store.db.read(views.waiting_facts, command.session_id)
+        family, waiting = await store.db.read(
+            views.request_facts, getattr(command, "family_id", None), command.session_id)
         return Request(command, meta.now, family, waiting, policy)
 
     async def hand_over(command: HandOverChild, meta: CommandMeta) -> list[RecordedEvent]:

@@ -145,6 +145,13 @@ def _facts(conn: Connection, statements: tuple[Any, ...], params: dict[str, Any]
     return found
 
 
+def request_facts(conn: Connection, family_id: str | None, session_id: str
+                  ) -> tuple[FamilyFacts | None, dict[str, FamilyFacts]]:
+    """A session command's facts in one read: its family's (if any) and the waiting ones'."""
+    family = None if family_id is None else family_facts(conn, family_id)
+    return family, waiting_facts(conn, session_id)
+
+
 def waiting_facts(conn: Connection, session_id: str) -> dict[str, FamilyFacts]:
     """The facts of the families waiting in a session: promotion checks them again."""
     waiting = conn.execute(_WAITING, {"session_id": session_id}).scalars()
