@@ -62,10 +62,12 @@ EVENTS_INSERT = insert(tables.events)
 
 # On SQLite the hot statements skip SQLAlchemy's compile and cache lookup: the driver keeps
 # them prepared by their text. The same statements, the same transaction, the same checks.
-SQLITE_EVENTS_INSERT = (f"INSERT INTO events ({', '.join(tables.EVENT_COLUMNS)}) "
+_EVENT_COLUMNS = ", ".join(tables.EVENT_COLUMNS)
+_EVENT_ID_AT = tables.EVENT_COLUMNS.index("event_id")
+SQLITE_EVENTS_INSERT = (f"INSERT INTO events ({_EVENT_COLUMNS}) "
                         f"VALUES ({', '.join('?' * len(tables.EVENT_COLUMNS))})")
 SQLITE_HEAD_MOVE = "UPDATE chain_head SET position = ?, hash = ? WHERE id = 1 AND position = ?"
-SQLITE_STREAM_SELECT = (f"SELECT {', '.join(tables.EVENT_COLUMNS)} FROM events "
+SQLITE_STREAM_SELECT = (f"SELECT {_EVENT_COLUMNS} FROM events "
                         "WHERE stream_id = ? ORDER BY stream_version")
 STREAM_SELECT = (select(tables.events).where(tables.events.c.stream_id == bindparam("stream_id"))
                  .order_by(tables.events.c.stream_version))
@@ -90,7 +92,7 @@ def _sqlite_among(select: str, key: str, count: int) -> str:
 @functools.lru_cache(maxsize=16)
 def _sqlite_events_among(count: int) -> str:
     """The stored events whose id is one of `count` (a re-sent append's check)."""
-    return (f"SELECT {', '.join(tables.EVENT_COLUMNS)} FROM events WHERE event_id IN ("
+    return (f"SELECT {_EVENT_COLUMNS} FROM events WHERE event_id IN ("
             + ", ".join(["?"] * count) + ")")
 
 
@@ -278,11 +280,10 @@ class StoreTransaction(Staging):
         if self._sqlite:  # driver-prepared, as the inbox's reads: no compile per command
             found: dict[str, Any] = {}
             for start, size in _marker_chunks(len(ids)):
-                result = self.connection.exec_driver_sql(
-                    _sqlite_events_among(size), tuple(ids[start:start + size]))
-                keys = tuple(result.keys())
-                found.update((row[keys.index("event_id")], dict(zip(keys, row, strict=True)))
-                             for row in result)
+                found.update(
+                    (row[_EVENT_ID_AT], dict(zip(tables.EVENT_COLUMNS, row, strict=True)))
+                    for row in self.connection.exec_driver_sql(
+                        _sqlite_events_among(size), tuple(ids[start:start + size])))
         else:
             found = {row["event_id"]: row for row in self.connection.execute(
                 select(tables.events).where(tables.events.c.event_id.in_(ids))).mappings()}

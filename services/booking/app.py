@@ -58,9 +58,9 @@ def build(
         """Release every flagged place due by `today`, never in a session already past."""
         released: list[RecordedEvent] = []
         for row in await store.db.read(views.due_for_release, command.today):
-            family = await facts(row.family_id)
+            family, waiting = await store.db.read(views.request_facts, row.family_id,
+                                                  row.session_id)
             reason = reactions.release_reason(family)
-            waiting = await store.db.read(views.waiting_facts, row.session_id)
             request = Request(
                 ReleaseBooking(row.booking_id, command.today, reason),
                 meta.now,
