@@ -32,15 +32,10 @@ Level = Literal["ok", "warn", "fail"]
 
 # The durable consumers a partner's service set runs on PACE_EVENTS, and whose they are.
 PARTNER_CONSUMERS: dict[str, str] = {
-    "intake-families": "intake",
-    "intake-waiting": "intake",
     "booking-families": "booking",
-    "booking-bookings": "booking",
     "booking-handover": "booking",
     "booking-handover-places": "booking",
     "trajectory-enrolment": "trajectory",
-    "trajectory-list": "trajectory",
-    "trajectory-follow-ups": "trajectory",
     "sharing": "sharing",
 }
 # The durable consumers on the partner's PACE_SHARED_<PARTNER>, and whose they are: the

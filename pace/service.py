@@ -30,7 +30,13 @@ from pace.metrics import COMMAND_SECONDS, count_appends, outcome_of
 from pace.read_your_writes import AFTER, caught_up
 from pace.relay import Relay, event_subject_of
 from pace.schedules import Schedule, ScheduleRunner
-from pace.store import ConcurrencyError, EventStore, RecordedEvent, StoreUnavailableError
+from pace.store import (
+    ConcurrencyError,
+    EventStore,
+    InlineProjection,
+    RecordedEvent,
+    StoreUnavailableError,
+)
 
 log = get_logger(__name__)
 
@@ -161,6 +167,8 @@ class Service:
     routes: list[CommandRoute]
     reactions: list[Reaction] = field(default_factory=list)
     tables: list[MetaData] = field(default_factory=list)  # read models beside the events
+    # Read models of its own events kept in the appending transaction (EventStore.project_inline)
+    projections: list[InlineProjection] = field(default_factory=list)
     queries: dict[str, Query] = field(default_factory=dict)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     publishes: bool = True  # relay this store's events to the partner stream
@@ -185,6 +193,13 @@ class Service:
 
     def route_table(self) -> dict[str, CommandRoute]:
         return {route.name: route for route in self.routes}
+
+    async def prepare_store(self) -> None:
+        """Create the read models' tables; project the service's own events inline from now."""
+        for tables in self.tables:
+            await self.store.db.write(tables.create_all)
+        for projection in self.projections:
+            self.store.project_inline(projection)
 
 
 async def _raw_message(message: StreamMessage[Any]) -> Any:
@@ -285,8 +300,7 @@ class ServiceRunner:
         if js_setup is not None:
             await js_setup(js)
         for service in self.services:
-            for tables in service.tables:
-                await service.store.db.write(tables.create_all)
+            await service.prepare_store()
             count_appends(service.store, service.context, await service.store.last_position())
             if service.publishes:
                 relay = Relay(service.store, js, service.subject_for,

@@ -10,7 +10,7 @@ from pace.store.errors import (
 from pace.store.event_store import ANY_VERSION, NO_STREAM, EventStore
 from pace.store.memory import InMemoryEventStore
 from pace.store.records import NewEvent, RecordedEvent
-from pace.store.writing import StoreTransaction
+from pace.store.writing import InlineProjection, StoreTransaction
 
 __all__ = [
     "ANY_VERSION",
@@ -21,6 +21,7 @@ __all__ = [
     "DuplicateEventError",
     "EventStore",
     "InMemoryEventStore",
+    "InlineProjection",
     "NewEvent",
     "RecordedEvent",
     "StoreError",

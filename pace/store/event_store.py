@@ -21,6 +21,7 @@ from pace.store.records import NewEvent, RecordedEvent
 from pace.store.writing import (
     Append,
     Decide,
+    InlineProjection,
     StaleHeadError,
     StoreTransaction,
     StreamVersions,
@@ -52,6 +53,7 @@ class EventStore:
         self._queue: list[_Waiting] = []
         self._flusher: asyncio.Task[None] | None = None
         self._committed: list[Callable[[list[RecordedEvent]], None]] = []
+        self.inline: list[InlineProjection] = []
 
     @classmethod
     async def open(cls, url: str | Path, partner: str, **kwargs: Any) -> EventStore:
@@ -73,6 +75,14 @@ class EventStore:
         metrics count them.
         """
         self._committed.append(listener)
+
+    def project_inline(self, projection: InlineProjection) -> None:
+        """Run projection(tx, record, event) on each event this store appends, in the appending
+        transaction: the service's own read model commits with its events (an inline
+        projection), with no consumer to wait for and no second commit. What it raises
+        fails the append, as a refusal would, and nothing of the transaction is kept."""
+        if projection not in self.inline:  # a service built twice on one store projects once
+            self.inline.append(projection)
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -106,17 +116,27 @@ class EventStore:
             recorded: list[RecordedEvent] = []
             try:
                 recorded = await self._commit([w.append for w in batch])
-            except IntegrityError:
-                for waiting in batch:  # a racing writer or a re-sent id: settle one by one
-                    waiting.append.reset()
-                    try:
-                        recorded += await self._commit([waiting.append], check_ids=True)
-                    except Exception as error:  # noqa: BLE001 - handed to the caller
-                        waiting.append.error = as_store_error(error)
+            except IntegrityError:  # a racing writer or a re-sent id: settle one by one
+                recorded = await self._one_by_one(batch)
             except Exception as error:  # noqa: BLE001 - every waiting caller must hear of it
-                for waiting in batch:
-                    waiting.append.error = waiting.append.error or as_store_error(error)
+                if len(batch) > 1 and not isinstance(error, (DBAPIError, OSError)):
+                    recorded = await self._one_by_one(batch)  # one append's own failure
+                else:
+                    for waiting in batch:
+                        waiting.append.error = waiting.append.error or as_store_error(error)
             self._settle(batch, recorded)
+
+    async def _one_by_one(self, batch: list[_Waiting]) -> list[RecordedEvent]:
+        """Commit a failed group's appends each on its own: one's failure (a re-sent id, an
+        inline projection that raised) is its caller's alone."""
+        recorded: list[RecordedEvent] = []
+        for waiting in batch:
+            waiting.append.reset()
+            try:
+                recorded += await self._commit([waiting.append], check_ids=True)
+            except Exception as error:  # noqa: BLE001 - handed to the caller
+                waiting.append.error = as_store_error(error)
+        return recorded
 
     async def _commit(self, appends: list[Append], check_ids: bool = False
                       ) -> list[RecordedEvent]:

@@ -25,7 +25,7 @@ from pace.store.errors import ConcurrencyError, DuplicateEventError
 from pace.store.event_store import as_store_error
 from pace.store.records import NewEvent, RecordedEvent
 from pace.store.rows import StagedRows
-from pace.store.writing import Append, Decide, Staging
+from pace.store.writing import Append, Decide, InlineProjection, Staging
 
 T = TypeVar("T")
 ANY_VERSION = None
@@ -208,6 +208,7 @@ class InMemoryEventStore:
         self.log = log if log is not None else MemoryLog()
         self.db = db if db is not None else InMemoryDatabase()
         self._committed: list[Callable[[list[RecordedEvent]], None]] = []
+        self.inline: list[InlineProjection] = []
 
     @classmethod
     async def open(cls, partner: str, **kwargs: Any) -> InMemoryEventStore:
@@ -224,6 +225,11 @@ class InMemoryEventStore:
         """Call listener(records) after each commit that stored events, with those records."""
         self._committed.append(listener)
 
+    def project_inline(self, projection: InlineProjection) -> None:
+        """Run projection(tx, record, event) on each event appended, in its transaction."""
+        if projection not in self.inline:  # a service built twice on one store projects once
+            self.inline.append(projection)
+
     # -- writing ---------------------------------------------------------------------------
 
     async def append(self, stream_id: str, events: Sequence[NewEvent],
@@ -231,21 +237,18 @@ class InMemoryEventStore:
         """Append events to a stream if it is at the expected version."""
         if not events:
             return []
-        tx = InMemoryTransaction(self, None, utc_iso(self.clock()))  # no view is written
-        recorded = tx.append(stream_id, events, expected_version)
-        self._commit(tx)
-        return recorded
+        return await self.in_transaction(lambda tx: tx.append(stream_id, events, expected_version))
 
     async def decide_and_append(self, stream_id: str, decide: Decide) -> list[RecordedEvent]:
         """Read the stream, decide and append in one transaction (what decide raises: raised)."""
-        tx = InMemoryTransaction(self, None, utc_iso(self.clock()))  # no view is written
-        request = Append(stream_id, [], None, decide=decide)
-        if tx.decided(request):
-            tx.write(request)
-        if request.error is not None:
-            raise request.error
-        self._commit(tx)
-        return request.result
+        def run(tx: InMemoryTransaction) -> list[RecordedEvent]:
+            request = Append(stream_id, [], None, decide=decide)
+            if tx.decided(request):
+                tx.write(request)
+            if request.error is not None:
+                raise request.error
+            return request.result
+        return await self.in_transaction(run)
 
     async def in_transaction(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(tx, *args) in one transaction: appends, inbox markers, projections."""

@@ -21,6 +21,9 @@ if TYPE_CHECKING:
 
 Decide = Callable[[list[RecordedEvent]], tuple[list[RecordedEvent], list[NewEvent]]]
 """A command's decision on its stream's records: (what it already appended, what to append)."""
+InlineProjection = Callable[[Any, RecordedEvent, Any], None]
+"""project(tx, record, event): a store's own read model kept in step inside the transaction
+that appends the event (the record's envelope is built on demand, if the projection asks)."""
 
 
 @dataclass(slots=True)
@@ -190,6 +193,8 @@ class Staging:
             record = RecordedEvent.from_row(row)
             request.result.append(record)
             self.recorded.append(record)
+            for project in self.store.inline:
+                project(self, record, new.event)
         self._versions[request.stream_id] = current + len(request.events)
         self.last_position = self.position
 

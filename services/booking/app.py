@@ -131,7 +131,6 @@ def build(
                 [subjects.context_event_subjects(partner, "intake")],
                 reactions.on_intake(policy),
             ),
-            Reaction("booking-bookings", [booking_events], views.apply_booking),
             Reaction(
                 "booking-handover",
                 [subjects.context_event_subjects(partner, "trajectory")],
@@ -144,6 +143,7 @@ def build(
             ),
         ],
         tables=[views.metadata],
+        projections=[views.apply_booking],  # bookings and sessions commit with their events
         queries={
             "sessions": sessions_query,
             "waitlist": waitlist_query,

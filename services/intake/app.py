@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from contracts import subjects
 from contracts.commands import (
     DeclineReferral,
     EnrolFamily,
@@ -17,7 +16,7 @@ from contracts.commands import (
     WithdrawConsent,
 )
 from pace.commands import CommandMeta, execute_with
-from pace.service import CommandRoute, Reaction, Service, routes_for
+from pace.service import CommandRoute, Service, routes_for
 from pace.store import EventStore, RecordedEvent
 from services.intake import access, vault, views, waiting
 from services.intake.domain import decider, stream_id
@@ -87,11 +86,9 @@ def build(partner: str, store: EventStore, vault_key: vault.VaultKey) -> Service
                     lambda command: stream_id(command.family_id)),
         CommandRoute("erase_family", EraseFamily, erase_family),
         CommandRoute("keep_contact_note", KeepContactNote, keep_contact_note),
-    ], [Reaction("intake-families", [subjects.context_event_subjects(partner, "intake")],
-                 views.apply_intake),
-        Reaction("intake-waiting", [subjects.context_event_subjects(partner, "intake")],
-                 waiting.apply_waiting)],
+    ],
         tables=[vault.metadata, views.metadata, access.metadata, waiting.metadata],
+        projections=[views.apply_intake, waiting.apply_waiting],  # commit with their events
         queries={"families": families_query, "family": family_query, "access": access_query,
                  "waiting": waiting_query, "answers": answers_query,
                  "contact_notes": contact_notes_query})

@@ -82,10 +82,9 @@ def build(partner: str, store: EventStore, silent_weeks: int = DEFAULT_SILENT_WE
         routes_for(store, decider, (*COMMANDS, *CASEWORK_COMMANDS),
                    lambda command: stream_id(command.family_id)),
         [Reaction("trajectory-enrolment", [subjects.context_event_subjects(partner, "intake")],
-                  open_on_enrolment),
-         Reaction("trajectory-list", [subjects.context_event_subjects(partner, "trajectory")],
-                  views.apply_trajectory)],
+                  open_on_enrolment)],
         tables=[views.metadata],
+        projections=[views.apply_trajectory],  # the list commits with its events
         queries={"trajectories": trajectories_query, "casework": casework_query,
                  "coach_list": coach_list_query})
     follow_ups.mount(service)  # part 4: ESF participant data and its six-month follow-up

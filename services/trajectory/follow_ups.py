@@ -15,7 +15,7 @@ from contracts import subjects
 from contracts.participants import MarkFollowUpsDue, RecordParticipantData
 from pace.commands import CommandMeta, execute
 from pace.schedules import Schedule
-from pace.service import Reaction, Service, routes_for
+from pace.service import Service, routes_for
 from services.trajectory import follow_up_views
 from services.trajectory.domain import stream_id
 from services.trajectory.participants import decider
@@ -55,10 +55,8 @@ def mount(service: Service, spec: str | None = None) -> None:
 
     service.routes += routes_for(store, decider, (RecordParticipantData, MarkFollowUpsDue),
                                  lambda command: stream_id(command.family_id))
-    service.reactions.append(Reaction(
-        "trajectory-follow-ups", [subjects.context_event_subjects(service.partner, "trajectory")],
-        follow_up_views.apply_follow_up))
     service.tables.append(follow_up_views.metadata)
+    service.projections.append(follow_up_views.apply_follow_up)
     service.queries["follow_ups"] = follow_ups_query
     service.schedules.append(Schedule(FOLLOW_UP_SCHEDULE, spec or DEFAULT_FOLLOW_UP_CRON,
                                       on_tick))

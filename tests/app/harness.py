@@ -102,8 +102,7 @@ class InProcessPartner:
 
     async def start(self) -> InProcessPartner:
         for service in self.services.values():
-            for tables in service.tables:
-                await service.store.db.write(tables.create_all)
+            await service.prepare_store()
         return self
 
     async def close(self) -> None:

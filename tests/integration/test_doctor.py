@@ -98,11 +98,11 @@ async def test_a_stopped_hub_shows_as_a_missing_link_and_an_unreachable_hub(link
 
     assert "no link to the hub" in by_what(findings)["link to the hub"].advice
     assert by_what(findings)["hub"].level == "fail"
-    assert by_what(findings)["consumer booking-bookings"].level == "ok"
+    assert by_what(findings)["consumer sharing"].level == "ok"
 
 
 async def test_a_stopped_consumer_is_named_with_its_lag_and_service(partner, nats_url) -> None:
-    task = next(t for t in partner.runner.tasks if t.get_name() == "consumer booking-bookings")
+    task = next(t for t in partner.runner.tasks if t.get_name() == "consumer sharing")
     task.cancel()
     await asyncio.wait([task])
     nc = await nats.connect(nats_url)
@@ -113,17 +113,17 @@ async def test_a_stopped_consumer_is_named_with_its_lag_and_service(partner, nat
     js = nc.jetstream()
 
     async def stranded():
-        info = await js.consumer_info(subjects.PARTNER_EVENTS_STREAM, "booking-bookings")
+        info = await js.consumer_info(subjects.PARTNER_EVENTS_STREAM, "sharing")
         return info.num_pending + info.num_ack_pending == 3 and not info.num_waiting
     await eventually(stranded)
     await nc.close()
 
     findings = await diagnose("mechelen", nats_url)
 
-    stopped = by_what(findings)["consumer booking-bookings"]
+    stopped = by_what(findings)["consumer sharing"]
     assert stopped.level == "fail"
     assert "STOPPED: 3 events are waiting and nobody is fetching them" in stopped.advice
-    assert "the booking service is probably down" in stopped.advice
+    assert "the sharing service is probably down" in stopped.advice
     assert by_what(findings)["consumer booking-families"].level == "ok"
     assert failed(findings)
 
@@ -156,7 +156,7 @@ async def test_the_cli_exits_1_and_says_why(partner, nats_url) -> None:
 
     assert result.exit_code == 1
     assert "the hub is unreachable" in result.output
-    assert "consumer booking-bookings" in result.output
+    assert "consumer sharing" in result.output
 
 
 async def test_an_unreachable_partner_nats_stops_the_checks_early() -> None:
@@ -174,7 +174,7 @@ async def test_dead_letters_are_reported_per_consumer(partner, nats_url) -> None
 
     findings = await diagnose("mechelen", nats_url, samples=1)
 
-    dead = by_what(findings)["dead letters of booking-bookings"]
+    dead = by_what(findings)["dead letters of sharing"]
     assert dead.level == "warn"
     assert "1 messages could not be applied" in dead.advice
 

@@ -361,3 +361,56 @@ async def test_a_handlers_refused_sql_write_is_a_store_error_and_leaves_nothing(
         await store.in_transaction(insert_twice)
 
     assert await store.read_all() == []
+
+
+def projected_notes(store) -> Table:
+    """A read model of NoteTaken numbers the store keeps inline. Number 13 makes the
+    projection fail, as a bug in a view would."""
+    notes = Table("projected_notes", MetaData(), Column("n", Integer, primary_key=True))
+
+    def project(tx, record, event) -> None:
+        if event.number == 13:
+            raise RuntimeError("the view cannot take 13")
+        tx.connection.execute(insert(notes), {"n": event.number})
+        assert record.row["event_type"] == "NoteTaken"
+
+    store.project_inline(project)
+    store.project_inline(project)  # registered twice (a service built twice): projected once
+    return notes
+
+
+async def numbers_in(store, notes: Table) -> list[int]:
+    return await store.db.read(
+        lambda conn: conn.execute(select(notes.c.n).order_by(notes.c.n)).scalars().all())
+
+
+async def test_an_inline_projection_commits_with_every_append_and_once_per_event(
+    store: EventStore,
+) -> None:
+    notes = projected_notes(store)
+    await store.db.write(notes.metadata.create_all)
+    resent = new(1)
+
+    await store.append("family-1", [resent], expected_version=NO_STREAM)
+    await store.append("family-1", [resent])  # the same event again: stored and projected once
+    await store.decide_and_append("family-2", lambda records: ([], [new(2), new(3)]))
+    await store.in_transaction(lambda tx: tx.append("family-3", [new(4)]))
+
+    assert await numbers_in(store, notes) == [1, 2, 3, 4]
+    assert len(await store.read_all()) == 4
+
+
+async def test_an_inline_projection_that_raises_fails_its_own_append_only(
+    store: EventStore,
+) -> None:
+    notes = projected_notes(store)
+    await store.db.write(notes.metadata.create_all)
+
+    outcomes = await asyncio.gather(  # concurrent: one group commit where the store groups
+        *[store.append(f"family-{n}", [new(n)], expected_version=NO_STREAM)
+          for n in (11, 12, 13, 14)], return_exceptions=True)
+
+    assert [type(o).__name__ for o in outcomes] == ["list", "list", "RuntimeError", "list"]
+    assert await numbers_in(store, notes) == [11, 12, 14]
+    assert sorted(r.envelope.payload["number"] for r in await store.read_all()) == [11, 12, 14]
+    assert (await store.verify()).ok

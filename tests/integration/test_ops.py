@@ -77,14 +77,14 @@ async def test_a_running_partner_is_live_and_ready(ops) -> None:
 
 
 async def test_a_dead_consumer_task_makes_the_partner_not_ready(ops, partner) -> None:
-    task = next(t for t in partner.runner.tasks if t.get_name() == "consumer booking-bookings")
+    task = next(t for t in partner.runner.tasks if t.get_name() == "consumer sharing")
     task.cancel()
     await asyncio.wait([task])
 
     status, body = await get(ops.health_port, "/readyz")
 
     assert status == 503
-    assert orjson.loads(body)["problems"] == ["the consumer booking-bookings task was cancelled"]
+    assert orjson.loads(body)["problems"] == ["the consumer sharing task was cancelled"]
 
 
 async def test_nats_down_makes_the_partner_not_ready(ops, nats_server) -> None:
@@ -123,10 +123,10 @@ async def test_metrics_name_every_measure_and_count_commands(ops, partner, staff
     before = {
         "appended": sample("pace_events_appended_total", **mechelen, context="booking"),
         "relayed": sample("pace_events_relayed_total", **mechelen, relay="relay-booking"),
-        "consumed": sample("pace_events_consumed_total", **mechelen, durable="booking-bookings"),
+        "consumed": sample("pace_events_consumed_total", **mechelen, durable="sharing"),
         "ok": sample("pace_command_seconds_count", **ok),
         "refused": sample("pace_command_seconds_count", **refused),
-        "dead": sample("pace_dead_letters_total", **mechelen, durable="booking-bookings",
+        "dead": sample("pace_dead_letters_total", **mechelen, durable="sharing",
                        reason="ValidationError"),
     }
 
@@ -141,16 +141,16 @@ async def test_metrics_name_every_measure_and_count_commands(ops, partner, staff
 
     assert status == 200
     assert all(name.encode() in body for name in METRICS)
-    assert b'pace_consumer_lag{durable="booking-bookings",partner="mechelen"} 0.0' in body
+    assert b'pace_consumer_lag{durable="sharing",partner="mechelen"} 0.0' in body
     assert sample("pace_events_appended_total", **mechelen, context="booking") \
         - before["appended"] == 3
     assert sample("pace_events_relayed_total", **mechelen, relay="relay-booking") \
         - before["relayed"] == 3
-    assert sample("pace_events_consumed_total", **mechelen, durable="booking-bookings") \
+    assert sample("pace_events_consumed_total", **mechelen, durable="sharing") \
         - before["consumed"] == 3
     assert sample("pace_command_seconds_count", **ok) - before["ok"] == 3
     assert sample("pace_command_seconds_count", **refused) - before["refused"] == 1
-    assert sample("pace_dead_letters_total", **mechelen, durable="booking-bookings",
+    assert sample("pace_dead_letters_total", **mechelen, durable="sharing",
                   reason="ValidationError") - before["dead"] == 1
 
 

@@ -197,6 +197,20 @@ async def test_fifty_concurrent_bookings_for_fifteen_places(staff, partner) -> N
     assert places["taken"] == 15 and places["waiting"] == 32 and places["free"] == 0
 
 
+async def test_a_services_own_views_show_a_command_once_it_answers(staff) -> None:
+    """Intake's, booking's and trajectory's own read models commit with their events (inline
+    projections): a query right after the reply sees them, with nothing to wait for."""
+    day = session(SOON + timedelta(days=5), Daypart.AFTERNOON)
+    await staff.do("booking", SetDaypartCapacity(**day, capacity=7))
+    sessions = await staff.query("booking", "sessions")
+    await staff.do("intake", referral(61))
+    families = await staff.query("intake", "families")
+
+    assert [(s["daypart"], s["capacity"], s["taken"]) for s in sessions
+            if s["date"] == day["session_date"].isoformat()] == [("afternoon", 7, 0)]
+    assert "fam-061" in [f["family_id"] for f in families]
+
+
 async def _session_row(staff: PartnerClient, promoted_total: int):
     rows = await staff.query("booking", "sessions")
     row = next((r for r in rows if r["date"] == SOON.isoformat() and r["daypart"] == "morning"),
